@@ -1,0 +1,163 @@
+"""The `applicant-bot` command line: run, sandbox, and the FAQ tools."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from telegram import Update
+
+from bot import __version__
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+
+EXIT_CONFIG = 2
+
+
+class UserFacingError(Exception):
+    """A problem the person running the command can fix; printed without a traceback."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="applicant-bot",
+        description="Telegram assistant for cities applying to the Twin Cities call.",
+    )
+    parser.add_argument("--version", action="version", version=f"applicant-bot {__version__}")
+    parser.add_argument(
+        "--env-file", type=Path, default=Path(".env"), help="settings file (default: ./.env)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    commands.add_parser(
+        "run",
+        help="run the bot on real Telegram (long polling, or webhook when WEBHOOK_URL is set)",
+        description="Run the bot on real Telegram. Needs TELEGRAM_BOT_TOKEN.",
+    )
+
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run the bot against the local Telegram sandbox, with a web chat page",
+        description="Run the real bot against the embedded Telegram emulator; no token needed.",
+    )
+    sandbox.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    sandbox.add_argument("--port", type=int, default=8080, help="port to listen on")
+    sandbox.add_argument(
+        "--data-dir", type=Path, default=None, help="data folder (default: DATA_DIR/sandbox)"
+    )
+
+    faq = commands.add_parser("faq", help="check the FAQ files or try questions against them")
+    faq_commands = faq.add_subparsers(dest="faq_command", metavar="FAQ_COMMAND", required=True)
+    check = faq_commands.add_parser(
+        "check",
+        help="validate the FAQ folder and self-test its phrasings",
+        description="Validate the FAQ, then check every phrasing is answered by its own entry.",
+    )
+    check.add_argument("directory", nargs="?", type=Path, help="FAQ folder (default: FAQ_DIR)")
+    ask = faq_commands.add_parser(
+        "ask",
+        help="show what the bot would do with a question",
+        description="Show what the bot would do with a question (or one per line on stdin).",
+    )
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--dir", type=Path, default=None, help="FAQ folder (default: FAQ_DIR)")
+    ask.add_argument("question", nargs="*", help="the question (default: read stdin)")
+    return parser
+
+
+def _settings(env_file: Path) -> Settings:
+    return load_settings(os.environ, env_file)
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import build_application
+    from bot.webhook import serve_webhook_forever
+
+    if not settings.telegram_bot_token:
+        raise UserFacingError(
+            "TELEGRAM_BOT_TOKEN is not set: put your bot's token from @BotFather in the "
+            "environment or .env, or try the bot without one: applicant-bot sandbox"
+        )
+    application = build_application(settings)
+    if settings.webhook_url:
+        asyncio.run(serve_webhook_forever(application, settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.sandbox.server import sandbox_settings, serve_sandbox_forever
+
+    if not 0 <= args.port <= 65535:
+        raise UserFacingError(f"--port {args.port} is not a port; use a number from 1 to 65535")
+    asyncio.run(
+        serve_sandbox_forever(sandbox_settings(settings, args.data_dir), args.host, args.port)
+    )
+    return 0
+
+
+def _questions(given: Sequence[str]) -> Iterable[str]:
+    if given:
+        return [" ".join(given)]
+    return (line.rstrip("\n") for line in sys.stdin)
+
+
+def _faq(settings: Settings, args: argparse.Namespace) -> int:
+    from faq.commands import ask_command, check_command
+    from faq.matcher import MatchThresholds
+
+    thresholds = MatchThresholds(
+        answer=settings.faq_answer_score, suggest=settings.faq_suggest_score
+    )
+    if args.faq_command == "check":
+        return check_command(args.directory or settings.faq_dir, thresholds, sys.stdout)
+    directory = args.dir or settings.faq_dir
+    return ask_command(directory, _questions(args.question), args.json, thresholds, sys.stdout)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `applicant-bot` command."""
+    from bot.storage import StorageCorruptError
+    from faq.loader import FaqValidationError
+
+    args = _parser().parse_args(argv)
+    try:
+        settings = _settings(args.env_file)
+    except SettingsError as error:
+        print("The configuration has problems; fix them and start again:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    if args.command != "faq":
+        configure_logging(settings.log_level, settings.telegram_bot_token)
+    try:
+        if args.command == "run":
+            return _run(settings)
+        if args.command == "sandbox":
+            return _sandbox(settings, args)
+        return _faq(settings, args)
+    except UserFacingError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except StorageCorruptError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    except FaqValidationError as error:
+        print(
+            "The FAQ files have problems; the bot cannot start until they are fixed:",
+            file=sys.stderr,
+        )
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Typed callback context: handlers reach services through attributes, not string keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from faq.placeholders import CallState
+
+if TYPE_CHECKING:
+    from bot.knowledge import LiveKnowledgeBase
+    from bot.settings import Settings
+    from bot.store import Store
+
+
+@dataclass
+class Services:
+    """The long-lived objects every handler and job may use."""
+
+    settings: Settings
+    store: Store
+    knowledge: LiveKnowledgeBase
+
+    def today(self) -> date:
+        """Today's date in the programme's time zone."""
+        return datetime.now(self.settings.zone).date()
+
+    async def call_state(self) -> CallState:
+        """The call's current dates: staff-set values win over the FAQ's call.yaml."""
+        call = self.knowledge.current.call
+        saved = await self.store.get_call_state()
+        opens = saved.get("opens")
+        deadline = saved.get("deadline")
+        return CallState(
+            name=saved.get("name") or call.name,
+            opens=date.fromisoformat(opens) if opens else call.opens,
+            deadline=date.fromisoformat(deadline) if deadline else call.deadline,
+        )
+
+
+class BotData:
+    """Process-wide state held in `application.bot_data` (never persisted)."""
+
+    def __init__(self) -> None:
+        self._services: Services | None = None
+        self.last_faq_error_reported: str | None = None
+
+    @property
+    def services(self) -> Services:
+        """The services; set once while the application is built."""
+        if self._services is None:
+            raise RuntimeError("services are attached in build_application before start-up")
+        return self._services
+
+    @services.setter
+    def services(self, value: Services) -> None:
+        self._services = value
+
+
+class AppContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
+    """Callback context with typed shortcuts to the services."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def services(self) -> Services:
+        """Settings, storage and the live knowledge base."""
+        return self.bot_data.services

@@ -1,0 +1,98 @@
+"""Run the real bot against the embedded Telegram emulator, with the web chat page, in one loop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import BotApplication, build_application, running_with_polling
+from bot.sandbox.emulator import EmulatorConfig, TelegramEmulator
+from bot.settings import Settings
+
+SANDBOX_TOKEN = "100000001:sandbox-local-token"
+SANDBOX_ADMIN_ID = 1
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+@dataclass
+class RunningSandbox:
+    """A started sandbox: where to open it, and its parts for tests."""
+
+    url: str
+    emulator: TelegramEmulator
+    application: BotApplication
+    settings: Settings
+
+
+def sandbox_settings(settings: Settings, data_dir: Path | None = None) -> Settings:
+    """The settings the sandbox runs with: its own data folder, and an admin if none is set."""
+    changes: dict[str, object] = {"data_dir": data_dir or settings.data_dir / "sandbox"}
+    if not settings.admin_ids:
+        changes["admin_ids"] = frozenset({SANDBOX_ADMIN_ID})
+    return settings.model_copy(update=changes)
+
+
+@asynccontextmanager
+async def serving_emulator(
+    config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[tuple[TelegramEmulator, str]]:
+    """Serve the emulator over HTTP; yields it with its base URL (port 0 picks a free port)."""
+    emulator = TelegramEmulator(config)
+    runner = web.AppRunner(emulator.app, handle_signals=False, access_log=None)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    bound_port = sock.getsockname()[1]
+    site = web.SockSite(runner, sock)
+    await site.start()
+    shown_host = f"[{host}]" if ":" in host else host
+    try:
+        yield emulator, f"http://{shown_host}:{bound_port}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
+async def running_sandbox(
+    settings: Settings,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    emulator_config: EmulatorConfig | None = None,
+) -> AsyncIterator[RunningSandbox]:
+    """Start the emulator, the web page and the real bot (long polling) until the block ends."""
+    config = emulator_config or EmulatorConfig(static_dir=STATIC_DIR)
+    async with serving_emulator(config, host, port) as (emulator, base):
+        application = build_application(
+            settings, token=SANDBOX_TOKEN, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot"
+        )
+        async with running_with_polling(application):
+            yield RunningSandbox(
+                url=f"{base}/", emulator=emulator, application=application, settings=settings
+            )
+
+
+async def serve_sandbox_forever(settings: Settings, host: str, port: int) -> None:
+    """Run the sandbox until Ctrl-C or SIGTERM, printing where to open it."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    async with running_sandbox(settings, host, port) as sandbox:
+        admins = ", ".join(str(i) for i in sorted(settings.admin_ids))
+        print(
+            f"Sandbox running: open {sandbox.url} in your browser.\n"
+            f"Data folder: {settings.data_dir}  Admin user id(s): {admins}\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        await stop.wait()
+    print("Sandbox stopped.", flush=True)

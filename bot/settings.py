@@ -1,0 +1,213 @@
+"""Typed, frozen settings loaded once from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
+TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_ANSWER_SCORE = 78.0
+DEFAULT_SUGGEST_SCORE = 55.0
+
+
+class SettingsError(Exception):
+    """Every problem found in the configuration, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _parse_user_ids(value: Any) -> frozenset[int]:
+    if isinstance(value, frozenset | set | list | tuple):
+        return frozenset(int(v) for v in value)
+    text = str(value or "").strip()
+    ids: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        if not part.isdigit() or int(part) <= 0:
+            raise ValueError(
+                f"{part!r} is not a numeric Telegram user id; use positive integers "
+                "separated by commas, e.g. 12345,67890"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _parse_optional_int(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not re.fullmatch(r"-?\d+", text):
+        raise ValueError(f"{text!r} is not a numeric chat id, e.g. -1001234567890")
+    return int(text)
+
+
+def _check_token(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    token = str(value).strip()
+    if not TOKEN_PATTERN.match(token):
+        raise ValueError(
+            "does not look like a bot token (digits, a colon, then letters, digits, _ or -); "
+            "copy it again from @BotFather"
+        )
+    return token
+
+
+def _check_timezone(value: Any) -> str:
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{name!r} is not a known time zone; use an IANA name such as Europe/Brussels"
+        ) from None
+    return name
+
+
+def _check_log_level(value: Any) -> str:
+    level = str(value).strip().upper()
+    if level not in LOG_LEVELS:
+        raise ValueError(f"{value!r} is not a log level; use one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _check_webhook_url(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    url = str(value).strip()
+    parts = urlsplit(url)
+    local = parts.hostname in ("localhost", "127.0.0.1", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and local):
+        raise ValueError(
+            "must be an https:// URL that Telegram can reach (plain http only for localhost)"
+        )
+    if not parts.hostname:
+        raise ValueError("has no host name; use e.g. https://bot.example.org/telegram")
+    return url
+
+
+def _check_webhook_secret(value: Any) -> str | None:
+    if value is None or str(value) == "":
+        return None
+    secret = str(value)
+    if not WEBHOOK_SECRET_PATTERN.match(secret):
+        raise ValueError("must be 1-256 characters of letters, digits, _ or - (Telegram's rule)")
+    return secret
+
+
+UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
+OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
+
+
+class Settings(BaseModel):
+    """Everything the process is configured with; build it with `load_settings`."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    telegram_bot_token: Annotated[str | None, BeforeValidator(_check_token)] = Field(
+        default=None, alias="TELEGRAM_BOT_TOKEN", repr=False
+    )
+    admin_ids: UserIds = Field(default=frozenset(), alias="ADMIN_IDS")
+    staff_ids: UserIds = Field(default=frozenset(), alias="STAFF_IDS")
+    staff_chat_id: OptionalChatId = Field(default=None, alias="STAFF_CHAT_ID")
+    data_dir: Path = Field(default=Path("data"), alias="DATA_DIR")
+    faq_dir: Path = Field(default=BUNDLED_FAQ_DIR, alias="FAQ_DIR")
+    timezone: Annotated[str, BeforeValidator(_check_timezone)] = Field(
+        default="Europe/Brussels", alias="TIMEZONE"
+    )
+    webhook_url: Annotated[str | None, BeforeValidator(_check_webhook_url)] = Field(
+        default=None, alias="WEBHOOK_URL"
+    )
+    webhook_secret: Annotated[str | None, BeforeValidator(_check_webhook_secret)] = Field(
+        default=None, alias="WEBHOOK_SECRET", repr=False
+    )
+    webhook_listen: str = Field(default="0.0.0.0", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
+    log_level: Annotated[str, BeforeValidator(_check_log_level)] = Field(
+        default="INFO", alias="LOG_LEVEL"
+    )
+    faq_answer_score: float = Field(
+        default=DEFAULT_ANSWER_SCORE, ge=0, le=100, alias="FAQ_ANSWER_SCORE"
+    )
+    faq_suggest_score: float = Field(
+        default=DEFAULT_SUGGEST_SCORE, ge=0, le=100, alias="FAQ_SUGGEST_SCORE"
+    )
+    faq_reload_seconds: float = Field(default=2.0, gt=0, le=60, alias="FAQ_RELOAD_SECONDS")
+
+    @model_validator(mode="after")
+    def _check_combinations(self) -> Settings:
+        if self.faq_suggest_score > self.faq_answer_score:
+            raise ValueError(
+                "FAQ_SUGGEST_SCORE must not be higher than FAQ_ANSWER_SCORE; lower it or "
+                "raise FAQ_ANSWER_SCORE"
+            )
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError(
+                "WEBHOOK_SECRET is required when WEBHOOK_URL is set, so that only Telegram "
+                "can post updates; set it to a random string of letters and digits"
+            )
+        return self
+
+    def is_admin(self, user_id: int | None) -> bool:
+        """True when this Telegram user id is configured as an admin."""
+        return user_id is not None and user_id in self.admin_ids
+
+    def is_staff(self, user_id: int | None) -> bool:
+        """True for staff and admins (admins can do everything staff can)."""
+        return user_id is not None and (user_id in self.staff_ids or user_id in self.admin_ids)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone object."""
+        return ZoneInfo(self.timezone)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    location = error.get("loc") or ()
+    name = str(location[0]) if location else ""
+    message = str(error.get("msg", "is invalid"))
+    message = message.removeprefix("Value error, ")
+    if not name:
+        return message
+    value = error.get("input")
+    if error.get("type") in ("int_parsing", "float_parsing"):
+        return f"{name}: {value!r} is not a number; set a plain number such as 8443"
+    if error.get("type", "").startswith(("greater_than", "less_than")):
+        return f"{name}: {value!r} is out of range ({message.lower()})"
+    return f"{name}: {message}"
+
+
+def setting_names() -> frozenset[str]:
+    """The environment variable names the settings read."""
+    return frozenset(f.alias for f in Settings.model_fields.values() if f.alias is not None)
+
+
+def load_settings(environ: Mapping[str, str], env_file: Path | None = None) -> Settings:
+    """Build settings from a mapping (and an optional .env file it overrides); report all errors."""
+    values: dict[str, Any] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    names = setting_names()
+    values.update({k: v for k, v in environ.items() if k in names})
+    values = {k: v for k, v in values.items() if not (isinstance(v, str) and v.strip() == "")}
+    try:
+        settings = Settings.model_validate(values)
+    except ValidationError as exc:
+        raise SettingsError([_describe(dict(e)) for e in exc.errors()]) from None
+    problems = []
+    if not settings.faq_dir.is_dir():
+        problems.append(f"FAQ_DIR: {str(settings.faq_dir)!r} is not a folder; point it at faq/data")
+    if problems:
+        raise SettingsError(problems)
+    return settings

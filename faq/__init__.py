@@ -1,0 +1,1 @@
+"""The FAQ knowledge base: YAML content, loader, validator and matcher."""

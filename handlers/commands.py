@@ -1,0 +1,39 @@
+"""The bot's commands per role: one list drives /help and the Telegram command menu."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.settings import Settings
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command name (without the slash) and what it does, in a few words."""
+
+    name: str
+    description: str
+
+
+APPLICANT_COMMANDS = (
+    Command("start", "Welcome and main menu"),
+    Command("help", "What I can do for you"),
+    Command("faq", "Browse questions by topic"),
+    Command("subscribe", "Get news and deadline reminders"),
+    Command("unsubscribe", "Stop news and reminders"),
+)
+STAFF_COMMANDS = (Command("stats", "Registrations and subscribers so far"),)
+ADMIN_COMMANDS = (
+    Command("reloadfaq", "Check and reload the FAQ files now"),
+    Command("unanswered", "Recent questions the FAQ did not answer"),
+)
+
+
+def commands_for(settings: Settings, user_id: int | None) -> list[tuple[str, tuple[Command, ...]]]:
+    """The command groups this user may use, titled, applicants' first."""
+    groups: list[tuple[str, tuple[Command, ...]]] = [("Commands", APPLICANT_COMMANDS)]
+    if settings.is_staff(user_id):
+        groups.append(("Staff commands", STAFF_COMMANDS))
+    if settings.is_admin(user_id):
+        groups.append(("Admin commands", ADMIN_COMMANDS))
+    return groups

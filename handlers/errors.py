@@ -1,0 +1,53 @@
+"""Unknown commands and unexpected errors: one clear sentence for the user, details in the log."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.context import AppContext
+
+log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = (
+    "Sorry, something went wrong on my side; please try again in a minute, or send /help."
+)
+
+
+async def unknown_command(update: Update, context: AppContext) -> None:
+    """A command the bot does not have: say so and point to /help."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0].split("@")[0]
+    await message.reply_text(
+        f"I don't know the command {command}. Send /help to see what I can do, "
+        "or just type your question."
+    )
+
+
+async def stale_button(update: Update, context: AppContext) -> None:
+    """A button whose data no handler knows (e.g. on an old message): say what to do."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(
+            "This button is out of date; send /start to get a fresh menu.", show_alert=True
+        )
+
+
+async def not_text(update: Update, context: AppContext) -> None:
+    """A photo, sticker or file: the bot reads text only."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(
+            "I can only read text messages; please type your question."
+        )
+
+
+async def report_error(update: object, context: AppContext) -> None:
+    """Log the error with its traceback and tell the user in one sentence, without internals."""
+    log.error("Error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+        except Exception:  # the chat may be unreachable; the log already has the cause
+            log.warning("Could not tell the user about the error", exc_info=True)

@@ -1,0 +1,173 @@
+"""FAQ in chat: answer a typed question, offer a choice, or say honestly we don't know."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import AppContext, Services
+from faq.matcher import MatchResult, MatchThresholds, match_question
+from faq.model import Entry, KnowledgeBase
+from faq.placeholders import needs_subscribe_offer, render_answer
+
+MAX_QUESTION_CHARS = 500
+BUTTON_LABEL_CHARS = 60
+
+NOT_FOUND_TEXT = (
+    "I don't know that one yet, sorry. Try asking in other words, browse the topics, "
+    "or reach a person."
+)
+FALLBACK_BUTTONS = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("📚 Browse topics", callback_data="menu:faq")],
+        [InlineKeyboardButton("🙋 Reach a person", callback_data="faq:contact")],
+    ]
+)
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= BUTTON_LABEL_CHARS else text[: BUTTON_LABEL_CHARS - 1] + "…"
+
+
+def find_entry(kb: KnowledgeBase, entry_id: str) -> Entry | None:
+    """The entry with this id, or None when the FAQ no longer has it."""
+    try:
+        return kb.entry(entry_id)
+    except KeyError:
+        return None
+
+
+def thresholds_of(services: Services) -> MatchThresholds:
+    """The score thresholds from settings."""
+    settings = services.settings
+    return MatchThresholds(answer=settings.faq_answer_score, suggest=settings.faq_suggest_score)
+
+
+async def answer_entry(update: Update, context: AppContext, entry: Entry) -> None:
+    """Send an entry's answer with follow-up buttons, offering /subscribe if dates are unset."""
+    services = context.services
+    call = await services.call_state()
+    kb = services.knowledge.current
+    rows = [
+        [InlineKeyboardButton(_label(related.question), callback_data=f"faq:{related.id}")]
+        for related in (find_entry(kb, rid) for rid in entry.related)
+        if related is not None
+    ]
+    if needs_subscribe_offer(entry, call):
+        rows.append(
+            [InlineKeyboardButton("🔔 Tell me when dates are set", callback_data="menu:subscribe")]
+        )
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_message(
+        chat.id,
+        render_answer(entry, call, services.today()),
+        parse_mode="HTML",
+        reply_markup=InlineKeyboardMarkup(rows) if rows else None,
+        disable_web_page_preview=True,
+    )
+
+
+async def _log_unanswered(services: Services, result: MatchResult) -> None:
+    await services.store.log_unanswered_question(
+        result.question, result.decision, list(result.candidates)
+    )
+
+
+async def ask(update: Update, context: AppContext) -> None:
+    """Match a typed question against the FAQ and reply with the outcome."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    services = context.services
+    kb = services.knowledge.current
+    result = match_question(message.text[:MAX_QUESTION_CHARS], kb, thresholds_of(services))
+    if result.decision == "answer" and result.entry_id:
+        entry = find_entry(kb, result.entry_id)
+        if entry is not None:
+            await answer_entry(update, context, entry)
+            return
+    await _log_unanswered(services, result)
+    if result.decision == "suggest" and result.suggestions:
+        rows = [
+            [InlineKeyboardButton(_label(e.question), callback_data=f"faq:{e.id}")]
+            for e in (find_entry(kb, sid) for sid in result.suggestions)
+            if e is not None
+        ]
+        rows.append([InlineKeyboardButton("None of these", callback_data="menu:notfound")])
+        await message.reply_html("Did you mean…?", reply_markup=InlineKeyboardMarkup(rows))
+        return
+    await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
+
+
+async def show_entry(update: Update, context: AppContext) -> None:
+    """A button asked for one entry (`faq:<id>`): send its answer."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    entry = find_entry(context.services.knowledge.current, query.data.removeprefix("faq:"))
+    if entry is None:
+        await query.answer(
+            "That topic is no longer in the FAQ; send /faq to browse the current ones.",
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    await answer_entry(update, context, entry)
+
+
+def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
+    """One button per FAQ tag, two per row."""
+    buttons = [InlineKeyboardButton(tag, callback_data=f"faqtag:{tag}") for tag in kb.tags()]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def browse(update: Update, context: AppContext) -> None:
+    """/faq (or the menu button): show the topics to browse."""
+    kb = context.services.knowledge.current
+    text = "<b>Browse the questions by topic</b>, or just type your own question."
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_message(
+            chat.id, text, parse_mode="HTML", reply_markup=topics_keyboard(kb)
+        )
+
+
+async def show_topic(update: Update, context: AppContext) -> None:
+    """A topic button (`faqtag:<tag>`): list that topic's questions as buttons."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    tag = query.data.removeprefix("faqtag:")
+    kb = context.services.knowledge.current
+    entries = kb.entries_with_tag(tag)
+    if not entries:
+        await query.answer(
+            "That topic is no longer in the FAQ; send /faq to see the current topics.",
+            show_alert=True,
+        )
+        return
+    await query.answer()
+    rows = [
+        [InlineKeyboardButton(_label(e.question), callback_data=f"faq:{e.id}")] for e in entries
+    ]
+    rows.append([InlineKeyboardButton("« All topics", callback_data="menu:faq")])
+    await query.edit_message_text(
+        f"<b>{escape(tag)}</b>: choose a question.",
+        parse_mode="HTML",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def not_found(update: Update, context: AppContext) -> None:
+    """'None of these' under a suggestion: say so honestly and offer the ways on."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    await query.edit_message_text(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)

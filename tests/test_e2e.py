@@ -1,0 +1,185 @@
+"""End to end: the real Application over real HTTP against the sandbox's Telegram emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bot.sandbox.server import RunningSandbox
+from bot.store import Store
+from tests.conftest import ADMIN_ID, STAFF_ID
+from tests.sandbox_client import SandboxClient, button_data
+
+
+async def test_start_welcomes_and_offers_the_main_features(user: SandboxClient) -> None:
+    reply = await user.ask("/start")
+    assert "Welcome, Ana!" in reply["text"]
+    assert {"menu:faq", "menu:subscribe", "faq:privacy", "faq:contact"} <= set(button_data(reply))
+
+
+async def test_user_name_is_escaped_in_the_welcome(user: SandboxClient) -> None:
+    await user.send("/start", first_name="<b>Eve</b> & co")
+    reply = await user.next_bot_message()
+    assert "<b>Eve</b> & co" in reply["text"]  # shown literally, not parsed as markup
+
+
+async def test_pressing_a_menu_button_answers(user: SandboxClient) -> None:
+    start = await user.ask("/start")
+    await user.press(start["message_id"], "faq:privacy")
+    reply = await user.next_bot_message()
+    assert "/deletedata" in reply["text"] or "delete" in reply["text"].lower()
+
+
+async def test_help_lists_commands_for_the_users_role(
+    user: SandboxClient, sandbox: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    applicant_help = (await user.ask("/help"))["text"]
+    assert "/faq" in applicant_help and "/reloadfaq" not in applicant_help
+    assert "/stats" not in applicant_help
+    staff = SandboxClient(http, sandbox.url, STAFF_ID)
+    staff_help = (await staff.ask("/help"))["text"]
+    assert "/stats" in staff_help and "/reloadfaq" not in staff_help
+    admin = SandboxClient(http, sandbox.url, ADMIN_ID)
+    admin_help = (await admin.ask("/help"))["text"]
+    assert "/stats" in admin_help and "/reloadfaq" in admin_help
+
+
+async def test_unknown_command_gets_a_helpful_answer(user: SandboxClient) -> None:
+    reply = await user.ask("/frobnicate now")
+    assert "/frobnicate" in reply["text"] and "/help" in reply["text"]
+
+
+async def test_a_typed_question_gets_its_faq_answer(user: SandboxClient) -> None:
+    reply = await user.ask("how long does the programme last")
+    assert "month" in reply["text"].lower()
+
+
+async def test_an_unrelated_question_gets_an_honest_fallback(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    reply = await user.ask("what is the best pizza topping in naples")
+    assert "don't know" in reply["text"]
+    assert "faq:contact" in button_data(reply)
+    store = sandbox.application.bot_data.services.store
+    logged = await store.unanswered_questions()
+    assert logged[0]["question"] == "what is the best pizza topping in naples"
+    assert "user" not in str(logged[0]).lower()  # no user id is kept with the question
+
+
+async def test_browse_topics_then_a_question(user: SandboxClient) -> None:
+    topics = await user.ask("/faq")
+    tags = [d for d in button_data(topics) if d.startswith("faqtag:")]
+    assert tags
+    await user.press(topics["message_id"], tags[0])
+    await asyncio.sleep(0.3)
+    edited = (await user.messages())[-1]
+    entry_buttons = [d for d in button_data(edited) if d.startswith("faq:")]
+    assert entry_buttons, edited
+    await user.press(edited["message_id"], entry_buttons[0])
+    answer = await user.next_bot_message()
+    assert answer["text"]
+
+
+async def test_subscribe_and_unsubscribe(user: SandboxClient, sandbox: RunningSandbox) -> None:
+    store = sandbox.application.bot_data.services.store
+    assert "subscribed" in (await user.ask("/subscribe"))["text"]
+    assert await store.is_subscriber(user.user_id)
+    assert "already" in (await user.ask("/subscribe"))["text"]
+    await user.ask("/unsubscribe")
+    assert not await store.is_subscriber(user.user_id)
+
+
+async def test_blocking_the_bot_marks_the_chat_and_keeps_data(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    await user.ask("/subscribe")
+    await user.set_blocked(True)
+    for _ in range(50):
+        if await store.is_chat_blocked(user.user_id):
+            break
+        await asyncio.sleep(0.1)
+    assert await store.is_chat_blocked(user.user_id)
+    assert await store.is_subscriber(user.user_id)  # consent kept, just not sent to
+    assert user.user_id not in await store.active_subscribers()
+    await user.set_blocked(False)
+    for _ in range(50):
+        if not await store.is_chat_blocked(user.user_id):
+            break
+        await asyncio.sleep(0.1)
+    assert user.user_id in await store.active_subscribers()
+
+
+async def test_staff_commands_refuse_other_users(user: SandboxClient) -> None:
+    for command in ("/reloadfaq", "/unanswered", "/stats"):
+        reply = await user.ask(command)
+        assert "programme team only" in reply["text"]
+
+
+NEW_ENTRY = """\
+entries:
+  - id: sandbox-unicorn
+    question: What colour is the sandbox unicorn?
+    alternatives:
+      - sandbox unicorn colour
+      - colour of the unicorn in the sandbox
+      - which colour has the sandbox unicorn
+      - unicorn colour sandbox
+      - tell me the sandbox unicorn colour
+    answer: The sandbox unicorn is <b>{colour}</b>.
+    tags: [Testing]
+"""
+
+
+async def _answer_when_live(client: SandboxClient, question: str, needle: str) -> float:
+    """Ask until the answer contains needle; returns the seconds it took (fails after 8 s)."""
+    started = time.monotonic()
+    while time.monotonic() - started < 8:
+        if needle in (await client.ask(question))["text"]:
+            return time.monotonic() - started
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{needle!r} never appeared in the answer")
+
+
+async def test_an_edited_faq_goes_live_and_a_broken_one_is_refused(
+    admin: SandboxClient, user: SandboxClient, faq_copy: Path
+) -> None:
+    question = "what colour is the sandbox unicorn"
+    added = faq_copy / "testing.yaml"
+    added.write_text(NEW_ENTRY.replace("{colour}", "violet"), encoding="utf-8")
+    assert await _answer_when_live(user, question, "violet") < 5
+
+    added.write_text(NEW_ENTRY.replace("{colour}", "green"), encoding="utf-8")
+    assert await _answer_when_live(user, question, "green") < 5
+
+    # A typo in a key: the last good FAQ stays live and the admin hears of file and line.
+    added.write_text(
+        NEW_ENTRY.replace("{colour}", "red").replace("alternatives:", "alternativs:"),
+        encoding="utf-8",
+    )
+    report = await admin.next_bot_message(timeout=8)
+    assert "testing.yaml:" in report["text"] and "alternativs" in report["text"]
+    assert "green" in (await user.ask(question))["text"]
+
+
+async def test_reloadfaq_reports_to_admins(admin: SandboxClient) -> None:
+    reply = await admin.ask("/reloadfaq")
+    assert "FAQ reloaded" in reply["text"]
+
+
+async def test_subscription_survives_a_restart(settings, http) -> None:  # type: ignore[no-untyped-def]
+    from bot.sandbox.emulator import EmulatorConfig
+    from bot.sandbox.server import running_sandbox
+
+    config = EmulatorConfig(rate_limit=False)
+    async with running_sandbox(settings, emulator_config=config) as first:
+        client = SandboxClient(http, first.url, 1002)
+        await client.ask("/subscribe")
+    store = Store(settings.data_dir)
+    try:
+        assert await store.is_subscriber(1002)
+    finally:
+        await store.close()

@@ -1,0 +1,60 @@
+"""Pure parts of the handlers: role-based command lists, reload reports, the welcome text."""
+
+from __future__ import annotations
+
+from bot.knowledge import ReloadOutcome
+from bot.settings import load_settings
+from faq.loader import FaqValidationError, Problem
+from handlers import register_handlers
+from handlers.admin import describe_reload
+from handlers.commands import ADMIN_COMMANDS, APPLICANT_COMMANDS, STAFF_COMMANDS, commands_for
+from handlers.start import welcome_text
+
+SETTINGS = load_settings({"ADMIN_IDS": "1", "STAFF_IDS": "2"})
+
+
+def _names(user_id: int) -> set[str]:
+    return {c.name for _, group in commands_for(SETTINGS, user_id) for c in group}
+
+
+def test_applicants_see_only_their_commands() -> None:
+    assert _names(99) == {c.name for c in APPLICANT_COMMANDS}
+
+
+def test_staff_see_staff_commands_but_not_admin_ones() -> None:
+    assert _names(2) == {c.name for c in APPLICANT_COMMANDS + STAFF_COMMANDS}
+
+
+def test_admins_see_everything() -> None:
+    assert _names(1) == {c.name for c in APPLICANT_COMMANDS + STAFF_COMMANDS + ADMIN_COMMANDS}
+
+
+def test_every_listed_command_has_a_handler() -> None:
+    registered: set[str] = set()
+
+    class Recorder:
+        def add_handler(self, handler: object) -> None:
+            registered.update(getattr(handler, "commands", ()))
+
+        def add_error_handler(self, callback: object) -> None:
+            pass
+
+    register_handlers(Recorder())  # type: ignore[arg-type]
+    listed = {c.name for c in APPLICANT_COMMANDS + STAFF_COMMANDS + ADMIN_COMMANDS}
+    assert listed <= registered
+
+
+def test_reload_report_lists_file_and_line_escaped() -> None:
+    error = FaqValidationError([Problem("faq/data/costs.yaml", 14, 'unknown key "<b>"')])
+    report = describe_reload(ReloadOutcome(changed=True, error=error), kept_entries=40)
+    assert "faq/data/costs.yaml:14" in report
+    assert "&lt;b&gt;" in report and "40 entries" in report
+
+
+def test_reload_report_on_success_counts_entries() -> None:
+    assert "37 entries" in describe_reload(ReloadOutcome(changed=True, entry_count=37), 37)
+
+
+def test_welcome_escapes_the_users_name() -> None:
+    text = welcome_text("<script>x</script>")
+    assert "<script>" not in text and "&lt;script&gt;" in text

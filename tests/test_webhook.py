@@ -1,0 +1,94 @@
+"""Webhook mode: the emulator posts updates to the bot's aiohttp server, which checks the secret."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import BotApplication, build_application
+from bot.sandbox.emulator import EmulatorConfig
+from bot.sandbox.server import SANDBOX_TOKEN, serving_emulator
+from bot.settings import Settings
+from bot.webhook import SECRET_HEADER, create_webhook_app, webhook_path
+from tests.sandbox_client import SandboxClient
+
+SECRET = "test-secret_123"
+
+
+@pytest.fixture
+async def webhook_bot(
+    settings: Settings, http: aiohttp.ClientSession
+) -> AsyncIterator[tuple[str, str, BotApplication]]:
+    """The bot in webhook mode: (emulator base URL, webhook URL, application)."""
+    async with serving_emulator(EmulatorConfig(rate_limit=False)) as (_, base):
+        application = build_application(
+            settings, token=SANDBOX_TOKEN, base_url=f"{base}/bot", with_updater=False
+        )
+        await application.initialize()
+        await application.start()
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/telegram/hook"
+        runner = web.AppRunner(create_webhook_app(application, webhook_path(url), SECRET))
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
+        await application.bot.set_webhook(url, secret_token=SECRET)
+        try:
+            yield base, url, application
+        finally:
+            await runner.cleanup()
+            await application.stop()
+            await application.shutdown()
+            await application.bot_data.services.store.close()
+
+
+def test_webhook_path_comes_from_the_url() -> None:
+    assert webhook_path("https://bot.example.org/tg/updates") == "/tg/updates"
+    assert webhook_path("https://bot.example.org") == "/"
+
+
+async def test_updates_posted_by_telegram_are_answered(
+    webhook_bot: tuple[str, str, BotApplication], http: aiohttp.ClientSession
+) -> None:
+    base, _, _ = webhook_bot
+    reply = await SandboxClient(http, base, 2001).ask("/start")
+    assert "Welcome" in reply["text"]
+
+
+@pytest.mark.parametrize("secret", [None, "wrong-secret", SECRET + "x"])
+async def test_requests_without_the_right_secret_are_refused(
+    webhook_bot: tuple[str, str, BotApplication], http: aiohttp.ClientSession, secret: str | None
+) -> None:
+    _, url, _ = webhook_bot
+    headers = {SECRET_HEADER: secret} if secret else {}
+    update = {
+        "update_id": 1,
+        "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private"}, "text": "hi"},
+    }
+    async with http.post(url, json=update, headers=headers) as response:
+        assert response.status == 403
+        assert "secret" in (await response.json())["error"]
+
+
+async def test_malformed_body_gets_400_with_a_sentence(
+    webhook_bot: tuple[str, str, BotApplication], http: aiohttp.ClientSession
+) -> None:
+    _, url, _ = webhook_bot
+    async with http.post(url, data=b"{not json", headers={SECRET_HEADER: SECRET}) as response:
+        assert response.status == 400
+        assert "JSON" in (await response.json())["error"]
+
+
+async def test_healthz_reports_running(
+    webhook_bot: tuple[str, str, BotApplication], http: aiohttp.ClientSession
+) -> None:
+    _, url, _ = webhook_bot
+    health_url = url.rsplit("/telegram", 1)[0] + "/healthz"
+    async with http.get(health_url) as response:
+        body = await response.json()
+    assert response.status == 200 and body["ok"] is True and body["faq_entries"] > 0
