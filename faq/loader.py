@@ -1,0 +1,688 @@
+"""Load the FAQ folder into a KnowledgeBase, reporting every problem with its file and line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from rapidfuzz import process
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
+from faq.normalize import simplify_text
+from faq.placeholders import (
+    LONGEST_DATE,
+    LONGEST_STATUS,
+    PLACEHOLDERS,
+    placeholder_names,
+    render_with_values,
+)
+
+ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "related")
+REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags")
+LINK_KEYS = ("title", "url")
+CALL_KEYS = ("name", "opens", "deadline")
+TOP_LEVEL_KEYS = ("entries", "call")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID_CHARS = 40
+MIN_ALTERNATIVES = 5
+MAX_TAGS = 3
+MAX_TAG_CHARS = 24
+MAX_RELATED = 3
+MAX_MESSAGE_CHARS = 4096
+MAX_CALLBACK_BYTES = 64
+ENTRY_CALLBACK_PREFIX = "faq:"
+TAG_CALLBACK_PREFIX = "faqtag:"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the FAQ folder, with where it is."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class FaqValidationError(Exception):
+    """The FAQ folder is invalid; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+def directory_fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, modification times and sizes of the folder's YAML files (cheap change check)."""
+    try:
+        files = sorted(directory.glob("*.yaml"))
+    except OSError:
+        return ()
+    fingerprint = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        fingerprint.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(fingerprint)
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _did_you_mean(key: str, allowed: tuple[str, ...]) -> str:
+    best = process.extractOne(key, allowed, score_cutoff=70)
+    return f'; did you mean "{best[0]}"?' if best else f"; allowed keys: {', '.join(allowed)}"
+
+
+def _line(node: Any, key: Any = None, *, value: bool = False) -> int:
+    """1-based line of a mapping key (or its value), list item, or the node itself."""
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return 1
+    try:
+        if key is None:
+            return int(lc.line) + 1
+        if isinstance(node, CommentedSeq):
+            return int(lc.item(key)[0]) + 1
+        position = lc.value(key) if value else lc.key(key)
+        return int(position[0]) + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return int(lc.line) + 1
+
+
+@dataclass
+class _RawEntry:
+    entry: Entry
+    file: str
+    line: int
+    node: Any
+    related_lines: tuple[int, ...]
+    phrasing_lines: tuple[int, ...]
+    answer_line: int
+
+
+class _Collector:
+    """Accumulates problems for one run of the loader."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int, message: str) -> None:
+        self.problems.append(Problem(file, line, message))
+
+
+def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
+    yaml = YAML(typ="rt")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(file, 1, "the file is not UTF-8 text; save it as UTF-8")
+        return None
+    except OSError as error:
+        problems.add(file, 1, f"the file cannot be read ({error.strerror}); check its permissions")
+        return None
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = (error.problem or error.context or "invalid YAML").strip()
+        problems.add(
+            file,
+            line,
+            f"YAML syntax error: {what}; check the indentation, colons and quotes near this line",
+        )
+    except YAMLError as error:
+        problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
+    return None
+
+
+def _text_field(node: Any, key: str, where: str, file: str, problems: _Collector) -> str | None:
+    value = node.get(key)
+    line = _line(node, key, value=True)
+    if value is None:
+        problems.add(file, line, f'"{key}" {where} is empty; write the text after "{key}:"')
+        return None
+    if not isinstance(value, str):
+        problems.add(
+            file, line, f'"{key}" {where} must be text, not {_kind(value)}; put it in quotes'
+        )
+        return None
+    if not value.strip():
+        problems.add(file, line, f'"{key}" {where} is empty; write the text after "{key}:"')
+        return None
+    return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _text_list(
+    node: Any, key: str, where: str, file: str, problems: _Collector
+) -> list[tuple[str, int]] | None:
+    value = node.get(key)
+    line = _line(node, key, value=True)
+    if value is None:
+        problems.add(file, line, f'"{key}" {where} is empty; list the items under "{key}:"')
+        return None
+    if not isinstance(value, list):
+        problems.add(
+            file,
+            line,
+            f'"{key}" {where} must be a list ("- item" lines or [a, b]), not {_kind(value)}',
+        )
+        return None
+    items: list[tuple[str, int]] = []
+    for position, item in enumerate(value):
+        item_line = _line(value, position)
+        if not isinstance(item, str):
+            problems.add(
+                file,
+                item_line,
+                f'item {position + 1} of "{key}" {where} must be text, not {_kind(item)}; '
+                "put it in quotes",
+            )
+        elif not item.strip():
+            problems.add(file, item_line, f'item {position + 1} of "{key}" {where} is empty')
+        else:
+            items.append((item.strip(), item_line))
+    return items
+
+
+def _check_keys(
+    node: Any, allowed: tuple[str, ...], where: str, file: str, problems: _Collector
+) -> None:
+    for key in node:
+        if key not in allowed:
+            problems.add(
+                file,
+                _line(node, key),
+                f'unknown key "{key}" {where}{_did_you_mean(str(key), allowed)}',
+            )
+
+
+def _parse_links(node: Any, where: str, file: str, problems: _Collector) -> tuple[Link, ...]:
+    value = node.get("links")
+    if "links" not in node or value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.add(
+            file,
+            _line(node, "links", value=True),
+            f'"links" {where} must be a list of title/url pairs, not {_kind(value)}',
+        )
+        return ()
+    links: list[Link] = []
+    for position, item in enumerate(value):
+        item_line = _line(value, position)
+        label = f"link {position + 1} {where}"
+        if not isinstance(item, dict):
+            problems.add(file, item_line, f"{label} must have a title and a url, not {_kind(item)}")
+            continue
+        _check_keys(item, LINK_KEYS, f"in {label}", file, problems)
+        title = _text_field(item, "title", f"of {label}", file, problems)
+        url = _text_field(item, "url", f"of {label}", file, problems)
+        if url is not None:
+            parts = urlsplit(url.strip())
+            if parts.scheme not in ("http", "https") or not parts.netloc or " " in url.strip():
+                problems.add(
+                    file,
+                    _line(item, "url", value=True),
+                    f'url "{url}" of {label} is not a web address; start it with https://',
+                )
+                url = None
+        if title is not None and url is not None:
+            links.append(Link(title.strip(), url.strip()))
+    return tuple(links)
+
+
+def _parse_entry(
+    node: Any, position: int, entries_node: Any, file: str, problems: _Collector
+) -> _RawEntry | None:
+    line = _line(entries_node, position)
+    if not isinstance(node, dict):
+        problems.add(
+            file,
+            line,
+            f"entry {position + 1} must be a mapping of id, question, alternatives, answer..., "
+            f"not {_kind(node)}",
+        )
+        return None
+    raw_id = node.get("id")
+    name = f'"{raw_id}"' if isinstance(raw_id, str) and raw_id else f"number {position + 1}"
+    where = f"in entry {name}"
+    _check_keys(node, ENTRY_KEYS, where, file, problems)
+    for key in REQUIRED_ENTRY_KEYS:
+        if key not in node:
+            problems.add(file, line, f'entry {name} has no "{key}"; add "{key}:"')
+    problems_before = len(problems.problems)
+    entry_id = _text_field(node, "id", where, file, problems) if "id" in node else None
+    if entry_id is not None:
+        entry_id = entry_id.strip()
+        id_line = _line(node, "id", value=True)
+        if len(entry_id) > MAX_ID_CHARS or not ID_PATTERN.match(entry_id):
+            problems.add(
+                file,
+                id_line,
+                f'id "{entry_id}" is not valid; use up to {MAX_ID_CHARS} lowercase letters, '
+                "digits and single hyphens, e.g. costs-covered",
+            )
+        elif len((ENTRY_CALLBACK_PREFIX + entry_id).encode()) > MAX_CALLBACK_BYTES:
+            problems.add(file, id_line, f'id "{entry_id}" is too long for a Telegram button')
+    question = _text_field(node, "question", where, file, problems) if "question" in node else None
+    alternatives = (
+        _text_list(node, "alternatives", where, file, problems) if "alternatives" in node else None
+    )
+    if alternatives is not None and len(alternatives) < MIN_ALTERNATIVES:
+        problems.add(
+            file,
+            _line(node, "alternatives"),
+            f"entry {name} has {len(alternatives)} alternatives; write at least "
+            f"{MIN_ALTERNATIVES} other ways people ask it, including very short ones",
+        )
+    answer = _text_field(node, "answer", where, file, problems) if "answer" in node else None
+    tags = _parse_tags(node, where, file, problems) if "tags" in node else None
+    links = _parse_links(node, where, file, problems)
+    related = _parse_related(node, where, file, problems)
+    if len(problems.problems) > problems_before or None in (entry_id, question, answer):
+        return None
+    if alternatives is None or tags is None or related is None:
+        return None
+    assert entry_id is not None and question is not None and answer is not None
+    entry = Entry(
+        id=entry_id,
+        question=question.strip(),
+        alternatives=tuple(text for text, _ in alternatives),
+        answer=answer.strip("\n"),
+        tags=tuple(tags),
+        links=links,
+        related=tuple(rid for rid, _ in related),
+        location=SourceLocation(file, line),
+    )
+    return _RawEntry(
+        entry=entry,
+        file=file,
+        line=line,
+        node=node,
+        related_lines=tuple(rline for _, rline in related),
+        phrasing_lines=(
+            _line(node, "question", value=True),
+            *(aline for _, aline in alternatives),
+        ),
+        answer_line=_line(node, "answer", value=True),
+    )
+
+
+def _parse_tags(node: Any, where: str, file: str, problems: _Collector) -> list[str] | None:
+    tags = _text_list(node, "tags", where, file, problems)
+    if tags is None:
+        return None
+    if not 1 <= len(tags) <= MAX_TAGS:
+        problems.add(
+            file,
+            _line(node, "tags"),
+            f'"tags" {where} has {len(tags)} labels; give 1 to {MAX_TAGS} topic labels',
+        )
+    for tag, tag_line in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            problems.add(
+                file,
+                tag_line,
+                f'tag "{tag}" {where} is {len(tag)} characters long; keep tags to '
+                f"{MAX_TAG_CHARS} characters",
+            )
+        elif len((TAG_CALLBACK_PREFIX + tag).encode()) > MAX_CALLBACK_BYTES:
+            problems.add(
+                file,
+                tag_line,
+                f'tag "{tag}" {where} is too long for a Telegram button '
+                f"({MAX_CALLBACK_BYTES} bytes with its prefix); shorten it",
+            )
+    return [tag for tag, _ in tags]
+
+
+def _parse_related(
+    node: Any, where: str, file: str, problems: _Collector
+) -> list[tuple[str, int]] | None:
+    if "related" not in node or node.get("related") is None:
+        return []
+    related = _text_list(node, "related", where, file, problems)
+    if related is None:
+        return None
+    if len(related) > MAX_RELATED:
+        problems.add(
+            file,
+            _line(node, "related"),
+            f'"related" {where} lists {len(related)} ids; keep at most {MAX_RELATED}',
+        )
+    return [(rid.strip(), rline) for rid, rline in related]
+
+
+def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSettings | None:
+    line = _line(top, "call")
+    if not isinstance(node, dict):
+        problems.add(
+            file, line, 'the "call" section must be a mapping with name, opens and deadline'
+        )
+        return None
+    before = len(problems.problems)
+    _check_keys(node, CALL_KEYS, 'in the "call" section', file, problems)
+    if "name" not in node:
+        problems.add(
+            file, line, 'the "call" section has no "name"; add e.g. "name: Twin Cities call"'
+        )
+        name = None
+    else:
+        name = _text_field(node, "name", 'in the "call" section', file, problems)
+    dates = {key: _parse_date(node, key, file, problems) for key in ("opens", "deadline")}
+    opens, deadline = dates["opens"], dates["deadline"]
+    if opens is not None and deadline is not None and deadline < opens:
+        problems.add(
+            file,
+            _line(node, "deadline", value=True),
+            f"the deadline ({deadline.isoformat()}) is before the opening date "
+            f"({opens.isoformat()}); correct one of them",
+        )
+    if len(problems.problems) > before or name is None:
+        return None
+    return CallSettings(name=name.strip(), opens=opens, deadline=deadline)
+
+
+def _parse_date(node: Any, key: str, file: str, problems: _Collector) -> date | None:
+    value = node.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, date):
+        return value if type(value) is date else value.date()  # type: ignore[attr-defined]
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.add(
+        file,
+        _line(node, key, value=True),
+        f'"{key}" in the "call" section is "{value}", not a date; write it as YYYY-MM-DD '
+        "(e.g. 2024-04-08) or null while to be announced",
+    )
+    return None
+
+
+def _check_cross_entry(raws: list[_RawEntry], problems: _Collector) -> None:
+    first_by_id: dict[str, _RawEntry] = {}
+    for raw in raws:
+        earlier = first_by_id.get(raw.entry.id)
+        if earlier is not None:
+            problems.add(
+                raw.file,
+                _line(raw.node, "id", value=True),
+                f'duplicate id "{raw.entry.id}": it is already used at {earlier.file}:'
+                f"{_line(earlier.node, 'id', value=True)}; give each entry its own id",
+            )
+        else:
+            first_by_id[raw.entry.id] = raw
+    for raw in raws:
+        seen: set[str] = set()
+        for related_id, related_line in zip(raw.entry.related, raw.related_lines, strict=True):
+            if related_id == raw.entry.id:
+                problems.add(
+                    raw.file,
+                    related_line,
+                    f'entry "{raw.entry.id}" lists itself in "related"; remove it',
+                )
+            elif related_id not in first_by_id:
+                problems.add(
+                    raw.file,
+                    related_line,
+                    f'"related" in entry "{raw.entry.id}" names "{related_id}", which is not an '
+                    f"entry id{_did_you_mean_id(related_id, first_by_id)}",
+                )
+            elif related_id in seen:
+                problems.add(
+                    raw.file,
+                    related_line,
+                    f'"related" in entry "{raw.entry.id}" names "{related_id}" twice',
+                )
+            seen.add(related_id)
+    _check_duplicate_phrasings(raws, problems)
+
+
+def _did_you_mean_id(entry_id: str, known: dict[str, _RawEntry]) -> str:
+    best = process.extractOne(entry_id, list(known), score_cutoff=70)
+    return f'; did you mean "{best[0]}"?' if best else "; check the spelling"
+
+
+def _check_duplicate_phrasings(raws: list[_RawEntry], problems: _Collector) -> None:
+    seen: dict[str, tuple[_RawEntry, int]] = {}
+    for raw in raws:
+        for text, line in zip(raw.entry.phrasings, raw.phrasing_lines, strict=True):
+            key = simplify_text(text)
+            if not key:
+                problems.add(
+                    raw.file,
+                    line,
+                    f'"{text}" in entry "{raw.entry.id}" has no letters or digits; '
+                    "write a real question",
+                )
+                continue
+            if key in seen:
+                other, other_line = seen[key]
+                where = (
+                    "the same entry"
+                    if other is raw
+                    else f'entry "{other.entry.id}" ({other.file}:{other_line})'
+                )
+                problems.add(
+                    raw.file,
+                    line,
+                    f'"{text}" in entry "{raw.entry.id}" repeats a phrasing already in {where}; '
+                    "remove one of them",
+                )
+            else:
+                seen[key] = (raw, line)
+
+
+HtmlParser = Callable[[str], object]
+
+
+def _html_parser() -> tuple[HtmlParser, type[Exception]] | None:
+    try:
+        from bot.telegram_html import TelegramHtmlError, parse_telegram_html
+    except ImportError:
+        return None
+    return parse_telegram_html, TelegramHtmlError
+
+
+def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
+    entry = raw.entry
+    try:
+        names = placeholder_names(entry.answer)
+    except ValueError as error:
+        problems.add(
+            raw.file,
+            raw.answer_line,
+            f'the answer of entry "{entry.id}" has a stray brace ({error}); write literal '
+            "braces as {{ and }}",
+        )
+        return
+    unknown = sorted({name for name in names if name not in PLACEHOLDERS})
+    if unknown:
+        known = ", ".join("{" + name + "}" for name in sorted(PLACEHOLDERS))
+        listed = ", ".join("{" + name + "}" for name in unknown)
+        problems.add(
+            raw.file,
+            raw.answer_line,
+            f'the answer of entry "{entry.id}" uses unknown placeholder {listed}; '
+            f"use one of {known} (write literal braces as {{{{ and }}}})",
+        )
+        return
+    values = {
+        "call_name": call_name,
+        "call_opens": LONGEST_DATE,
+        "call_deadline": LONGEST_DATE,
+        "call_status": LONGEST_STATUS,
+    }
+    rendered = render_with_values(entry, values)
+    plain = rendered
+    parser = _html_parser()
+    if parser is not None:
+        parse, html_error = parser
+        try:
+            parsed = parse(rendered)
+        except html_error as error:
+            description = getattr(error, "description", None) or str(error)
+            problems.add(
+                raw.file,
+                raw.answer_line,
+                f'Telegram would refuse the answer of entry "{entry.id}": {description}; '
+                "use only <b> <i> <u> <s> <a href> <code> <pre> <blockquote> and write "
+                "&lt; &gt; &amp; for < > &",
+            )
+            return
+        if isinstance(parsed, tuple) and parsed and isinstance(parsed[0], str):
+            plain = parsed[0]
+    length = len(plain.encode("utf-16-le")) // 2
+    if length > MAX_MESSAGE_CHARS:
+        problems.add(
+            raw.file,
+            raw.answer_line,
+            f'the answer of entry "{entry.id}" is {length} characters with its links and the '
+            f"longest live values; Telegram allows {MAX_MESSAGE_CHARS}: shorten it",
+        )
+
+
+def load_knowledge_base(directory: Path) -> KnowledgeBase:
+    """Read and validate every *.yaml file of the folder; raise FaqValidationError listing all."""
+    problems = _Collector()
+    folder = _display_path(directory)
+    if not directory.is_dir():
+        raise FaqValidationError(
+            [Problem(folder, 0, "the FAQ folder does not exist; point FAQ_DIR at faq/data")]
+        )
+    for stray in sorted(directory.glob("*.yml")):
+        problems.add(
+            _display_path(stray), 1, "this file is ignored: FAQ files must end in .yaml; rename it"
+        )
+    raws: list[_RawEntry] = []
+    calls: list[tuple[CallSettings | None, str, int]] = []
+    files = sorted(directory.glob("*.yaml"))
+    for path in files:
+        file = _display_path(path)
+        document = _read_yaml(path, file, problems)
+        if document is None and problems.problems and problems.problems[-1].file == file:
+            continue
+        _load_document(document, file, raws, calls, problems)
+    if not files:
+        problems.add(
+            folder, 0, "the FAQ folder has no .yaml files; add the FAQ files and call.yaml"
+        )
+    call = _single_call(calls, folder, problems)
+    call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
+    _check_cross_entry(raws, problems)
+    for raw in raws:
+        _check_answer(raw, call_name, problems)
+    if not raws and files:
+        problems.add(folder, 0, 'no file has any entries; add entries under "entries:"')
+    if problems.problems:
+        raise FaqValidationError(problems.problems)
+    assert call is not None
+    return KnowledgeBase(entries=tuple(raw.entry for raw in raws), call=call)
+
+
+def _load_document(
+    document: Any,
+    file: str,
+    raws: list[_RawEntry],
+    calls: list[tuple[CallSettings | None, str, int]],
+    problems: _Collector,
+) -> None:
+    if document is None:
+        problems.add(file, 1, 'the file is empty; start it with "entries:" (or "call:")')
+        return
+    if not isinstance(document, dict):
+        problems.add(
+            file,
+            1,
+            'the file must be a mapping starting with "entries:" (or "call:"), '
+            f"not {_kind(document)}",
+        )
+        return
+    _check_keys(document, TOP_LEVEL_KEYS, "at the top of the file", file, problems)
+    present = [key for key in TOP_LEVEL_KEYS if key in document]
+    if not present:
+        problems.add(file, 1, 'the file has neither "entries:" nor "call:" at the top; add one')
+        return
+    if len(present) > 1:
+        problems.add(
+            file,
+            _line(document, "call"),
+            'a file holds either "entries:" or "call:", not both; move the call to call.yaml',
+        )
+    if "call" in document:
+        calls.append(
+            (_parse_call(document["call"], document, file, problems), file, _line(document, "call"))
+        )
+    if "entries" in document:
+        entries = document["entries"]
+        line = _line(document, "entries")
+        if entries is None or (isinstance(entries, list) and not entries):
+            problems.add(file, line, '"entries" is empty; add entries or delete the file')
+            return
+        if not isinstance(entries, list):
+            problems.add(
+                file,
+                line,
+                f'"entries" must be a list of entries ("- id: ..."), not {_kind(entries)}',
+            )
+            return
+        for position, node in enumerate(entries):
+            raw = _parse_entry(node, position, entries, file, problems)
+            if raw is not None:
+                raws.append(raw)
+
+
+def _single_call(
+    calls: list[tuple[CallSettings | None, str, int]], folder: str, problems: _Collector
+) -> CallSettings | None:
+    if not calls:
+        problems.add(
+            folder,
+            0,
+            'no file defines the call; add call.yaml with "call:" and its name, opens, deadline',
+        )
+        return None
+    first_file, first_line = calls[0][1], calls[0][2]
+    for _, file, line in calls[1:]:
+        problems.add(
+            file,
+            line,
+            f'a second "call:" section (the first is at {first_file}:{first_line}); keep only one',
+        )
+    return calls[0][0]

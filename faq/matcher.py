@@ -1,0 +1,471 @@
+"""Match a free-text question to FAQ entries: answer, suggest a few, or fall back honestly."""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TYPE_CHECKING, Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from faq.normalize import (
+    canonical_token,
+    content_tokens,
+    is_context_word,
+    is_filler,
+    is_stopword,
+    normalize_text,
+    replace_country_phrases,
+    simplify_text,
+    synonym_words,
+)
+
+if TYPE_CHECKING:
+    from faq.model import Entry, KnowledgeBase
+
+Decision = Literal["answer", "suggest", "fallback"]
+
+MAX_SUGGESTIONS = 3
+MIN_SUGGESTIONS = 2
+MAX_CANDIDATES = 5
+TIE_ROOM = 5
+# Query words found in the entry (other phrasings, answer) but not in this phrasing: part credit.
+ENTRY_WORD_CREDIT = 0.55
+# Greetings and function words weigh this fraction of the rarest word's weight.
+FILLER_WEIGHT = 0.14
+STOPWORD_WEIGHT = 0.07
+SHORT_UNKNOWN_FACTOR = 0.5
+UNKNOWN_WEIGHT_FACTOR = 1.2
+CONTEXT_UNKNOWN_FACTOR = 0.15
+NUMBER_UNKNOWN_FACTOR = 0.3
+CHAR_SCORE_FACTOR = 0.92
+CHAR_SCORE_CUTOFF = 80.0
+CHAR_MIN_LENGTH = 10
+QUERY_MISS_WEIGHT = 0.5
+PHRASING_MISS_WEIGHT = 0.4
+# Past this many unknown-word weights, extra unmatched words in a message count less.
+QUERY_MISS_SATURATION = 1.0
+LONG_QUERY_MISS_FACTOR = 0.5
+_TAG = re.compile(r"<[^>]*>")
+_FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
+
+
+@dataclass(frozen=True)
+class MatchThresholds:
+    """Scores (0..100) from which the bot answers directly, or offers a choice."""
+
+    answer: float
+    suggest: float
+
+
+DEFAULT_THRESHOLDS = MatchThresholds(answer=65.0, suggest=58.0)
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What the bot does with one question, and the best-scoring entries behind it."""
+
+    question: str
+    decision: Decision
+    entry_id: str | None
+    score: float
+    suggestions: tuple[str, ...]
+    candidates: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    entry: int
+    tokens: frozenset[str]
+    weight: float
+    stops: frozenset[str]
+
+
+@dataclass
+class MatchIndex:
+    """Everything matching needs, precomputed once per knowledge base."""
+
+    entry_ids: tuple[str, ...]
+    phrasings: tuple[_Phrasing, ...]
+    idf: dict[str, float]
+    unknown_weight: float
+    postings: dict[str, tuple[int, ...]]
+    entry_postings: dict[str, tuple[int, ...]]
+    entry_phrasings: tuple[range, ...]
+    stopword_only: tuple[int, ...]
+    stopword_weight: float
+    char_choices: tuple[str, ...]
+    plain_phrasings: tuple[str, ...]
+    fuzzy_vocabulary: tuple[str, ...]
+    fuzzy_targets: dict[str, str]
+    known_words: frozenset[str]
+    _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _QueryToken:
+    token: str
+    weight: float
+    credit: float
+    stop: bool = False
+
+
+def _phrasing_tokens(text: str) -> list[str]:
+    words = replace_country_phrases(normalize_text(text)).split()
+    return list(dict.fromkeys(canonical_token(w) for w in words))
+
+
+def _answer_tokens(entry: Entry) -> set[str]:
+    text = _FIELD.sub(" ", _TAG.sub(" ", entry.answer))
+    titles = " ".join(link.title for link in entry.links)
+    words = replace_country_phrases(normalize_text(f"{text} {titles}")).split()
+    return {t for t in (canonical_token(w) for w in words) if not is_stopword(t)}
+
+
+def build_index(entries: Iterable[Entry]) -> MatchIndex:
+    """Precompute tokens, weights, postings and fuzzy choices for a set of entries."""
+    entry_list = list(entries)
+    phrasing_tokens: list[tuple[int, list[str]]] = []
+    bags: list[set[str]] = []
+    for number, entry in enumerate(entry_list):
+        bag = _answer_tokens(entry)
+        for text in entry.phrasings:
+            tokens = _phrasing_tokens(text)
+            phrasing_tokens.append((number, tokens))
+            bag.update(tokens)
+        bags.append(bag)
+    count = max(len(entry_list), 1)
+    rarest = math.log(1 + count)
+    phrasing_df: dict[str, set[int]] = {}
+    for number, tokens in phrasing_tokens:
+        for token in tokens:
+            phrasing_df.setdefault(token, set()).add(number)
+    bag_df: dict[str, int] = {}
+    for bag in bags:
+        for token in bag:
+            bag_df[token] = bag_df.get(token, 0) + 1
+    for _, tokens in phrasing_tokens:
+        for token in tokens:
+            bag_df.setdefault(token, 1)
+    idf: dict[str, float] = {}
+    for token, df in bag_df.items():
+        if token in phrasing_df:
+            idf[token] = math.log(1 + count / len(phrasing_df[token]))
+        else:
+            idf[token] = math.log(1 + count / df)
+        if is_filler(token):
+            idf[token] = min(idf[token], FILLER_WEIGHT * rarest)
+        if is_stopword(token):
+            idf[token] = STOPWORD_WEIGHT * rarest
+    phrasings = tuple(
+        _Phrasing(
+            number,
+            frozenset(tokens),
+            sum(idf[t] for t in tokens),
+            frozenset(t for t in tokens if is_stopword(t)),
+        )
+        for number, tokens in phrasing_tokens
+    )
+    postings: dict[str, list[int]] = {}
+    stopword_only: list[int] = []
+    for position, phrasing in enumerate(phrasings):
+        content = [token for token in phrasing.tokens if not is_stopword(token)]
+        if not content:
+            stopword_only.append(position)
+        for token in content:
+            postings.setdefault(token, []).append(position)
+    entry_postings: dict[str, list[int]] = {}
+    for number, bag in enumerate(bags):
+        for token in bag:
+            entry_postings.setdefault(token, []).append(number)
+    entry_phrasings: list[range] = []
+    first = 0
+    for entry in entry_list:
+        entry_phrasings.append(range(first, first + len(entry.phrasings)))
+        first += len(entry.phrasings)
+    fuzzy_targets = {t: t for t in bag_df if len(t) >= 3 and t.isalpha()}
+    for word, token in synonym_words().items():
+        if token in bag_df and len(word) >= 4:
+            fuzzy_targets.setdefault(word, token)
+    vocabulary = sorted(fuzzy_targets, key=lambda t: (-bag_df[fuzzy_targets[t]], t))
+    return MatchIndex(
+        entry_ids=tuple(entry.id for entry in entry_list),
+        phrasings=phrasings,
+        idf=idf,
+        unknown_weight=rarest * UNKNOWN_WEIGHT_FACTOR,
+        stopword_weight=rarest * STOPWORD_WEIGHT,
+        postings={t: tuple(p) for t, p in postings.items()},
+        entry_postings={t: tuple(e) for t, e in entry_postings.items()},
+        entry_phrasings=tuple(entry_phrasings),
+        stopword_only=tuple(stopword_only),
+        char_choices=tuple(
+            " ".join(sorted(content_tokens(tokens))) for _, tokens in phrasing_tokens
+        ),
+        plain_phrasings=tuple(
+            simplify_text(text) for entry in entry_list for text in entry.phrasings
+        ),
+        fuzzy_vocabulary=tuple(vocabulary),
+        fuzzy_targets=fuzzy_targets,
+        known_words=frozenset(bag_df),
+    )
+
+
+def _join_split_words(words: list[str], known: frozenset[str]) -> list[str]:
+    joined: list[str] = []
+    position = 0
+    while position < len(words):
+        for width in (3, 2):
+            group = words[position : position + width]
+            if len(group) < width:
+                continue
+            merged = canonical_token("".join(group))
+            if merged in known and any(canonical_token(w) not in known for w in group):
+                joined.append("".join(group))
+                position += width
+                break
+        else:
+            joined.append(words[position])
+            position += 1
+    return joined
+
+
+def _max_edits(token: str) -> int:
+    return 1 if len(token) <= 7 else 2
+
+
+def _fuzzy_lookup(token: str, index: MatchIndex) -> tuple[str, float] | None:
+    if token in index._fuzzy_cache:
+        return index._fuzzy_cache[token]
+    found: tuple[str, float] | None = None
+    if len(token) >= 4 and token.isalpha():
+        best = process.extractOne(
+            token, index.fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=_max_edits(token)
+        )
+        if best is not None:
+            similarity = 1.0 - best[1] / max(len(token), len(best[0]), 1)
+            found = (index.fuzzy_targets[best[0]], similarity)
+    if len(index._fuzzy_cache) < 50_000:
+        index._fuzzy_cache[token] = found
+    return found
+
+
+def _is_misspelt_stopword(token: str) -> bool:
+    return any(
+        OSA.distance(token, stop, score_cutoff=1) <= 1
+        for stop in _SHORT_STOPWORDS
+        if abs(len(stop) - len(token)) <= 1
+    )
+
+
+_SHORT_STOPWORDS = tuple(
+    sorted(
+        {
+            "the",
+            "what",
+            "that",
+            "this",
+            "with",
+            "have",
+            "does",
+            "can",
+            "for",
+            "you",
+            "are",
+            "and",
+            "there",
+            "your",
+            "our",
+            "will",
+            "would",
+            "could",
+            "should",
+            "which",
+            "from",
+            "about",
+        }
+    )
+)
+
+
+def _unknown_factor(token: str) -> float:
+    if is_context_word(token):
+        return CONTEXT_UNKNOWN_FACTOR
+    if token.isdigit():
+        return NUMBER_UNKNOWN_FACTOR
+    if len(token) <= 3:
+        return SHORT_UNKNOWN_FACTOR
+    return 1.0
+
+
+def _query_tokens(question: str, index: MatchIndex) -> list[_QueryToken]:
+    words = replace_country_phrases(normalize_text(question)).split()
+    words = _join_split_words(words, index.known_words)
+    tokens = {canonical_token(word): word for word in reversed(words)}
+    result: list[_QueryToken] = []
+    for token, word in reversed(tokens.items()):
+        if is_stopword(token):
+            light = index.stopword_weight
+            result.append(_QueryToken(token, light, light * (token in index.idf), True))
+            continue
+        known = index.idf.get(token)
+        if known is not None:
+            result.append(_QueryToken(token, known, known))
+            continue
+        found = _fuzzy_lookup(word, index) or _fuzzy_lookup(token, index)
+        if found is not None:
+            target, similarity = found
+            if any(q.token == target for q in result):
+                continue
+            target_weight = index.idf[target]
+            result.append(
+                _QueryToken(target, target_weight, target_weight * (0.5 + 0.5 * similarity))
+            )
+            continue
+        if len(token) <= 4 and _is_misspelt_stopword(token):
+            continue
+        result.append(_QueryToken(token, index.unknown_weight * _unknown_factor(token), 0.0))
+    return result
+
+
+def _query_miss(weight: float, saturation: float) -> float:
+    """Unmatched query weight, growing more slowly past `saturation` (long chatty messages)."""
+    if weight <= 0:
+        return 0.0
+    if weight <= saturation:
+        return weight
+    return saturation + (weight - saturation) * LONG_QUERY_MISS_FACTOR
+
+
+def _token_scores(
+    query: list[_QueryToken], index: MatchIndex, keep: int
+) -> dict[int, tuple[float, int]]:
+    """Best phrasing score per entry, exact for the `keep` best entries (others may be left out)."""
+    query_weight = sum(q.weight for q in query)
+    if query_weight <= 0:
+        return {}
+    matched: dict[int, float] = {}
+    in_entry: dict[int, float] = {}
+    for q in query:
+        if q.credit <= 0 or q.stop:
+            continue
+        for position in index.postings.get(q.token, ()):
+            matched[position] = matched.get(position, 0.0) + q.credit
+        for number in index.entry_postings.get(q.token, ()):
+            in_entry[number] = in_entry.get(number, 0.0) + q.credit
+    known_stops = frozenset(q.token for q in query if q.stop and q.credit > 0)
+    stop_weight = index.stopword_weight
+    saturation = index.unknown_weight * QUERY_MISS_SATURATION
+    all_stops = len(known_stops) * stop_weight
+    for position in index.stopword_only:
+        number = index.phrasings[position].entry
+        in_entry.setdefault(number, 0.0)
+    best: dict[int, tuple[float, int]] = {}
+    top: list[float] = []
+    # The bound grows with an entry's matched weight, so entries come best-bound first.
+    for number, found in sorted(in_entry.items(), key=itemgetter(1), reverse=True):
+        if len(top) >= keep:
+            most = found + all_stops
+            denominator = most + QUERY_MISS_WEIGHT * _query_miss(query_weight - most, saturation)
+            if denominator <= 0 or most / denominator < top[0]:
+                break
+        entry_best = (-1.0, -1)
+        for position in index.entry_phrasings[number]:
+            phrasing = index.phrasings[position]
+            content = matched.get(position, 0.0)
+            exact = content + len(phrasing.stops & known_stops) * stop_weight
+            credit = exact + ENTRY_WORD_CREDIT * (found - content)
+            missing_phrasing = phrasing.weight - exact
+            denominator = (
+                credit
+                + QUERY_MISS_WEIGHT * _query_miss(query_weight - credit, saturation)
+                + PHRASING_MISS_WEIGHT * (missing_phrasing if missing_phrasing > 0 else 0.0)
+            )
+            score = credit / denominator if denominator > 0 else 0.0
+            if score > entry_best[0]:
+                entry_best = (score, position)
+        best[number] = entry_best
+        if len(top) < keep:
+            heapq.heappush(top, entry_best[0])
+        elif entry_best[0] > top[0]:
+            heapq.heapreplace(top, entry_best[0])
+    return best
+
+
+def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple[float, int]]:
+    text = " ".join(sorted(q.token for q in query if not q.stop))
+    best: dict[int, tuple[float, int]] = {}
+    if len(text) < CHAR_MIN_LENGTH:
+        return best
+    for _, score, position in process.extract(
+        text,
+        index.char_choices,
+        scorer=fuzz.ratio,
+        processor=None,
+        limit=MAX_CANDIDATES * 2,
+        score_cutoff=CHAR_SCORE_CUTOFF,
+    ):
+        number = index.phrasings[position].entry
+        value = score / 100.0 * CHAR_SCORE_FACTOR
+        if value > best.get(number, (0.0, -1))[0]:
+            best[number] = (value, position)
+    return best
+
+
+def score_entries(
+    question: str, index: MatchIndex, limit: int = MAX_CANDIDATES
+) -> list[tuple[str, float]]:
+    """The `limit` best-scoring entries, best first, on a 0..100 scale."""
+    query = _query_tokens(question, index)
+    if not query:
+        return []
+    scores = _token_scores(query, index, limit + TIE_ROOM)
+    for number, found in _char_scores(query, index).items():
+        if found[0] > scores.get(number, (0.0, -1))[0]:
+            scores[number] = found
+    best = heapq.nsmallest(
+        limit + TIE_ROOM, scores.items(), key=lambda item: (-item[1][0], item[0])
+    )
+    ranked = sorted(
+        ((number, round(score * 100, 1), position) for number, (score, position) in best),
+        key=lambda item: (-item[1], item[0]),
+    )
+    ranked = _break_ties(question, ranked, index)
+    return [(index.entry_ids[number], score) for number, score, _ in ranked[:limit]]
+
+
+def _break_ties(
+    question: str, ranked: list[tuple[int, float, int]], index: MatchIndex
+) -> list[tuple[int, float, int]]:
+    """Among entries with the same top score, prefer the one whose phrasing reads closest."""
+    if len(ranked) < 2 or ranked[0][1] != ranked[1][1]:
+        return ranked
+    top = ranked[0][1]
+    tied = [item for item in ranked if item[1] == top]
+    plain = simplify_text(question)
+    tied.sort(key=lambda item: -fuzz.ratio(plain, index.plain_phrasings[item[2]]))
+    return tied + ranked[len(tied) :]
+
+
+def match_question(
+    question: str, kb: KnowledgeBase, thresholds: MatchThresholds = DEFAULT_THRESHOLDS
+) -> MatchResult:
+    """Answer the best entry, offer a choice of 2-3 close ones, or fall back honestly."""
+    ranked = score_entries(question, kb.index)
+    candidates = tuple(ranked[:MAX_CANDIDATES])
+    if not ranked:
+        return MatchResult(question, "fallback", None, 0.0, (), ())
+    best_id, best_score = ranked[0]
+    if best_score >= thresholds.answer:
+        return MatchResult(question, "answer", best_id, best_score, (), candidates)
+    suggestions = tuple(
+        entry_id for entry_id, score in ranked[:MAX_SUGGESTIONS] if score >= thresholds.suggest
+    )
+    # One weak match is usually an off-topic question sharing a word: a choice needs two.
+    if len(suggestions) >= MIN_SUGGESTIONS:
+        return MatchResult(question, "suggest", None, best_score, suggestions, candidates)
+    return MatchResult(question, "fallback", None, best_score, (), candidates)

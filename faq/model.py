@@ -1,0 +1,86 @@
+"""The knowledge base as immutable values: entries, links, call settings and the matching index."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from faq.matcher import MatchIndex
+
+
+@dataclass(frozen=True)
+class Link:
+    """A source link shown under an answer."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where something was written: file path and 1-based line."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One FAQ entry: a question, the other ways people ask it, and its HTML answer."""
+
+    id: str
+    question: str
+    alternatives: tuple[str, ...]
+    answer: str
+    tags: tuple[str, ...]
+    links: tuple[Link, ...] = ()
+    related: tuple[str, ...] = ()
+    location: SourceLocation = SourceLocation("", 0)
+
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The main question followed by its alternatives."""
+        return (self.question, *self.alternatives)
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """The call's name and dates as written in call.yaml (None while to be announced)."""
+
+    name: str
+    opens: date | None = None
+    deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """All entries plus the call settings, with a matching index built once on creation."""
+
+    entries: tuple[Entry, ...]
+    call: CallSettings
+    _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
+    index: MatchIndex = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        from faq.matcher import build_index  # the matcher imports this module
+
+        object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
+        object.__setattr__(self, "index", build_index(self.entries))
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id; KeyError when there is none."""
+        return self._by_id[entry_id]
+
+    def tags(self) -> list[str]:
+        """Every tag used, sorted case-insensitively (stable for equal spellings)."""
+        return sorted({tag for entry in self.entries for tag in entry.tags}, key=_tag_order)
+
+    def entries_with_tag(self, tag: str) -> list[Entry]:
+        """Entries carrying this tag, in file order."""
+        return [entry for entry in self.entries if tag in entry.tags]
+
+
+def _tag_order(tag: str) -> tuple[str, str]:
+    return (tag.casefold(), tag)

@@ -1,0 +1,117 @@
+"""Live values in answers ({call_deadline}...) and the final HTML of an answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+from string import Formatter
+
+from faq.model import Entry
+
+PLACEHOLDERS = frozenset({"call_name", "call_opens", "call_deadline", "call_status"})
+DATE_PLACEHOLDERS = {"call_opens": "opens", "call_deadline": "deadline"}
+TO_BE_ANNOUNCED = "to be announced"
+CALL_STATUSES = ("not announced yet", "not open yet", "open", "closed")
+LINKS_HEADING = "<b>Sources</b>"
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# The longest value each placeholder can take (call_name excepted): used to bound answer length.
+LONGEST_DATE = "30 September 2099"
+LONGEST_STATUS = max(CALL_STATUSES, key=len)
+
+
+@dataclass(frozen=True)
+class CallState:
+    """The call as the bot sees it now: name, and dates when known."""
+
+    name: str
+    opens: date | None
+    deadline: date | None
+
+
+def format_call_date(d: date | None) -> str:
+    """A date as "8 April 2024", or "to be announced" when unset."""
+    if d is None:
+        return TO_BE_ANNOUNCED
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def call_status(call: CallState, today: date) -> str:
+    """One of "not announced yet", "not open yet", "open", "closed"."""
+    if call.deadline is not None and today > call.deadline:
+        return "closed"
+    if call.opens is None:
+        return "not announced yet"
+    if today < call.opens:
+        return "not open yet"
+    return "open"
+
+
+def placeholder_names(answer: str) -> list[str]:
+    """The placeholder names an answer uses, in order; ValueError on malformed braces."""
+    return [name for _, name, _, _ in Formatter().parse(answer) if name is not None]
+
+
+def placeholder_values(call: CallState, today: date) -> dict[str, str]:
+    """Each placeholder's plain-text value for this call state."""
+    return {
+        "call_name": call.name,
+        "call_opens": format_call_date(call.opens),
+        "call_deadline": format_call_date(call.deadline),
+        "call_status": call_status(call, today),
+    }
+
+
+def fill_placeholders(answer: str, values: dict[str, str]) -> str:
+    """Substitute html-escaped values into an answer and turn `{{`/`}}` into braces."""
+    parts: list[str] = []
+    for literal, name, _, _ in Formatter().parse(answer):
+        parts.append(literal)
+        if name is not None:
+            parts.append(escape(values[name], quote=False))
+    return "".join(parts)
+
+
+def links_block(entry: Entry) -> str:
+    """The sources list shown under an answer ("" when the entry has no links)."""
+    if not entry.links:
+        return ""
+    lines = [
+        f'• <a href="{escape(link.url, quote=True)}">{escape(link.title, quote=False)}</a>'
+        for link in entry.links
+    ]
+    return "\n".join([LINKS_HEADING, *lines])
+
+
+def render_with_values(entry: Entry, values: dict[str, str]) -> str:
+    """An entry's answer HTML with these placeholder values and its links block."""
+    body = fill_placeholders(entry.answer, values).strip()
+    block = links_block(entry)
+    return f"{body}\n\n{block}" if block else body
+
+
+def render_answer(entry: Entry, call: CallState, today: date) -> str:
+    """The HTML message for an entry: answer with live values, then its source links."""
+    return render_with_values(entry, placeholder_values(call, today))
+
+
+def needs_subscribe_offer(entry: Entry, call: CallState) -> bool:
+    """True when the answer shows a call date that is still to be announced."""
+    used = set(placeholder_names(entry.answer))
+    return any(
+        name in used and getattr(call, attribute) is None
+        for name, attribute in DATE_PLACEHOLDERS.items()
+    )

@@ -1,0 +1,270 @@
+"""Loader and validator: the valid fixture loads; each broken copy names file, line and fault."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from faq.loader import FaqValidationError, Problem, directory_fingerprint, load_knowledge_base
+
+VALID = Path(__file__).parent / "data" / "faq_fixtures" / "valid"
+TOPICS = "topics.yaml"
+HAS_HTML_PARSER = importlib.util.find_spec("bot.telegram_html") is not None
+
+
+@pytest.fixture
+def faq_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "faq"
+    shutil.copytree(VALID, target)
+    return target
+
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture no longer contains {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _problems(folder: Path) -> list[Problem]:
+    with pytest.raises(FaqValidationError) as caught:
+        load_knowledge_base(folder)
+    return caught.value.problems
+
+
+def test_valid_fixture_loads_with_all_fields() -> None:
+    kb = load_knowledge_base(VALID)
+    assert [e.id for e in kb.entries][:3] == ["deadline", "call-opening", "costs-covered"]
+    deadline = kb.entry("deadline")
+    assert deadline.question == "When is the deadline for the call?"
+    assert len(deadline.alternatives) == 5
+    assert deadline.links[0].url == "https://example.org/programme"
+    assert deadline.related == ("call-opening",)
+    assert deadline.location.file.endswith("topics.yaml")
+    assert deadline.location.line == 3
+    assert kb.call.name == "Test call (Cohort 9)"
+    assert kb.call.opens == date(2024, 4, 8)
+    assert kb.call.deadline is None
+    assert kb.tags() == ["Commitment", "Costs", "Dates", "Eligibility", "This Bot"]
+    assert [e.id for e in kb.entries_with_tag("Dates")] == ["deadline", "call-opening"]
+    with pytest.raises(KeyError):
+        kb.entry("nope")
+
+
+BROKEN = [
+    pytest.param(
+        TOPICS,
+        "    tags: [Dates]\n    links:",
+        "    tags: [Dates\n    links:",
+        14,
+        "YAML syntax error",
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        TOPICS,
+        "    alternatives:\n      - deadline?",
+        "    alternativs:\n      - deadline?",
+        5,
+        'unknown key "alternativs" in entry "deadline"; did you mean "alternatives"?',
+        id="typo-key",
+    ),
+    pytest.param(
+        TOPICS,
+        "    answer: |\n      You're welcome!\n",
+        "",
+        84,
+        'entry "thanks" has no "answer"',
+        id="missing-answer",
+    ),
+    pytest.param(
+        TOPICS,
+        "  - id: language",
+        "  - id: greeting",
+        72,
+        'duplicate id "greeting": it is already used at',
+        id="duplicate-id",
+    ),
+    pytest.param(
+        TOPICS,
+        "related: [deadline]",
+        "related: [deadlin]",
+        30,
+        '"related" in entry "call-opening" names "deadlin", which is not an entry id; '
+        'did you mean "deadline"?',
+        id="unknown-related",
+    ),
+    pytest.param(
+        TOPICS,
+        "related: [deadline]",
+        "related: [call-opening]",
+        30,
+        'entry "call-opening" lists itself in "related"',
+        id="self-related",
+    ),
+    pytest.param(
+        TOPICS,
+        "is <b>{call_deadline}</b>",
+        "is <b>{call_date}</b>",
+        11,
+        "unknown placeholder {call_date}",
+        id="unknown-placeholder",
+    ),
+    pytest.param(
+        TOPICS,
+        "is <b>{call_deadline}</b>",
+        "is <b>{call_deadline</b>",
+        11,
+        "stray brace",
+        id="malformed-brace",
+    ),
+    pytest.param(
+        TOPICS,
+        "      - closing date of the call\n",
+        "",
+        5,
+        'entry "deadline" has 4 alternatives; write at least 5',
+        id="few-alternatives",
+    ),
+    pytest.param(
+        TOPICS,
+        "url: https://example.org/funding",
+        "url: ftp://example.org/funding",
+        45,
+        'url "ftp://example.org/funding" of link 1 in entry "costs-covered" is not a web address',
+        id="bad-url",
+    ),
+    pytest.param(
+        TOPICS,
+        "      - funding?",
+        "      - deadline?",
+        38,
+        '"deadline?" in entry "costs-covered" repeats a phrasing already in entry "deadline"',
+        id="duplicate-phrasing",
+    ),
+    pytest.param(
+        TOPICS,
+        "  - id: language",
+        "  - id: Language_Entry",
+        48,
+        'id "Language_Entry" is not valid',
+        id="bad-id",
+    ),
+    pytest.param(
+        TOPICS,
+        "    question: What is the working language?",
+        "    question: 42",
+        49,
+        '"question" in entry "language" must be text, not a number',
+        id="wrong-type",
+    ),
+    pytest.param(
+        TOPICS,
+        "    tags: [Costs]",
+        "    tags: [A Tag Far Too Long For Any Button]",
+        42,
+        'tag "A Tag Far Too Long For Any Button"',
+        id="long-tag",
+    ),
+    pytest.param(
+        "call.yaml",
+        "opens: 2024-04-08",
+        "opens: 8 April",
+        3,
+        '"opens" in the "call" section is "8 April", not a date',
+        id="bad-date",
+    ),
+    pytest.param(
+        "call.yaml",
+        "deadline: null",
+        "deadline: 2024-01-01",
+        4,
+        "is before the opening date",
+        id="deadline-before-opening",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "old", "new", "line", "message"), BROKEN)
+def test_broken_copy_reports_file_line_and_fault(
+    faq_dir: Path, name: str, old: str, new: str, line: int, message: str
+) -> None:
+    _edit(faq_dir, name, old, new)
+    problems = _problems(faq_dir)
+    matching = [p for p in problems if message in p.message]
+    assert matching, f"no problem mentions {message!r}; got: {[str(p) for p in problems]}"
+    problem = matching[0]
+    assert problem.file.endswith(name)
+    assert problem.line == line, str(problem)
+    assert str(problem) == f"{problem.file}:{problem.line}: {problem.message}"
+
+
+def test_bad_html_is_reported(faq_dir: Path) -> None:
+    if not HAS_HTML_PARSER:
+        pytest.skip("bot/telegram_html.py (the emulator's HTML parser) is not written yet")
+    _edit(faq_dir, TOPICS, "<i>no grant</i>", "<i>no grant</b>")
+    problems = _problems(faq_dir)
+    assert any(
+        p.line == 40 and 'Telegram would refuse the answer of entry "costs-covered"' in p.message
+        for p in problems
+    ), [str(p) for p in problems]
+
+
+def test_answer_over_4096_characters_is_reported(faq_dir: Path) -> None:
+    _edit(faq_dir, TOPICS, "You're welcome!", "Welcome! " * 460)
+    problems = _problems(faq_dir)
+    assert any(
+        'the answer of entry "thanks"' in p.message and "Telegram allows 4096" in p.message
+        for p in problems
+    ), [str(p) for p in problems]
+
+
+def test_all_problems_are_reported_at_once(faq_dir: Path) -> None:
+    _edit(faq_dir, TOPICS, "    alternatives:\n      - deadline?", "    alternativs:\n      - x")
+    _edit(faq_dir, TOPICS, "related: [deadline]", "related: [nowhere]")
+    _edit(faq_dir, "call.yaml", "opens: 2024-04-08", "opens: soon")
+    problems = _problems(faq_dir)
+    text = "\n".join(str(p) for p in problems)
+    assert "alternativs" in text
+    assert '"nowhere"' in text
+    assert '"soon"' in text
+
+
+def test_top_level_must_be_entries_or_call(faq_dir: Path) -> None:
+    (faq_dir / "extra.yaml").write_text("- just\n- a list\n", encoding="utf-8")
+    (faq_dir / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    (faq_dir / "typo.yaml").write_text("entires:\n  - id: x\n", encoding="utf-8")
+    problems = _problems(faq_dir)
+    by_file: dict[str, str] = {}
+    for p in problems:
+        by_file[Path(p.file).name] = by_file.get(Path(p.file).name, "") + p.message + "\n"
+    assert "must be a mapping" in by_file["extra.yaml"]
+    assert "the file is empty" in by_file["empty.yaml"]
+    assert 'did you mean "entries"?' in by_file["typo.yaml"]
+
+
+def test_second_call_file_and_missing_call_are_errors(faq_dir: Path, tmp_path: Path) -> None:
+    shutil.copy(faq_dir / "call.yaml", faq_dir / "zz-call.yaml")
+    problems = _problems(faq_dir)
+    assert any('a second "call:" section' in p.message for p in problems)
+    (faq_dir / "call.yaml").unlink()
+    (faq_dir / "zz-call.yaml").unlink()
+    problems = _problems(faq_dir)
+    assert any("no file defines the call" in p.message for p in problems)
+
+
+def test_missing_folder_is_one_clear_problem(tmp_path: Path) -> None:
+    problems = _problems(tmp_path / "absent")
+    assert len(problems) == 1
+    assert "does not exist" in problems[0].message
+
+
+def test_fingerprint_changes_when_a_file_changes(faq_dir: Path) -> None:
+    before = directory_fingerprint(faq_dir)
+    assert [name for name, _, _ in before] == ["call.yaml", TOPICS]
+    _edit(faq_dir, TOPICS, "Hello! Ask me", "Hello there! Ask me")
+    assert directory_fingerprint(faq_dir) != before
+    assert directory_fingerprint(faq_dir) == directory_fingerprint(faq_dir)

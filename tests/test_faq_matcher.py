@@ -1,0 +1,147 @@
+"""Normalisation and matching on the small fixture knowledge base (independent of content)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faq.loader import load_knowledge_base
+from faq.matcher import DEFAULT_THRESHOLDS, MatchThresholds, match_question
+from faq.model import KnowledgeBase
+from faq.normalize import canonical_tokens, normalize_text, simplify_text
+
+VALID = Path(__file__).parent / "data" / "faq_fixtures" / "valid"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base(VALID)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Héllo,   WORLD!!", "hello world"),
+        ("What’s the deadline?", "what is the deadline"),
+        ("can't  won't  isn't", "can not will not is not"),
+        ("the city's plan", "the city plan"),
+        ("whats up, dont know", "what is up do not know"),
+        ("Zürich – Łódź", "zurich lodz"),
+        ("helloooo", "helloo"),
+        ("e-mail/phone", "e mail phone"),
+    ],
+)
+def test_normalize_text(text: str, expected: str) -> None:
+    assert normalize_text(text) == expected
+
+
+def test_simplify_text_does_not_expand() -> None:
+    assert simplify_text("Thx, WHAT’S up?") == "thx whats up"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("cities towns municipalities", ["city", "city", "city"]),
+        ("funding grant money budget", ["fund", "fund", "fund", "fund"]),
+        ("applying application applicants", ["apply", "apply", "apply"]),
+        ("Norway, North Macedonia", ["country", "country"]),
+        ("german cities", ["country", "city"]),
+        ("in german", ["in", "languag"]),
+    ],
+)
+def test_canonical_tokens(text: str, expected: list[str]) -> None:
+    assert canonical_tokens(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("When is the deadline for the call?", "deadline"),
+        ("deadline", "deadline"),
+        ("hi, when is the deadline", "deadline"),
+        ("Hello bot, can you please tell me the deadline?", "deadline"),
+        ("whats the dedline", "deadline"),
+        ("until when can we send our applications", "deadline"),
+        ("when does the call open", "call-opening"),
+        ("is the call opne already", "call-opening"),
+        ("will they give us money for the travel", "costs-covered"),
+        ("Is there funding?", "costs-covered"),
+        ("level of englsh needed?", "language"),
+        ("can norwegian cities apply", "eligible-countries"),
+        ("hi", "greeting"),
+        ("Hello!", "greeting"),
+        ("thanks", "thanks"),
+        ("thank you very much!", "thanks"),
+        ("who are you?", "who-are-you"),
+    ],
+)
+def test_answers_the_right_entry(kb: KnowledgeBase, question: str, entry_id: str) -> None:
+    result = match_question(question, kb)
+    assert (result.decision, result.entry_id) == ("answer", entry_id), result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "deadline for my tax return",
+        "what is the weather today",
+        "how do I renew my passport",
+        "bitcoin price",
+        "",
+        "???",
+    ],
+)
+def test_unrelated_questions_fall_back(kb: KnowledgeBase, question: str) -> None:
+    result = match_question(question, kb)
+    assert result.decision == "fallback", result
+    assert result.entry_id is None
+    assert result.suggestions == ()
+
+
+def test_filler_barely_moves_the_score(kb: KnowledgeBase) -> None:
+    plain = match_question("when is the deadline", kb).score
+    chatty = match_question("hi bot, please, when is the deadline", kb).score
+    assert plain - chatty < 20
+
+
+def test_suggest_band_offers_up_to_three_ids(kb: KnowledgeBase) -> None:
+    result = match_question("when", kb, MatchThresholds(answer=99.5, suggest=1.0))
+    assert result.decision == "suggest"
+    assert result.entry_id is None
+    assert 2 <= len(result.suggestions) <= 3
+    assert result.suggestions == tuple(i for i, _ in result.candidates[: len(result.suggestions)])
+
+
+def test_result_shape(kb: KnowledgeBase) -> None:
+    result = match_question("deadline?", kb)
+    assert result.question == "deadline?"
+    assert 0 <= result.score <= 100
+    assert len(result.candidates) <= 5
+    scores = [score for _, score in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert result.candidates[0] == (result.entry_id, result.score)
+
+
+def test_a_single_weak_candidate_is_no_choice(kb: KnowledgeBase) -> None:
+    result = match_question("deadline for my tax return", kb, MatchThresholds(99.5, 30.0))
+    assert len([s for _, s in result.candidates if s >= 30.0]) == 1, result
+    assert result.decision == "fallback"
+
+
+def test_thresholds_drive_the_decision(kb: KnowledgeBase) -> None:
+    question = "when is the deadline for twin cities"
+    score = match_question(question, kb).score
+    assert match_question(question, kb, MatchThresholds(score, score)).decision == "answer"
+    second = match_question(question, kb).candidates[1][1]
+    above = MatchThresholds(min(score + 1, 100.1), second)
+    assert match_question(question, kb, above).decision == "suggest"
+    alone = MatchThresholds(min(score + 1, 100.1), (score + second) / 2)
+    assert match_question(question, kb, alone).decision == "fallback"
+    none = MatchThresholds(100.1, 100.1)
+    assert match_question(question, kb, none).decision == "fallback"
+
+
+def test_default_thresholds_are_ordered() -> None:
+    assert 0 < DEFAULT_THRESHOLDS.suggest <= DEFAULT_THRESHOLDS.answer <= 100
