@@ -53,6 +53,8 @@ def build_application(
     persistence = StorePersistence(
         settings.data_dir / "persistence.json",
         store_data=PersistenceInput(bot_data=False, callback_data=False),
+        # Conversation steps reach disk within a second; durable records go through Store at once.
+        update_interval=1,
     )
     builder = (
         ApplicationBuilder()
@@ -71,7 +73,7 @@ def build_application(
         builder = builder.base_file_url(base_file_url)
     if not with_updater:
         builder = builder.updater(None)
-    application: BotApplication = builder.build()  # type: ignore[assignment]
+    application: BotApplication = builder.build()
     application.bot_data.services = Services(settings=settings, store=store, knowledge=knowledge)
     register_handlers(application)
     return application
@@ -87,7 +89,7 @@ async def set_command_menus(application: BotApplication) -> None:
     bot = application.bot
     await bot.set_my_commands(_bot_commands(APPLICANT_COMMANDS), scope=BotCommandScopeDefault())
     for user_id in sorted(settings.staff_ids | settings.admin_ids):
-        commands = APPLICANT_COMMANDS + STAFF_COMMANDS
+        commands: tuple[Command, ...] = APPLICANT_COMMANDS + STAFF_COMMANDS
         if settings.is_admin(user_id):
             commands += ADMIN_COMMANDS
         try:

@@ -1,0 +1,223 @@
+"""Store: the named methods, their validation, concurrency and reloading from disk."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import storage as storage_module
+from bot.storage import StorageCorruptError, StorageError
+from bot.store import Store
+
+
+def record(user_id: int) -> dict:
+    return {
+        "city": f"City {user_id}",
+        "country": "Portugal",
+        "name": "Ana Silva",
+        "email": f"ana{user_id}@example.org",
+        "role": "climate officer",
+        "consented_at": "2025-01-02T10:00:00+00:00",
+        "tags": ["mentor", "energy"],
+    }
+
+
+@pytest.fixture
+async def store(tmp_path: Path):
+    opened = Store(tmp_path / "data")
+    yield opened
+    await opened.close()
+
+
+async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    names = sorted(path.name for path in (tmp_path / "data").iterdir())
+    assert names == [
+        "call.json",
+        "chats.json",
+        "questions.json",
+        "registrations.json",
+        "subscribers.json",
+    ]
+    for path in (tmp_path / "data").iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    await store.close()
+
+
+async def test_registration_upsert_get_delete_count(store: Store) -> None:
+    assert await store.get_registration(5) is None
+    await store.save_registration(5, record(5))
+    await store.save_registration(3, record(3))
+    assert await store.get_registration(5) == {**record(5), "user_id": 5}
+    replacement = {"city": "Porto"}
+    await store.save_registration(5, replacement)
+    assert await store.get_registration(5) == {"city": "Porto", "user_id": 5}
+    assert await store.count_registrations() == 2
+    assert [r["user_id"] for r in await store.all_registrations()] == [3, 5]
+    assert await store.delete_registration(5) is True
+    assert await store.delete_registration(5) is False
+    assert await store.count_registrations() == 1
+
+
+async def test_returned_and_saved_records_do_not_alias_the_stored_data(store: Store) -> None:
+    original = record(9)
+    await store.save_registration(9, original)
+    original["tags"].append("changed by caller")
+    fetched = await store.get_registration(9)
+    assert fetched is not None
+    assert fetched["tags"] == ["mentor", "energy"]
+    fetched["tags"].append("changed by reader")
+    again = await store.get_registration(9)
+    assert again is not None
+    assert again["tags"] == ["mentor", "energy"]
+
+
+async def test_bad_input_is_refused_with_a_clear_message(store: Store) -> None:
+    with pytest.raises(ValueError, match="positive Telegram user id"):
+        await store.save_registration(-4, record(4))
+    with pytest.raises(ValueError, match="non-zero integer Telegram id"):
+        await store.get_registration("12")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must be a dict"):
+        await store.save_registration(4, ["city"])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="registration of user 4 cannot be stored"):
+        await store.save_registration(4, {"when": {1, 2}})
+    with pytest.raises(ValueError, match="limit must be a non-negative integer"):
+        await store.unanswered_questions(limit=-1)
+    assert await store.count_registrations() == 0
+
+
+async def test_subscribers_and_blocked_chats(store: Store) -> None:
+    assert await store.add_subscriber(10) is True
+    assert await store.add_subscriber(10) is False
+    assert await store.add_subscriber(-100123) is True
+    assert await store.add_subscriber(20) is True
+    assert await store.is_subscriber(10)
+    await store.mark_chat_blocked(20)
+    assert await store.is_chat_blocked(20)
+    assert await store.is_subscriber(20)
+    assert await store.active_subscribers() == [-100123, 10]
+    await store.mark_chat_reachable(20)
+    assert not await store.is_chat_blocked(20)
+    assert await store.active_subscribers() == [-100123, 10, 20]
+    assert await store.remove_subscriber(10) is True
+    assert await store.remove_subscriber(10) is False
+    assert await store.active_subscribers() == [-100123, 20]
+
+
+async def test_consent_time_is_recorded(store: Store) -> None:
+    await store.add_subscriber(77)
+    exported = await store.export_user_data(77)
+    assert exported["subscription"]["consented_at"].endswith("+00:00")
+
+
+async def test_question_log_keeps_no_user_and_lists_newest_first(store: Store) -> None:
+    await store.log_unanswered_question("When is the deadline?", "suggest", [("deadline", 61.5)])
+    await store.log_unanswered_question(
+        "Who pays travel?", "fallback", [("costs", 40.0), ("travel", 39.25), ("a", 1), ("b", 0)]
+    )
+    rows = await store.unanswered_questions()
+    assert [row["question"] for row in rows] == ["Who pays travel?", "When is the deadline?"]
+    assert rows[0]["decision"] == "fallback"
+    assert rows[0]["candidates"] == [("costs", 40.0), ("travel", 39.25), ("a", 1.0)]
+    assert set(rows[0]) == {"question", "decision", "candidates", "asked_at"}
+    assert await store.unanswered_questions(limit=1) == rows[:1]
+
+
+async def test_question_log_is_capped_to_the_newest(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data", question_log_cap=50)
+    for number in range(120):
+        await store.log_unanswered_question(f"q{number}", "fallback", [])
+    rows = await store.unanswered_questions(limit=1000)
+    assert 50 <= len(rows) <= 51
+    assert rows[0]["question"] == "q119"
+    assert [row["question"] for row in rows[:50]] == [f"q{n}" for n in range(119, 69, -1)]
+    await store.close()
+
+
+async def test_call_state_round_trip(store: Store) -> None:
+    assert await store.get_call_state() == {}
+    await store.save_call_state({"deadline": "2025-03-31", "name": "Twin Cities"})
+    await store.save_call_state({"deadline": "2025-04-15"})
+    assert await store.get_call_state() == {"deadline": "2025-04-15"}
+
+
+async def test_export_and_erase_user_data(store: Store) -> None:
+    await store.save_registration(42, record(42))
+    await store.add_subscriber(42)
+    await store.mark_chat_blocked(42)
+    await store.save_registration(43, record(43))
+    exported = await store.export_user_data(42)
+    assert exported["user_id"] == 42
+    assert exported["registration"] == {**record(42), "user_id": 42}
+    assert exported["subscription"]["chat_id"] == 42
+    assert exported["chat"]["blocked"] is True
+    await store.erase_user_data(42)
+    assert await store.export_user_data(42) == {
+        "user_id": 42,
+        "registration": None,
+        "subscription": None,
+        "chat": None,
+    }
+    assert await store.get_registration(43) is not None
+
+
+async def test_200_concurrent_saves_never_overlap_and_all_reach_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "data")
+    real_write = storage_module.write_atomically
+    guard = threading.Lock()
+    writing: dict[Path, int] = {}
+    most_at_once: dict[Path, int] = {}
+
+    def slow_tracked_write(path: Path, payload: bytes) -> None:
+        with guard:
+            writing[path] = writing.get(path, 0) + 1
+            most_at_once[path] = max(most_at_once.get(path, 0), writing[path])
+        time.sleep(0.001)  # widens the window in which an unlocked write would overlap
+        real_write(path, payload)
+        with guard:
+            writing[path] -= 1
+
+    monkeypatch.setattr(storage_module, "write_atomically", slow_tracked_write)
+    await asyncio.gather(
+        *(store.save_registration(user_id, record(user_id)) for user_id in range(1, 201)),
+        *(store.add_subscriber(chat_id) for chat_id in range(1, 51)),
+    )
+    await store.close()
+    assert set(most_at_once.values()) == {1}
+    reloaded = Store(tmp_path / "data")
+    registrations = await reloaded.all_registrations()
+    assert [r["user_id"] for r in registrations] == list(range(1, 201))
+    assert all(r["city"] == f"City {r['user_id']}" for r in registrations)
+    assert await reloaded.active_subscribers() == list(range(1, 51))
+    await reloaded.close()
+
+
+async def test_closed_store_refuses_calls(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    await store.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        await store.count_registrations()
+
+
+def test_an_unusable_data_folder_is_explained(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("I am a file")
+    with pytest.raises(StorageError, match=r"cannot be opened .*check that the folder exists"):
+        Store(not_a_folder)
+
+
+async def test_a_corrupt_file_stops_the_store_from_opening(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    bad = data_dir / "subscribers.json"
+    bad.write_bytes(b'{"subscribers": {"1": ')
+    with pytest.raises(StorageCorruptError, match=r"subscribers\.json cannot be read"):
+        Store(data_dir)
+    assert bad.read_bytes() == b'{"subscribers": {"1": '
