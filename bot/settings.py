@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from faq.matcher import DEFAULT_THRESHOLDS
+
 BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-DEFAULT_ANSWER_SCORE = 78.0
-DEFAULT_SUGGEST_SCORE = 55.0
 
 
 class SettingsError(Exception):
@@ -138,10 +138,10 @@ class Settings(BaseModel):
         default="INFO", alias="LOG_LEVEL"
     )
     faq_answer_score: float = Field(
-        default=DEFAULT_ANSWER_SCORE, ge=0, le=100, alias="FAQ_ANSWER_SCORE"
+        default=DEFAULT_THRESHOLDS.answer, ge=0, le=100, alias="FAQ_ANSWER_SCORE"
     )
     faq_suggest_score: float = Field(
-        default=DEFAULT_SUGGEST_SCORE, ge=0, le=100, alias="FAQ_SUGGEST_SCORE"
+        default=DEFAULT_THRESHOLDS.suggest, ge=0, le=100, alias="FAQ_SUGGEST_SCORE"
     )
     faq_reload_seconds: float = Field(default=2.0, gt=0, le=60, alias="FAQ_RELOAD_SECONDS")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -11,13 +12,14 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Hamming
 
 from faq.normalize import (
     canonical_token,
     content_tokens,
     is_context_word,
     is_filler,
+    is_place_name,
     is_stopword,
     normalize_text,
     replace_country_phrases,
@@ -51,6 +53,10 @@ PHRASING_MISS_WEIGHT = 0.4
 # Past this many unknown-word weights, extra unmatched words in a message count less.
 QUERY_MISS_SATURATION = 1.0
 LONG_QUERY_MISS_FACTOR = 0.5
+LONG_QUERY_WORDS = 6
+# A query with two topic words in a phrasing's reverse order ("cities mission" against
+# "mission cities") loses this fraction of the pair's rarity on that phrasing.
+PAIR_WEIGHT = 0.6
 _TAG = re.compile(r"<[^>]*>")
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 
@@ -63,7 +69,7 @@ class MatchThresholds:
     suggest: float
 
 
-DEFAULT_THRESHOLDS = MatchThresholds(answer=65.0, suggest=58.0)
+DEFAULT_THRESHOLDS = MatchThresholds(answer=65.0, suggest=60.0)
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,12 @@ class _QueryToken:
 
 
 def _phrasing_tokens(text: str) -> list[str]:
-    words = replace_country_phrases(normalize_text(text)).split()
-    return list(dict.fromkeys(canonical_token(w) for w in words))
+    words = [canonical_token(w) for w in replace_country_phrases(normalize_text(text)).split()]
+    return list(dict.fromkeys([*words, *_pairs(words)]))
+
+
+def _is_pair(token: str) -> bool:
+    return " " in token
 
 
 def _answer_tokens(entry: Entry) -> set[str]:
@@ -162,11 +172,13 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
             idf[token] = min(idf[token], FILLER_WEIGHT * rarest)
         if is_stopword(token):
             idf[token] = STOPWORD_WEIGHT * rarest
+        if _is_pair(token):
+            idf[token] *= PAIR_WEIGHT
     phrasings = tuple(
         _Phrasing(
             number,
             frozenset(tokens),
-            sum(idf[t] for t in tokens),
+            sum(idf[t] for t in tokens if not _is_pair(t)),
             frozenset(t for t in tokens if is_stopword(t)),
         )
         for number, tokens in phrasing_tokens
@@ -204,7 +216,8 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
         entry_phrasings=tuple(entry_phrasings),
         stopword_only=tuple(stopword_only),
         char_choices=tuple(
-            " ".join(sorted(content_tokens(tokens))) for _, tokens in phrasing_tokens
+            " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
+            for _, tokens in phrasing_tokens
         ),
         plain_phrasings=tuple(
             simplify_text(text) for entry in entry_list for text in entry.phrasings
@@ -255,8 +268,10 @@ def _fuzzy_lookup(token: str, index: MatchIndex) -> tuple[str, float] | None:
 
 
 def _is_misspelt_stopword(token: str) -> bool:
+    # A one-letter swap of a short word is usually another real word ("car", "bar"), not a typo.
     return any(
         OSA.distance(token, stop, score_cutoff=1) <= 1
+        and (len(stop) != len(token) or Hamming.distance(token, stop) != 1)
         for stop in _SHORT_STOPWORDS
         if abs(len(stop) - len(token)) <= 1
     )
@@ -307,18 +322,33 @@ def _query_tokens(question: str, index: MatchIndex) -> list[_QueryToken]:
     words = _join_split_words(words, index.known_words)
     tokens = {canonical_token(word): word for word in reversed(words)}
     result: list[_QueryToken] = []
+    # What each query token stands for in the index: itself, a fuzzy target, or nothing.
+    resolved: dict[str, str] = {}
     for token, word in reversed(tokens.items()):
         if is_stopword(token):
             light = index.stopword_weight
             result.append(_QueryToken(token, light, light * (token in index.idf), True))
             continue
         known = index.idf.get(token)
-        if known is not None:
+        # Job titles met only in answers ("mayor") say who asks, not what about; cities named
+        # in answers (the example pairs) are kept.
+        if is_context_word(word) and not is_place_name(word) and token not in index.postings:
+            known = None
+        elif known is not None:
             result.append(_QueryToken(token, known, known))
+            resolved[token] = token
+            continue
+        if is_filler(token) or is_filler(word):
+            light = index.stopword_weight
+            result.append(_QueryToken(token, light, 0.0, True))
+            continue
+        if is_context_word(word) or is_context_word(token):
+            result.append(_QueryToken(token, index.unknown_weight * CONTEXT_UNKNOWN_FACTOR, 0.0))
             continue
         found = _fuzzy_lookup(word, index) or _fuzzy_lookup(token, index)
         if found is not None:
             target, similarity = found
+            resolved[token] = target
             if any(q.token == target for q in result):
                 continue
             target_weight = index.idf[target]
@@ -329,7 +359,21 @@ def _query_tokens(question: str, index: MatchIndex) -> list[_QueryToken]:
         if len(token) <= 4 and _is_misspelt_stopword(token):
             continue
         result.append(_QueryToken(token, index.unknown_weight * _unknown_factor(token), 0.0))
+    sequence = [resolved.get(canonical_token(word), "") for word in words]
+    pairs = dict.fromkeys(_pairs(sequence))
+    for pair in pairs:
+        first, second = pair.split(" ")
+        inverted = f"{second} {first}"
+        weight = index.idf.get(inverted)
+        if weight is not None and inverted not in pairs:
+            result.append(_QueryToken(inverted, 0.0, -weight))
     return result
+
+
+def _pairs(sequence: list[str]) -> list[str]:
+    """Ordered pairs of neighbouring topic tokens ("city mission" is not "mission city")."""
+    content = [t for t in sequence if t and not is_stopword(t) and not is_filler(t)]
+    return [f"{a} {b}" for a, b in itertools.pairwise(content) if a != b]
 
 
 def _query_miss(weight: float, saturation: float) -> float:
@@ -351,7 +395,12 @@ def _token_scores(
     matched: dict[int, float] = {}
     in_entry: dict[int, float] = {}
     for q in query:
-        if q.credit <= 0 or q.stop:
+        if q.credit < 0:
+            # The same two words in the other order ("mission city" for "city mission").
+            for position in index.postings.get(q.token, ()):
+                matched[position] = matched.get(position, 0.0) + q.credit
+            continue
+        if q.credit == 0 or q.stop:
             continue
         for position in index.postings.get(q.token, ()):
             matched[position] = matched.get(position, 0.0) + q.credit
@@ -360,6 +409,9 @@ def _token_scores(
     known_stops = frozenset(q.token for q in query if q.stop and q.credit > 0)
     stop_weight = index.stopword_weight
     saturation = index.unknown_weight * QUERY_MISS_SATURATION
+    # Only long, chatty messages get the discount: in a short one an unknown word is the topic.
+    if sum(1 for q in query if not q.stop and q.weight > 0) < LONG_QUERY_WORDS:
+        saturation = math.inf
     all_stops = len(known_stops) * stop_weight
     for position in index.stopword_only:
         number = index.phrasings[position].entry

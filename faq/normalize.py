@@ -31,6 +31,9 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+_TAKE_PART = re.compile(r"\b(?:take|takes|took|taking|taken) part\b")
+_AGAIN_PREFIX = re.compile(r"\bre[- ]?(apply|submit|join|register|participate|enter)\b")
+
 # Contractions typed without the apostrophe.
 _BARE_CONTRACTIONS = {
     "whats": "what is",
@@ -102,6 +105,13 @@ STOPWORDS = frozenset(
     like would please kindly possible possibly exactly actually currently generally
     question questions ask asking wonder wondering regarding concerning re
     okay ok um uh well hmm lot lots
+    thing things stuff kind kinds type types sort matter matters problem issue exactly
+    basically shortly briefly simply short quick quickly somebody anybody something else
+    everything anything nothing more out
+    become becomes becoming became
+    whether understand understood clarify confirm correct right true look looks looking seem
+    seems meet meets fulfil fulfill fulfils satisfy basic
+    take takes took taking taken real actual actually
     """
     )
 )
@@ -112,7 +122,7 @@ FILLER_WORDS = frozenset(
         """
     hi hello hey hiya heya hallo bonjour hola ciao salut greetings dear good morning afternoon
     evening day thanks thank thankyou cheers appreciate great awesome nice perfect cool bot
-    sir madam bye goodbye
+    sir madam bye goodbye wonderful excellent super fantastic brilliant helpful
     """
     )
 )
@@ -124,6 +134,8 @@ CONTEXT_WORDS = frozenset(
     officer manager coordinator team colleague colleagues boss deputy director councillor
     councilor alderman advisor adviser consultant assistant secretary chief intern
     representing behalf sorry wondering curious confused writing hope hoping interested
+    mayor office department unit officer staffer employee colleague election elections
+    january february march april june july august september october november december
     """
     )
 )
@@ -203,7 +215,7 @@ _SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
         "allowance",
         "stipend",
     ),
-    "cost": ("expense", "price", "fee", "charge"),
+    "cost": ("expense", "price", "fee", "charge", "free", "costly", "expensive", "afford"),
     "travel": ("trip", "journey", "flight", "transport", "accommodation", "hotel"),
     "language": ("english", "languages", "linguistic"),
     "apply": ("application", "applicant", "submit", "submission", "candidacy", "candidate"),
@@ -228,13 +240,30 @@ _SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
         "populous",
     ),
     "pair": ("match", "partner", "partnered", "counterpart", "paired", "pairing"),
-    "start": ("begin", "beginning", "began", "commence", "kickoff"),
+    "start": ("begin", "beginning", "began", "commence"),
     "open": ("launch", "launched", "opening", "reopen"),
     "cohort": ("round", "edition", "batch", "intake", "wave", "generation"),
     "programme": ("program", "scheme", "initiative"),
     "benefit": ("advantage", "gain", "value", "worth", "profit"),
     "commit": ("commitment", "committed", "pledge", "engagement"),
-    "requirement": ("criteria", "criterion", "condition", "prerequisite", "requisite", "rule"),
+    "requirement": (
+        "criteria",
+        "criterion",
+        "condition",
+        "prerequisite",
+        "requisite",
+        "rule",
+        "require",
+        "required",
+        "requires",
+        "necessary",
+        "mandatory",
+        "obligatory",
+        "compulsory",
+    ),
+    "decision": ("resolution", "motion", "declaration", "vote"),
+    "many": ("number", "count", "quantity"),
+    "much": ("amount",),
     "guideline": ("guide", "guidance", "manual", "handbook", "documentation"),
     "notify": (
         "notification",
@@ -248,11 +277,30 @@ _SYNONYM_GROUPS: dict[str, tuple[str, ...]] = {
         "informed",
     ),
     "delete": ("erase", "remove", "deletion", "erasure", "forget"),
-    "privacy": ("gdpr", "confidential", "confidentiality"),
+    "privacy": ("gdpr", "confidential", "confidentiality", "compliance", "compliant"),
     "netzerocities": ("nzc",),
     "eu": ("europe", "european", "union"),
-    "deadline": ("duedate",),
+    "deadline": ("duedate", "cutoff"),
+    "what": (
+        "explain",
+        "explanation",
+        "describe",
+        "description",
+        "mean",
+        "meaning",
+        "definition",
+        "define",
+        "overview",
+    ),
+    "bot": ("robot", "chatbot", "chatbots", "ai", "machine", "automated"),
+    "announce": ("publish", "published", "publication", "release", "unveil", "communicate"),
+    "process": ("procedure", "steps", "step", "stages", "formalities"),
+    "document": ("papers", "paperwork", "files", "attachments", "annex", "annexes"),
+    "help": ("useful", "assist", "support", "supporting"),
     "hour": ("hrs", "hr"),
+    "duration": ("long", "longer", "length", "lengthy"),
+    "end": ("finish", "finished", "ending", "conclude", "conclusion"),
+    "human": ("person", "persons", "humans"),
     "month": ("months",),
     "webinar": ("webinars", "infosession", "livestream", "webcast"),
     "bye": ("goodbye", "farewell", "ciao"),
@@ -359,6 +407,8 @@ def normalize_text(text: str) -> str:
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     lowered = _LONG_RUN.sub(r"\1\1", lowered.replace("'", ""))
+    lowered = _AGAIN_PREFIX.sub(r"\1 again", lowered)
+    lowered = _TAKE_PART.sub("participate", lowered)
     words = _NON_WORD.sub(" ", lowered).split()
     return " ".join(_BARE_CONTRACTIONS.get(word, word) for word in words)
 
@@ -380,6 +430,11 @@ def is_stopword(token: str) -> bool:
 def is_context_word(word: str) -> bool:
     """True for words that say who asks or from where, not what about (incl. place names)."""
     return word in CONTEXT_WORDS or word in PLACE_NAMES or _light_stem(word) in _STEMMED_CONTEXT
+
+
+def is_place_name(word: str) -> bool:
+    """True for the European city names people write when introducing themselves."""
+    return word in PLACE_NAMES
 
 
 def is_filler(token: str) -> bool:
