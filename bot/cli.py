@@ -152,8 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "The FAQ files have problems; the bot cannot start until they are fixed:",
             file=sys.stderr,
         )
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        for faq_problem in error.problems:
+            print(f"  {faq_problem}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

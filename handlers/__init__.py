@@ -11,10 +11,10 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, chat_member, errors, faq, start, subscriptions
+from handlers import admin, chat_member, errors, faq, privacy, start, subscriptions, upcoming
 
 
-def register_handlers(application: Application) -> None:  # type: ignore[type-arg]
+def register_handlers(application: Application) -> None:
     """Add the bot's handlers in the order they must be tried."""
     private = filters.ChatType.PRIVATE
     ordered = [
@@ -23,12 +23,17 @@ def register_handlers(application: Application) -> None:  # type: ignore[type-ar
         CommandHandler("faq", faq.browse),
         CommandHandler("subscribe", subscriptions.subscribe, filters=private),
         CommandHandler("unsubscribe", subscriptions.unsubscribe, filters=private),
+        CommandHandler("mydata", privacy.show_my_data, filters=private),
+        CommandHandler("deletedata", privacy.ask_to_erase, filters=private),
+        CommandHandler("eligibility", upcoming.eligibility),
+        CommandHandler("register", upcoming.register, filters=private),
         CommandHandler("stats", admin.stats),
         CommandHandler("reloadfaq", admin.reload_faq),
         CommandHandler("unanswered", admin.unanswered),
         CallbackQueryHandler(faq.browse, pattern=r"^menu:faq$"),
         CallbackQueryHandler(faq.not_found, pattern=r"^menu:notfound$"),
         CallbackQueryHandler(subscriptions.subscribe, pattern=r"^menu:subscribe$"),
+        CallbackQueryHandler(privacy.erase_or_keep, pattern=r"^privacy:(erase|keep)$"),
         CallbackQueryHandler(faq.show_topic, pattern=r"^faqtag:"),
         CallbackQueryHandler(faq.show_entry, pattern=r"^faq:"),
         CallbackQueryHandler(errors.stale_button),

@@ -21,6 +21,10 @@ APPLICANT_COMMANDS = (
     Command("faq", "Browse questions by topic"),
     Command("subscribe", "Get news and deadline reminders"),
     Command("unsubscribe", "Stop news and reminders"),
+    Command("eligibility", "Who can apply"),
+    Command("register", "Pre-register your city"),
+    Command("mydata", "See the data I keep about you"),
+    Command("deletedata", "Erase your data"),
 )
 STAFF_COMMANDS = (Command("stats", "Registrations and subscribers so far"),)
 ADMIN_COMMANDS = (
