@@ -6,6 +6,7 @@ nesting rules, so the emulator answers with the same text, entities and error de
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,7 @@ ATTRIBUTE_NAME_ENDS = frozenset("=>/\"'")
 DECIMAL_DIGITS = frozenset("0123456789")
 HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 NAME_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-")
+PLAIN_RUN = re.compile(r"[^<&]+")
 MAX_CODE_POINT = 0x10FFFF
 MAX_NUMERIC_ENTITY_WIDTH = 10
 MAX_INT64 = 2**63 - 1
@@ -96,7 +98,7 @@ class TelegramHtmlError(ValueError):
 
 def utf16_length(text: str) -> int:
     """Return the length of `text` in UTF-16 code units, as Telegram counts offsets."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def parse_telegram_html(text: str) -> tuple[str, list[dict[str, Any]]]:
@@ -122,6 +124,23 @@ def _decode_html_entity(text: str, pos: int) -> tuple[str, int] | None:
     if decoded is None:
         return None
     return decoded, _skip_semicolon(text, end)
+
+
+def _decode_references(raw: str) -> str:
+    """Decode every character reference in an attribute value; unknown ones stay literal."""
+    chunks: list[str] = []
+    pos = 0
+    while (ampersand := raw.find("&", pos)) != -1:
+        chunks.append(raw[pos:ampersand])
+        decoded = _decode_html_entity(raw, ampersand)
+        if decoded is None:
+            chunks.append("&")
+            pos = ampersand + 1
+        else:
+            chunks.append(decoded[0])
+            pos = decoded[1]
+    chunks.append(raw[pos:])
+    return "".join(chunks)
 
 
 def _decode_numeric_entity(text: str, pos: int) -> tuple[str, int] | None:
@@ -180,15 +199,20 @@ class _Parser:
         """Consume the whole input."""
         while self.pos < len(self.text):
             char = self.text[self.pos]
-            if char == "&" and self._append_entity():
-                continue
-            if char != "<":
-                self._append(char)
-                self.pos += 1
-            elif _char_at(self.text, self.pos + 1) == "/":
-                self._read_end_tag()
+            if char == "<":
+                if _char_at(self.text, self.pos + 1) == "/":
+                    self._read_end_tag()
+                else:
+                    self._read_start_tag()
+            elif char == "&":
+                if not self._append_entity():
+                    self._append(char)
+                    self.pos += 1
             else:
-                self._read_start_tag()
+                plain = PLAIN_RUN.match(self.text, self.pos)
+                assert plain is not None  # the cursor is on a character that starts one
+                self._append(plain.group())
+                self.pos = plain.end()
         if self.open_tags:
             name = self.open_tags[-1].name
             raise TelegramHtmlError(f'Can\'t find end tag corresponding to start tag "{name}"')
@@ -297,19 +321,12 @@ class _Parser:
 
     def _read_quoted_value(self, quote: str) -> str:
         """Read a value between quotes, decoding character references."""
-        self.pos += 1
-        chunks: list[str] = []
-        while self.pos < len(self.text) and self.text[self.pos] != quote:
-            decoded = _decode_html_entity(self.text, self.pos)
-            if decoded is None:
-                chunks.append(self.text[self.pos])
-                self.pos += 1
-            else:
-                chunks.append(decoded[0])
-                self.pos = decoded[1]
-        if self.pos < len(self.text):
-            self.pos += 1
-        return "".join(chunks)
+        start = self.pos + 1
+        end = self.text.find(quote, start)
+        if end == -1:
+            end = len(self.text)
+        self.pos = min(end + 1, len(self.text))
+        return _decode_references(self.text[start:end])
 
     def _read_end_tag(self) -> None:
         """Read `</name>` (or `</>`) and close the innermost open tag."""

@@ -145,6 +145,9 @@ ATTRIBUTE_CASES = [
     ('<a href="a.org?x=&lt;&amp;&quot;">x</a>', 'http://a.org/?x=<&"'),
     ('<a title="t" href="a.org" target=x-y>x</a>', "http://a.org/"),
     ('<a href="tg://user?id=123">x</a>', "tg://user?id=123"),
+    # Letters after a non-ampersand are not references: "salt" keeps its "lt", "#1" its digits.
+    ('<a href="https://a.org/salt#123">x</a>', "https://a.org/salt#123"),
+    ('<a href="https://a.org/?a=1&b=2&amp;c=3">x</a>', "https://a.org/?a=1&b=2&c=3"),
 ]
 
 
