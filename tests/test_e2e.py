@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urljoin
 
 import aiohttp
 
@@ -147,6 +150,7 @@ async def _answer_when_live(client: SandboxClient, question: str, needle: str) -
 async def test_an_edited_faq_goes_live_and_a_broken_one_is_refused(
     admin: SandboxClient, user: SandboxClient, faq_copy: Path
 ) -> None:
+    await admin.ask("/start")  # Telegram lets the bot notify only people who started it
     question = "what colour is the sandbox unicorn"
     added = faq_copy / "testing.yaml"
     added.write_text(NEW_ENTRY.replace("{colour}", "violet"), encoding="utf-8")
@@ -170,7 +174,7 @@ async def test_reloadfaq_reports_to_admins(admin: SandboxClient) -> None:
     assert "FAQ reloaded" in reply["text"]
 
 
-async def test_subscription_survives_a_restart(settings, http) -> None:  # type: ignore[no-untyped-def]
+async def test_subscription_survives_a_restart(settings, http) -> None:
     from bot.sandbox.emulator import EmulatorConfig
     from bot.sandbox.server import running_sandbox
 
@@ -183,3 +187,61 @@ async def test_subscription_survives_a_restart(settings, http) -> None:  # type:
         assert await store.is_subscriber(1002)
     finally:
         await store.close()
+
+
+async def _wait_until(condition: Callable[[], Awaitable[bool]], timeout: float = 5) -> bool:
+    """Poll an async condition until it holds or the time is up; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await condition():
+            return True
+        await asyncio.sleep(0.05)
+    return bool(await condition())
+
+
+async def test_mydata_with_nothing_kept_says_so(user: SandboxClient) -> None:
+    reply = await user.ask("/mydata")
+    assert "no personal data" in reply["text"]
+    assert "document" not in reply
+
+
+async def test_mydata_sends_a_json_file_of_everything_kept(
+    user: SandboxClient, http: aiohttp.ClientSession
+) -> None:
+    await user.ask("/subscribe")
+    reply = await user.ask("/mydata")
+    document = reply["document"]
+    assert document["file_name"] == "my-data.json"
+    async with http.get(urljoin(user.base + "/", document["url"])) as response:
+        assert response.status == 200
+        exported = json.loads(await response.read())
+    assert exported["user_id"] == user.user_id
+    assert exported["subscription"]
+    assert exported["registration"] is None
+
+
+async def test_deletedata_erases_only_after_confirmation(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    await user.ask("/subscribe")
+
+    question = await user.ask("/deletedata")
+    assert button_data(question) == ["privacy:erase", "privacy:keep"]
+    await user.press(question["message_id"], "privacy:keep")
+    assert await _wait_until(lambda: _current_text_has(user, question["message_id"], "Nothing"))
+    assert await store.is_subscriber(user.user_id)
+
+    question = await user.ask("/deletedata")
+    await user.press(question["message_id"], "privacy:erase")
+    assert await _wait_until(lambda: _current_text_has(user, question["message_id"], "erased"))
+    assert not await store.is_subscriber(user.user_id)
+    assert "no personal data" in (await user.ask("/mydata"))["text"]
+
+
+async def _current_text_has(client: SandboxClient, message_id: int, needle: str) -> bool:
+    """Whether a (possibly edited) message currently shows the needle."""
+    for message in await client.messages(after=message_id - 1):
+        if message["message_id"] == message_id:
+            return needle in message["text"]
+    return False

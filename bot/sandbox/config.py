@@ -1,0 +1,50 @@
+"""Settings of the Telegram emulator: identity, rate limits and injected faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Shares (0.0..1.0) of bot API calls answered with a fault, and added latency."""
+
+    share_429: float = 0.0
+    share_5xx: float = 0.0
+    share_dropped: float = 0.0
+    latency_ms: float = 0.0
+    retry_after: int = 1
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("share_429", "share_5xx", "share_dropped"):
+            share = getattr(self, name)
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"{name} must be between 0.0 and 1.0, got {share}")
+        if self.share_429 + self.share_5xx + self.share_dropped > 1.0:
+            raise ValueError("the fault shares together must not exceed 1.0")
+        if self.latency_ms < 0:
+            raise ValueError(f"latency_ms must be 0 or more, got {self.latency_ms}")
+        if self.retry_after < 1:
+            raise ValueError(f"retry_after must be 1 second or more, got {self.retry_after}")
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """How the emulator presents the bot, limits sending, and where the chat page lives."""
+
+    bot_username: str = "applicant_sandbox_bot"
+    bot_first_name: str = "Applicant Bot (sandbox)"
+    rate_limit: bool = True
+    overall_per_second: float = 30.0
+    per_chat_per_second: float = 1.0
+    per_chat_burst: int = 5
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    static_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.overall_per_second <= 0 or self.per_chat_per_second <= 0:
+            raise ValueError("rate limits must be above 0 messages per second")
+        if self.per_chat_burst < 1:
+            raise ValueError(f"per_chat_burst must be 1 or more, got {self.per_chat_burst}")

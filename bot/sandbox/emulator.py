@@ -1,0 +1,168 @@
+"""A local emulator of Telegram's Bot API (real HTTP, real wire format) plus the sandbox client API.
+
+Bot side: ``/bot<token>/<method>`` and ``/file/bot<token>/<file_path>``. Client side: ``/api/...``
+(see bot/sandbox/client_api.py). With ``static_dir``, ``/`` and ``/static/<name>`` serve the page.
+
+As on Telegram, the bot can only message people who wrote to it (others: 403 "bot can't initiate
+conversation"). Sandbox differences: Markdown parse modes are refused with a 400 that says so
+(the bot sends HTML only); webhooks are delivered only to local addresses; ``stats()`` counts Bot
+API calls only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import Counter
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from bot.sandbox.bot_api import SERVED_METHODS, BotApi
+from bot.sandbox.client_api import ClientApi
+from bot.sandbox.config import EmulatorConfig, FaultConfig
+from bot.sandbox.faults import Fault, FaultInjector
+from bot.sandbox.params import ApiError, read_params
+from bot.sandbox.webhook_sender import WebhookSender
+from bot.sandbox.world import World
+
+__all__ = [
+    "SERVED_METHODS",
+    "EmulatorConfig",
+    "FaultConfig",
+    "TelegramEmulator",
+    "create_emulator_app",
+]
+
+log = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]+")
+STATIC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+CANONICAL_METHODS = {name.lower(): name for name in SERVED_METHODS}
+MAX_REQUEST_BYTES = 51 * 1024 * 1024
+
+
+def _json(body: Any, status: int = 200) -> web.Response:
+    return web.Response(body=orjson.dumps(body), status=status, content_type="application/json")
+
+
+class TelegramEmulator:
+    """One emulated Telegram: its world, the Bot API, the client API, and request statistics."""
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.world = World()
+        self.sender = WebhookSender(self.world)
+        self.bot_api = BotApi(self.world, self.config, self.sender)
+        self.client_api = ClientApi(self.world, self.bot_api)
+        self.faults = FaultInjector(self.config.faults)
+        self.requests: Counter[str] = Counter()
+        self.statuses: Counter[str] = Counter()
+        self._app = self._build_app()
+
+    @property
+    def app(self) -> web.Application:
+        """The aiohttp application serving every route."""
+        return self._app
+
+    def stats(self) -> dict[str, Any]:
+        """Bot API calls per method (canonical name) and answers per HTTP status."""
+        return {"requests": dict(self.requests), "statuses": dict(self.statuses)}
+
+    def _build_app(self) -> web.Application:
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+        app.router.add_route("GET", "/bot{token}/{method}", self._bot_endpoint)
+        app.router.add_route("POST", "/bot{token}/{method}", self._bot_endpoint)
+        app.router.add_get("/file/bot{token}/{file_path:.+}", self._file_endpoint)
+        app.router.add_get("/api/stats", self._stats_endpoint)
+        app.router.add_routes(self.client_api.routes())
+        if self.config.static_dir is not None:
+            app.router.add_get("/", self._index)
+            app.router.add_get("/static/{name}", self._static_file)
+        app.on_shutdown.append(self._on_shutdown)
+        return app
+
+    async def _on_shutdown(self, app: web.Application) -> None:
+        # Long polls must answer now, or the runner's cleanup waits for them.
+        self.world.close()
+        await self.sender.stop()
+
+    def _answer(self, status: int, body: dict[str, Any]) -> web.Response:
+        self.statuses[str(status)] += 1
+        return _json(body, status)
+
+    def _error(self, error: ApiError) -> web.Response:
+        return self._answer(error.status, error.payload())
+
+    async def _bot_endpoint(self, request: web.Request) -> web.StreamResponse:
+        token = TOKEN.fullmatch(request.match_info["token"])
+        if token is None:
+            return self._error(ApiError(401, "Unauthorized"))
+        method = CANONICAL_METHODS.get(request.match_info["method"].lower())
+        if method is None:
+            return self._error(ApiError(404, "Not Found"))
+        self.requests[method] += 1
+        faults = self.config.faults
+        if faults.latency_ms > 0:
+            await asyncio.sleep(faults.latency_ms / 1000)
+        fault = self.faults.draw()
+        if fault is Fault.TOO_MANY_REQUESTS:
+            description = f"Too Many Requests: retry after {faults.retry_after}"
+            return self._error(ApiError(429, description, {"retry_after": faults.retry_after}))
+        if fault is Fault.SERVER_ERROR:
+            return self._error(ApiError(500, "Internal Server Error"))
+        if fault is Fault.DROPPED:
+            self.statuses["dropped"] += 1
+            return self._drop(request)
+        try:
+            params = await read_params(request)
+            result = await self.bot_api.call(method, int(token.group(1)), params)
+        except ApiError as error:
+            return self._error(error)
+        except web.HTTPException:
+            raise
+        except Exception:
+            log.exception("The emulator failed on %s", method)
+            return self._error(ApiError(500, "Internal Server Error"))
+        return self._answer(200, {"ok": True, "result": result})
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.StreamResponse:
+        transport = request.transport
+        if transport is not None:
+            transport.abort()
+        # Nothing reaches the client: the connection is already gone.
+        return web.Response(status=500)
+
+    async def _file_endpoint(self, request: web.Request) -> web.StreamResponse:
+        if TOKEN.fullmatch(request.match_info["token"]) is None:
+            return self._error(ApiError(401, "Unauthorized"))
+        stored = self.world.files_by_path.get(request.match_info["file_path"])
+        if stored is None:
+            return self._error(ApiError(404, "Not Found"))
+        return web.Response(body=stored.data, content_type=stored.mime_type)
+
+    async def _stats_endpoint(self, request: web.Request) -> web.Response:
+        return _json(self.stats())
+
+    async def _index(self, request: web.Request) -> web.StreamResponse:
+        assert self.config.static_dir is not None
+        index = self.config.static_dir / "index.html"
+        if not index.is_file():
+            raise web.HTTPNotFound(text=f"No index.html in {self.config.static_dir}.")
+        return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    async def _static_file(self, request: web.Request) -> web.StreamResponse:
+        assert self.config.static_dir is not None
+        name = request.match_info["name"]
+        path = self.config.static_dir / name
+        if STATIC_NAME.fullmatch(name) is None or not path.is_file():
+            raise web.HTTPNotFound(text=f"No static file named {name!r}.")
+        return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
+
+
+def create_emulator_app(config: EmulatorConfig | None = None) -> web.Application:
+    """The aiohttp application of a fresh emulator."""
+    return TelegramEmulator(config).app

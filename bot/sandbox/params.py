@@ -1,0 +1,139 @@
+"""Bot API request parameters as Telegram takes them: query, form, multipart or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aiohttp import web
+from aiohttp.web_request import FileField
+
+
+class ApiError(Exception):
+    """A Bot API error answer: HTTP status, Telegram's description, optional parameters."""
+
+    def __init__(
+        self, status: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.parameters = parameters
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body Telegram sends for this error."""
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
+        }
+        if self.parameters:
+            body["parameters"] = self.parameters
+        return body
+
+
+def bad_request(problem: str) -> ApiError:
+    """A 400 answer worded like Telegram's."""
+    return ApiError(400, f"Bad Request: {problem}")
+
+
+class Params:
+    """Typed access to one call's parameters; objects may arrive JSON-encoded as strings."""
+
+    def __init__(self, values: dict[str, Any], files: dict[str, FileField]) -> None:
+        self.values = values
+        self.files = files
+
+    def has(self, name: str) -> bool:
+        """Whether the parameter was given (an upload counts)."""
+        return self.values.get(name) not in (None, "") or name in self.files
+
+    def text(self, name: str) -> str | None:
+        """A string parameter, or None when absent."""
+        value = self.values.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool | int | float):
+            return json.dumps(value)
+        raise bad_request(f"{name} must be a string")
+
+    def integer(self, name: str) -> int | None:
+        """An integer parameter, or None when absent."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise bad_request(f"{name} must be an integer")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str):
+            try:
+                return int(value.strip())
+            except ValueError:
+                pass
+        raise bad_request(f"{name} must be an integer")
+
+    def number(self, name: str) -> float | None:
+        """A numeric parameter, or None when absent."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                return float(value.strip())
+            except ValueError:
+                pass
+        raise bad_request(f"{name} must be a number")
+
+    def flag(self, name: str) -> bool:
+        """A Boolean parameter; absent means False."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return False
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "1", "false", "0"):
+            return value.strip().lower() in ("true", "1")
+        if isinstance(value, int):
+            return value != 0
+        raise bad_request(f"{name} must be a Boolean (true or false)")
+
+    def structured(self, name: str) -> Any:
+        """An object or array parameter, decoding a JSON string; None when absent."""
+        value = self.values.get(name)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise bad_request(f"can't parse {name} JSON object") from None
+        return value
+
+
+async def read_params(request: web.Request) -> Params:
+    """Collect the query string and the body (form, multipart or JSON) into one Params."""
+    values: dict[str, Any] = dict(request.query)
+    files: dict[str, FileField] = {}
+    if request.method == "POST" and request.body_exists:
+        content_type = request.content_type
+        if content_type == "application/json":
+            try:
+                body = json.loads(await request.read() or b"{}")
+            except ValueError:
+                raise bad_request("the request body is not valid JSON") from None
+            if not isinstance(body, dict):
+                raise bad_request("the JSON request body must be an object")
+            values.update(body)
+        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, FileField):
+                    files[key] = value
+                else:
+                    values[key] = value
+    return Params(values, files)
