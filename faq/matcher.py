@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import math
@@ -103,9 +104,15 @@ class MatchIndex:
     postings: dict[str, tuple[int, ...]]
     entry_postings: dict[str, tuple[int, ...]]
     entry_phrasings: tuple[range, ...]
+    entry_min_weight: tuple[float, ...]
+    # Per-phrasing fields again as flat tuples, for the hot loop of _token_scores.
+    phrasing_weights: tuple[float, ...]
+    phrasing_stops: tuple[frozenset[str], ...]
     stopword_only: tuple[int, ...]
     stopword_weight: float
     char_choices: tuple[str, ...]
+    char_lengths: tuple[int, ...]
+    char_positions: tuple[int, ...]
     plain_phrasings: tuple[str, ...]
     fuzzy_vocabulary: tuple[str, ...]
     fuzzy_targets: dict[str, str]
@@ -205,6 +212,14 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
         if token in bag_df and len(word) >= 4:
             fuzzy_targets.setdefault(word, token)
     vocabulary = sorted(fuzzy_targets, key=lambda t: (-bag_df[fuzzy_targets[t]], t))
+    char_texts = [
+        " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
+        for _, tokens in phrasing_tokens
+    ]
+    by_length = sorted(
+        ((text, position) for position, text in enumerate(char_texts)),
+        key=lambda item: (len(item[0]), item[1]),
+    )
     return MatchIndex(
         entry_ids=tuple(entry.id for entry in entry_list),
         phrasings=phrasings,
@@ -214,11 +229,16 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
         postings={t: tuple(p) for t, p in postings.items()},
         entry_postings={t: tuple(e) for t, e in entry_postings.items()},
         entry_phrasings=tuple(entry_phrasings),
-        stopword_only=tuple(stopword_only),
-        char_choices=tuple(
-            " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
-            for _, tokens in phrasing_tokens
+        phrasing_weights=tuple(phrasing.weight for phrasing in phrasings),
+        phrasing_stops=tuple(phrasing.stops for phrasing in phrasings),
+        entry_min_weight=tuple(
+            min((phrasings[p].weight for p in positions), default=0.0)
+            for positions in entry_phrasings
         ),
+        stopword_only=tuple(stopword_only),
+        char_choices=tuple(text for text, _ in by_length),
+        char_lengths=tuple(len(text) for text, _ in by_length),
+        char_positions=tuple(position for _, position in by_length),
         plain_phrasings=tuple(
             simplify_text(text) for entry in entry_list for text in entry.phrasings
         ),
@@ -376,15 +396,6 @@ def _pairs(sequence: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in itertools.pairwise(content) if a != b]
 
 
-def _query_miss(weight: float, saturation: float) -> float:
-    """Unmatched query weight, growing more slowly past `saturation` (long chatty messages)."""
-    if weight <= 0:
-        return 0.0
-    if weight <= saturation:
-        return weight
-    return saturation + (weight - saturation) * LONG_QUERY_MISS_FACTOR
-
-
 def _token_scores(
     query: list[_QueryToken], index: MatchIndex, keep: int
 ) -> dict[int, tuple[float, int]]:
@@ -392,20 +403,7 @@ def _token_scores(
     query_weight = sum(q.weight for q in query)
     if query_weight <= 0:
         return {}
-    matched: dict[int, float] = {}
-    in_entry: dict[int, float] = {}
-    for q in query:
-        if q.credit < 0:
-            # The same two words in the other order ("mission city" for "city mission").
-            for position in index.postings.get(q.token, ()):
-                matched[position] = matched.get(position, 0.0) + q.credit
-            continue
-        if q.credit == 0 or q.stop:
-            continue
-        for position in index.postings.get(q.token, ()):
-            matched[position] = matched.get(position, 0.0) + q.credit
-        for number in index.entry_postings.get(q.token, ()):
-            in_entry[number] = in_entry.get(number, 0.0) + q.credit
+    matched, in_entry = _matched_weights(query, index)
     known_stops = frozenset(q.token for q in query if q.stop and q.credit > 0)
     stop_weight = index.stopword_weight
     saturation = index.unknown_weight * QUERY_MISS_SATURATION
@@ -414,38 +412,78 @@ def _token_scores(
         saturation = math.inf
     all_stops = len(known_stops) * stop_weight
     for position in index.stopword_only:
-        number = index.phrasings[position].entry
-        in_entry.setdefault(number, 0.0)
+        in_entry.setdefault(index.phrasings[position].entry, 0.0)
+    phrasing_weights = index.phrasing_weights
+    phrasing_stops = index.phrasing_stops
+    entry_phrasings = index.entry_phrasings
+    entry_min_weight = index.entry_min_weight
     best: dict[int, tuple[float, int]] = {}
     top: list[float] = []
+    # This is the hot loop of matching: names are bound locally and the query-miss
+    # curve (linear, then LONG_QUERY_MISS_FACTOR past `saturation`) is written out inline.
     # The bound grows with an entry's matched weight, so entries come best-bound first.
     for number, found in sorted(in_entry.items(), key=itemgetter(1), reverse=True):
         if len(top) >= keep:
             most = found + all_stops
-            denominator = most + QUERY_MISS_WEIGHT * _query_miss(query_weight - most, saturation)
+            unmatched = query_weight - most
+            if unmatched > saturation:
+                unmatched = saturation + (unmatched - saturation) * LONG_QUERY_MISS_FACTOR
+            denominator = most + QUERY_MISS_WEIGHT * (unmatched if unmatched > 0 else 0.0)
             if denominator <= 0 or most / denominator < top[0]:
                 break
-        entry_best = (-1.0, -1)
-        for position in index.entry_phrasings[number]:
-            phrasing = index.phrasings[position]
-            content = matched.get(position, 0.0)
-            exact = content + len(phrasing.stops & known_stops) * stop_weight
+            # Tighter, entry by entry: even its lightest phrasing misses this much weight.
+            lightest_miss = entry_min_weight[number] - most
+            if (
+                lightest_miss > 0
+                and most / (denominator + PHRASING_MISS_WEIGHT * lightest_miss) < top[0]
+            ):
+                continue
+        best_score, best_position = -1.0, -1
+        for position in entry_phrasings[number]:
+            content = matched[position]
+            exact = content
+            if known_stops and phrasing_stops[position]:
+                exact += len(phrasing_stops[position] & known_stops) * stop_weight
             credit = exact + ENTRY_WORD_CREDIT * (found - content)
-            missing_phrasing = phrasing.weight - exact
+            unmatched = query_weight - credit
+            if unmatched > saturation:
+                unmatched = saturation + (unmatched - saturation) * LONG_QUERY_MISS_FACTOR
+            missing_phrasing = phrasing_weights[position] - exact
             denominator = (
                 credit
-                + QUERY_MISS_WEIGHT * _query_miss(query_weight - credit, saturation)
+                + QUERY_MISS_WEIGHT * (unmatched if unmatched > 0 else 0.0)
                 + PHRASING_MISS_WEIGHT * (missing_phrasing if missing_phrasing > 0 else 0.0)
             )
             score = credit / denominator if denominator > 0 else 0.0
-            if score > entry_best[0]:
-                entry_best = (score, position)
-        best[number] = entry_best
+            if score > best_score:
+                best_score, best_position = score, position
+        best[number] = (best_score, best_position)
         if len(top) < keep:
-            heapq.heappush(top, entry_best[0])
-        elif entry_best[0] > top[0]:
-            heapq.heapreplace(top, entry_best[0])
+            heapq.heappush(top, best_score)
+        elif best_score > top[0]:
+            heapq.heapreplace(top, best_score)
     return best
+
+
+def _matched_weights(
+    query: list[_QueryToken], index: MatchIndex
+) -> tuple[list[float], dict[int, float]]:
+    """Query weight found in each phrasing (by position), and in each entry touched."""
+    # A flat list beats a dict here: thousands of postings are added up per question.
+    matched = [0.0] * len(index.phrasings)
+    in_entry: dict[int, float] = {}
+    for q in query:
+        if q.credit == 0 or (q.stop and q.credit > 0):
+            continue
+        credit = q.credit
+        for position in index.postings.get(q.token, ()):
+            matched[position] += credit
+        if credit < 0:
+            # The same two words in the other order ("mission city" for "city mission").
+            continue
+        for number in index.entry_postings.get(q.token, ()):
+            in_entry[number] = in_entry.get(number, 0.0) + credit
+    return matched, in_entry
 
 
 def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple[float, int]]:
@@ -453,16 +491,23 @@ def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple
     best: dict[int, tuple[float, int]] = {}
     if len(text) < CHAR_MIN_LENGTH:
         return best
-    for _, score, position in process.extract(
+    # fuzz.ratio >= 80 needs the longer text at most 1.5x the shorter: compare only those.
+    lengths = index.char_lengths
+    first = bisect.bisect_left(lengths, (2 * len(text) + 2) // 3)
+    last = bisect.bisect_right(lengths, (3 * len(text)) // 2)
+    found = process.extract(
         text,
-        index.char_choices,
+        index.char_choices[first:last],
         scorer=fuzz.ratio,
         processor=None,
-        limit=MAX_CANDIDATES * 2,
+        limit=None,
         score_cutoff=CHAR_SCORE_CUTOFF,
-    ):
+    )
+    positions = index.char_positions
+    ranked = sorted((-score, positions[first + offset]) for _, score, offset in found)
+    for negative_score, position in ranked[: MAX_CANDIDATES * 2]:
         number = index.phrasings[position].entry
-        value = score / 100.0 * CHAR_SCORE_FACTOR
+        value = -negative_score / 100.0 * CHAR_SCORE_FACTOR
         if value > best.get(number, (0.0, -1))[0]:
             best[number] = (value, position)
     return best
