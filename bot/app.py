@@ -23,6 +23,7 @@ from bot.knowledge import LiveKnowledgeBase
 from bot.persistence import StorePersistence
 from bot.settings import Settings
 from bot.store import Store
+from bot.transport import AiohttpRequest
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_handlers
 from handlers.admin import describe_reload
@@ -64,6 +65,9 @@ def build_application(
         .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
         .defaults(Defaults(tzinfo=settings.zone))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
+        .request(AiohttpRequest())
+        # Long polling holds one connection open; its wait is added to this read timeout.
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
     )

@@ -10,13 +10,14 @@ from typing import Any
 import orjson
 from telegram.ext import BasePersistence, PersistenceInput
 
-from bot.storage import DurableJSONStorage, json_copy
+from bot.storage import DurableJSONStorage, encode_json, json_copy
 
 # The same shapes as telegram.ext's private type aliases.
 ConversationKey = tuple[int | str, ...]
 ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 Sections = dict[str, Any]
+EMPTY_JSON = b"{}"
 
 
 def encode_conversation_key(key: ConversationKey) -> str:
@@ -41,6 +42,8 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         super().__init__(store_data=store_data, update_interval=update_interval)
         self.path = Path(path)
         self._storage = DurableJSONStorage(self.path)
+        # Per keyed section, the JSON of each entry as the file holds it (once the section is read).
+        self._known: dict[str, dict[str, bytes]] = {}
 
     def _read_now(self, reader: Callable[[Sections], Any]) -> Any:
         with self._storage.lock:
@@ -63,27 +66,48 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         await asyncio.to_thread(self._change_now, change)
 
     async def _set_entry(self, section: str, key: str, value: Any) -> None:
-        stored = json_copy(value, f"{section} for {key}")
+        encoded = encode_json(value, f"{section} for {key}")
+        if section in self._known:
+            # PTB hands over every active user's and chat's data each second, changed or not:
+            # write only changes, and keep no entry at all for people with nothing stored.
+            known = self._known[section]
+            if encoded == known.get(key, EMPTY_JSON):
+                return
+            if encoded == EMPTY_JSON:
+                await self._drop_entry(section, key)
+                return
+        stored = orjson.loads(encoded)
 
         def change(data: Sections) -> None:
             data.setdefault(section, {})[key] = stored
 
         await self._change(change)
+        if section in self._known:
+            self._known[section][key] = encoded
 
     async def _drop_entry(self, section: str, key: str) -> None:
         def change(data: Sections) -> None:
             data.get(section, {}).pop(key, None)
 
         await self._change(change)
+        self._known.get(section, {}).pop(key, None)
+
+    async def _read_section(self, section: str) -> dict[str, Any]:
+        """A keyed section, remembering what the file holds so unchanged data is not rewritten."""
+        stored: dict[str, Any] = await self._read(lambda data: data.get(section, {}))
+        self._known[section] = {
+            key: encode_json(value, f"{section} for {key}") for key, value in stored.items()
+        }
+        return stored
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
         """Every stored user_data, keyed by user id."""
-        stored = await self._read(lambda data: data.get("user_data", {}))
+        stored = await self._read_section("user_data")
         return {int(user_id): value for user_id, value in stored.items()}
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         """Every stored chat_data, keyed by chat id."""
-        stored = await self._read(lambda data: data.get("chat_data", {}))
+        stored = await self._read_section("chat_data")
         return {int(chat_id): value for chat_id, value in stored.items()}
 
     async def get_bot_data(self) -> dict[Any, Any]:

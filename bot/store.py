@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -86,6 +87,7 @@ class Store:
         self._chats = self._open("chats")
         self._questions = self._open("questions")
         self._call = self._open("call")
+        self._call_state: dict[str, Any] | None = None
         self._closed = False
 
     def _open(self, name: str) -> _File:
@@ -251,13 +253,18 @@ class Store:
 
     async def get_call_state(self) -> dict[str, Any]:
         """The staff-set call state, or an empty dict."""
-        state = await self._run(self._call, lambda table: _get(table, CALL_STATE_ID))
-        return state or {}
+        # Read on every FAQ answer; this Store is the file's only writer, so memory stays true.
+        if self._call_state is None:
+            state = await self._run(self._call, lambda table: _get(table, CALL_STATE_ID))
+            self._call_state = state or {}
+        return copy.deepcopy(self._call_state)
 
     async def save_call_state(self, state: dict[str, Any]) -> None:
         """Replace the call state."""
         stored = _check_mapping(state, "the call state")
+        self._call_state = None
         await self._run(self._call, lambda table: _put(table, CALL_STATE_ID, stored))
+        self._call_state = copy.deepcopy(stored)
 
     # Personal data (the user's private chat id equals their user id).
 

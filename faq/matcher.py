@@ -107,7 +107,9 @@ class MatchIndex:
     entry_min_weight: tuple[float, ...]
     # Per-phrasing fields again as flat tuples, for the hot loop of _token_scores.
     phrasing_weights: tuple[float, ...]
-    phrasing_stops: tuple[frozenset[str], ...]
+    # Stopwords as bits, so shared stopwords are one AND and a bit count.
+    stop_bits: dict[str, int]
+    phrasing_stop_masks: tuple[int, ...]
     stopword_only: tuple[int, ...]
     stopword_weight: float
     char_choices: tuple[str, ...]
@@ -212,6 +214,10 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
         if token in bag_df and len(word) >= 4:
             fuzzy_targets.setdefault(word, token)
     vocabulary = sorted(fuzzy_targets, key=lambda t: (-bag_df[fuzzy_targets[t]], t))
+    stop_bits = {
+        token: 1 << bit
+        for bit, token in enumerate(sorted({t for p in phrasings for t in p.stops}))
+    }
     char_texts = [
         " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
         for _, tokens in phrasing_tokens
@@ -230,7 +236,10 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
         entry_postings={t: tuple(e) for t, e in entry_postings.items()},
         entry_phrasings=tuple(entry_phrasings),
         phrasing_weights=tuple(phrasing.weight for phrasing in phrasings),
-        phrasing_stops=tuple(phrasing.stops for phrasing in phrasings),
+        stop_bits=stop_bits,
+        phrasing_stop_masks=tuple(
+            sum(stop_bits[token] for token in phrasing.stops) for phrasing in phrasings
+        ),
         entry_min_weight=tuple(
             min((phrasings[p].weight for p in positions), default=0.0)
             for positions in entry_phrasings
@@ -414,16 +423,20 @@ def _token_scores(
     for position in index.stopword_only:
         in_entry.setdefault(index.phrasings[position].entry, 0.0)
     phrasing_weights = index.phrasing_weights
-    phrasing_stops = index.phrasing_stops
+    stop_masks = index.phrasing_stop_masks
+    query_stops = 0
+    for token in known_stops:
+        query_stops |= index.stop_bits.get(token, 0)
     entry_phrasings = index.entry_phrasings
     entry_min_weight = index.entry_min_weight
     best: dict[int, tuple[float, int]] = {}
     top: list[float] = []
+    top_full = False
     # This is the hot loop of matching: names are bound locally and the query-miss
     # curve (linear, then LONG_QUERY_MISS_FACTOR past `saturation`) is written out inline.
     # The bound grows with an entry's matched weight, so entries come best-bound first.
     for number, found in sorted(in_entry.items(), key=itemgetter(1), reverse=True):
-        if len(top) >= keep:
+        if top_full:
             most = found + all_stops
             unmatched = query_weight - most
             if unmatched > saturation:
@@ -442,8 +455,9 @@ def _token_scores(
         for position in entry_phrasings[number]:
             content = matched[position]
             exact = content
-            if known_stops and phrasing_stops[position]:
-                exact += len(phrasing_stops[position] & known_stops) * stop_weight
+            shared_stops = stop_masks[position] & query_stops
+            if shared_stops:
+                exact += shared_stops.bit_count() * stop_weight
             credit = exact + ENTRY_WORD_CREDIT * (found - content)
             unmatched = query_weight - credit
             if unmatched > saturation:
@@ -458,8 +472,9 @@ def _token_scores(
             if score > best_score:
                 best_score, best_position = score, position
         best[number] = (best_score, best_position)
-        if len(top) < keep:
+        if not top_full:
             heapq.heappush(top, best_score)
+            top_full = len(top) >= keep
         elif best_score > top[0]:
             heapq.heapreplace(top, best_score)
     return best

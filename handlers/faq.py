@@ -89,7 +89,6 @@ async def ask(update: Update, context: AppContext) -> None:
         if entry is not None:
             await answer_entry(update, context, entry)
             return
-    await _log_unanswered(services, result)
     if result.decision == "suggest" and result.suggestions:
         rows = [
             [InlineKeyboardButton(_label(e.question), callback_data=f"faq:{e.id}")]
@@ -98,8 +97,10 @@ async def ask(update: Update, context: AppContext) -> None:
         ]
         rows.append([InlineKeyboardButton("None of these", callback_data="menu:notfound")])
         await message.reply_html("Did you mean…?", reply_markup=InlineKeyboardMarkup(rows))
-        return
-    await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
+    else:
+        await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
+    # Logged after replying: the person should not wait for the log's durable write.
+    await _log_unanswered(services, result)
 
 
 async def show_entry(update: Update, context: AppContext) -> None:

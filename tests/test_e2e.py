@@ -67,6 +67,11 @@ async def test_an_unrelated_question_gets_an_honest_fallback(
     assert "don't know" in reply["text"]
     assert "faq:contact" in button_data(reply)
     store = sandbox.application.bot_data.services.store
+
+    async def logged_yet() -> bool:  # logged just after the reply is sent
+        return bool(await store.unanswered_questions())
+
+    assert await _wait_until(logged_yet)
     logged = await store.unanswered_questions()
     assert logged[0]["question"] == "what is the best pizza topping in naples"
     assert "user" not in str(logged[0]).lower()  # no user id is kept with the question

@@ -1,4 +1,4 @@
-"""The bot token never appears in logs, even though httpx logs every request URL."""
+"""The bot token never appears in logs, though httpx and our transport log every request URL."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from telegram import Bot
 from bot.logs import REDACTED, TokenRedactingFilter, configure_logging
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import serving_emulator
+from bot.transport import AiohttpRequest
 
 TOKEN = "987654321:AAHsecretTokenValue_-xyz123"
 
@@ -43,6 +44,24 @@ async def test_real_request_logs_do_not_contain_the_token(
             assert (await bot.get_me()).username
         captured = capsys.readouterr()
         assert "getMe" in captured.err  # the request really was logged
+        assert TOKEN not in captured.err
+        assert TOKEN.split(":")[1] not in captured.err
+    finally:
+        logging.getLogger().handlers.clear()
+
+
+async def test_the_bots_own_transport_logs_requests_without_the_token(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("DEBUG", TOKEN)
+    try:
+        async with (
+            serving_emulator(EmulatorConfig(rate_limit=False)) as (_, base),
+            Bot(TOKEN, base_url=f"{base}/bot", request=AiohttpRequest()) as bot,
+        ):
+            assert (await bot.get_me()).username
+        captured = capsys.readouterr()
+        assert "getMe -> 200" in captured.err  # bot/transport.py logged the request
         assert TOKEN not in captured.err
         assert TOKEN.split(":")[1] not in captured.err
     finally:

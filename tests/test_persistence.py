@@ -126,6 +126,31 @@ def test_a_corrupt_file_is_reported_at_start_up(tmp_path: Path) -> None:
     assert path.read_bytes() == b'{"user_data": '
 
 
+async def test_only_changed_data_is_written_and_empty_data_keeps_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "persistence.json"
+    persistence = fresh(path)
+    writes: list[str] = []
+    original = persistence._change_now
+    monkeypatch.setattr(
+        persistence, "_change_now", lambda change: (writes.append("w"), original(change))
+    )
+    assert await persistence.get_user_data() == {}  # PTB reads each section at start-up
+
+    await persistence.update_user_data(1001, {})  # someone who only asked a question
+    assert writes == []
+    assert "1001" not in (path.read_text(encoding="utf-8") if path.exists() else "")
+    await persistence.update_user_data(1001, {"step": "city"})
+    await persistence.update_user_data(1001, {"step": "city"})  # handed over again, unchanged
+    assert len(writes) == 1
+    assert await fresh(path).get_user_data() == {1001: {"step": "city"}}
+
+    await persistence.update_user_data(1001, {})  # their data was cleared: no entry is kept
+    assert len(writes) == 2
+    assert "1001" not in path.read_text(encoding="utf-8")
+
+
 def test_conversation_keys_encode_as_json_arrays() -> None:
     assert encode_conversation_key((1, -2, "x")) == '[1,-2,"x"]'
     assert decode_conversation_key('[1,-2,"x"]') == (1, -2, "x")

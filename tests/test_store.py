@@ -146,6 +146,18 @@ async def test_call_state_round_trip(store: Store) -> None:
     assert await store.get_call_state() == {"deadline": "2025-04-15"}
 
 
+async def test_call_state_is_kept_in_memory_as_a_copy_and_on_disk(tmp_path: Path) -> None:
+    first = Store(tmp_path / "data")
+    await first.save_call_state({"deadline": "2025-04-15", "notes": ["a"]})
+    shown = await first.get_call_state()
+    shown["notes"].append("changed by a caller")
+    assert await first.get_call_state() == {"deadline": "2025-04-15", "notes": ["a"]}
+    await first.close()
+    second = Store(tmp_path / "data")
+    assert await second.get_call_state() == {"deadline": "2025-04-15", "notes": ["a"]}
+    await second.close()
+
+
 async def test_export_and_erase_user_data(store: Store) -> None:
     await store.save_registration(42, record(42))
     await store.add_subscriber(42)
