@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
+from telegram import BotCommandScopeDefault, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -27,7 +27,7 @@ from bot.transport import AiohttpRequest
 from bot.update_processor import PerChatUpdateProcessor
 from handlers import register_handlers
 from handlers.admin import describe_reload
-from handlers.commands import ADMIN_COMMANDS, APPLICANT_COMMANDS, STAFF_COMMANDS, Command
+from handlers.commands import menu_for, show_role_menu
 
 log = logging.getLogger(__name__)
 
@@ -83,24 +83,12 @@ def build_application(
     return application
 
 
-def _bot_commands(commands: tuple[Command, ...]) -> list[BotCommand]:
-    return [BotCommand(c.name, c.description) for c in commands]
-
-
 async def set_command_menus(application: BotApplication) -> None:
     """Set the command menu: applicants' by default, fuller menus in staff and admin chats."""
     settings = application.bot_data.services.settings
-    bot = application.bot
-    await bot.set_my_commands(_bot_commands(APPLICANT_COMMANDS), scope=BotCommandScopeDefault())
+    await application.bot.set_my_commands(menu_for(settings, None), scope=BotCommandScopeDefault())
     for user_id in sorted(settings.staff_ids | settings.admin_ids):
-        commands: tuple[Command, ...] = APPLICANT_COMMANDS + STAFF_COMMANDS
-        if settings.is_admin(user_id):
-            commands += ADMIN_COMMANDS
-        try:
-            await bot.set_my_commands(_bot_commands(commands), scope=BotCommandScopeChat(user_id))
-        except TelegramError as error:
-            # Telegram refuses a chat scope until that person has started the bot.
-            log.warning("No staff command menu for user %s yet: %s", user_id, error)
+        await show_role_menu(application.bot, settings, user_id)
 
 
 async def on_startup(application: BotApplication) -> None:

@@ -4,6 +4,8 @@ backend, at roughly half the CPU per call (aiohttp is already in the stack for t
 from __future__ import annotations
 
 import logging
+import urllib.parse
+import urllib.request
 from typing import Any
 
 import aiohttp
@@ -36,6 +38,8 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str] = {}
+        self._proxy_by_host: dict[str, str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -48,9 +52,8 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size),
                 headers={"User-Agent": self.USER_AGENT},
-                # Honour HTTP(S)_PROXY like PTB's httpx backend does.
-                trust_env=True,
             )
+            self._proxies = urllib.request.getproxies()
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -79,7 +82,7 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=_body(request_data), timeout=timeout
+                method, url, data=_body(request_data), timeout=timeout, proxy=self._proxy(url)
             ) as response:
                 body = await response.read()
         except TimeoutError as error:
@@ -88,6 +91,19 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{type(error).__name__}: {error}") from error
         log.debug("%s %s -> %s", method, url, response.status)
         return response.status, body
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy for this URL from HTTP(S)_PROXY / NO_PROXY, as httpx would pick it."""
+        # Read once per host: aiohttp's trust_env re-reads the environment on every request,
+        # which cost about half the bot's throughput in bench_e2e.
+        parsed = urllib.parse.urlsplit(url)
+        host = parsed.hostname or ""
+        if host not in self._proxy_by_host:
+            proxy = self._proxies.get(parsed.scheme) or self._proxies.get("all")
+            if proxy and urllib.request.proxy_bypass(host):
+                proxy = None
+            self._proxy_by_host[host] = proxy
+        return self._proxy_by_host[host]
 
     @staticmethod
     def _timeout(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,3 +47,23 @@ def commands_for(settings: Settings, user_id: int | None) -> list[tuple[str, tup
     if settings.is_admin(user_id):
         groups.append(("Admin commands", ADMIN_COMMANDS))
     return groups
+
+
+def menu_for(settings: Settings, user_id: int | None) -> list[BotCommand]:
+    """The command menu Telegram shows this user: every command their role may use."""
+    return [
+        BotCommand(command.name, command.description)
+        for _, commands in commands_for(settings, user_id)
+        for command in commands
+    ]
+
+
+async def show_role_menu(bot: Bot, settings: Settings, user_id: int) -> None:
+    """Give staff and admins their fuller menu in their own chat; applicants keep the default."""
+    if not settings.is_staff(user_id):
+        return
+    try:
+        await bot.set_my_commands(menu_for(settings, user_id), scope=BotCommandScopeChat(user_id))
+    except TelegramError as error:
+        # Telegram refuses a chat scope until that person has started the bot.
+        log.warning("No staff command menu for user %s yet: %s", user_id, error)

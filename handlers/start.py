@@ -7,7 +7,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import AppContext
-from handlers.commands import commands_for
+from handlers.commands import commands_for, show_role_menu
 
 MAIN_MENU = InlineKeyboardMarkup(
     [
@@ -44,6 +44,9 @@ async def start(update: Update, context: AppContext) -> None:
     await update.effective_message.reply_html(
         welcome_text(user.first_name if user else None), reply_markup=MAIN_MENU
     )
+    if user is not None:
+        # Now that they have started the bot, Telegram accepts their own command menu.
+        await show_role_menu(context.bot, context.services.settings, user.id)
 
 
 async def show_help(update: Update, context: AppContext) -> None:

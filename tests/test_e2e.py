@@ -10,6 +10,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import aiohttp
+import pytest
+from telegram import BotCommandScopeChat
+from telegram.error import BadRequest
 
 from bot.sandbox.server import RunningSandbox
 from bot.store import Store
@@ -250,3 +253,24 @@ async def _current_text_has(client: SandboxClient, message_id: int, needle: str)
         if message["message_id"] == message_id:
             return needle in message["text"]
     return False
+
+
+async def test_staff_get_their_command_menu_once_they_start_the_bot(
+    admin: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    bot = sandbox.application.bot
+    with pytest.raises(BadRequest):  # Telegram knows no chat with someone who never wrote
+        await bot.get_my_commands(scope=BotCommandScopeChat(ADMIN_ID))
+    await admin.ask("/start")
+    for _ in range(50):
+        try:
+            menu = await bot.get_my_commands(scope=BotCommandScopeChat(ADMIN_ID))
+        except BadRequest:
+            menu = ()
+        if menu:
+            break
+        await asyncio.sleep(0.05)
+    names = [command.command for command in menu]
+    assert "reloadfaq" in names and "stats" in names and "start" in names
+    default_menu = [command.command for command in await bot.get_my_commands()]
+    assert "reloadfaq" not in default_menu and "start" in default_menu

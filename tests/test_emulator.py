@@ -278,9 +278,11 @@ async def test_chat_action_and_get_chat(bot: Bot) -> None:
 async def test_commands_are_kept_per_scope(bot: Bot) -> None:
     assert await bot.set_my_commands([BotCommand("start", "Start")]) is True
     staff = [BotCommand("start", "Start"), BotCommand("stats", "Numbers")]
-    await bot.set_my_commands(staff, scope=BotCommandScopeChat(7))
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):  # 7 never wrote to the bot
+        await bot.set_my_commands(staff, scope=BotCommandScopeChat(7))
+    await bot.set_my_commands(staff, scope=BotCommandScopeChat(USER))
     assert [c.command for c in await bot.get_my_commands()] == ["start"]
-    assert await bot.get_my_commands(scope=BotCommandScopeChat(7)) == tuple(staff)
+    assert await bot.get_my_commands(scope=BotCommandScopeChat(USER)) == tuple(staff)
     await bot.delete_my_commands()
     assert await bot.get_my_commands() == ()
     with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):

@@ -121,3 +121,19 @@ async def test_it_must_be_initialized_and_can_start_again_after_shutdown(served:
 def test_a_pool_of_no_connections_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         AiohttpRequest(connection_pool_size=0)
+
+
+async def test_proxies_come_from_the_environment_and_no_proxy_is_honoured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    for name in ("https_proxy", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        assert request._proxy("https://api.telegram.org/botX/getMe") == "http://proxy.example:3128"
+        assert request._proxy("http://127.0.0.1:8080/botX/getMe") is None
+    finally:
+        await request.shutdown()

@@ -456,6 +456,9 @@ class BotApi:
         scope = params.structured("scope") or {"type": "default"}
         if not isinstance(scope, dict) or not isinstance(scope.get("type"), str):
             raise bad_request("can't parse BotCommandScope JSON object")
+        if "chat_id" in scope:
+            # As on Telegram, a chat scope needs a chat the bot can see.
+            self._chat(Params({"chat_id": scope["chat_id"]}, {}))
         language = params.text("language_code") or ""
         return json.dumps([scope, language], sort_keys=True)
 
