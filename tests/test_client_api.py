@@ -31,13 +31,6 @@ async def served() -> AsyncIterator[Served]:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """A raw HTTP client."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 async def bot(served: Served) -> AsyncIterator[Bot]:
     """A real PTB Bot on the same emulator."""
     async with Bot(TOKEN, base_url=f"{served[1]}/bot") as real:

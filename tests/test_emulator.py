@@ -54,13 +54,6 @@ async def bot(served: Served) -> AsyncIterator[Bot]:
         yield real
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    """A raw HTTP client."""
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 async def call(
     http: aiohttp.ClientSession, base: str, method: str, token: str = TOKEN, **params: Any
 ) -> tuple[int, dict[str, Any]]:
