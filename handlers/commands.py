@@ -66,4 +66,4 @@ async def show_role_menu(bot: Bot, settings: Settings, user_id: int) -> None:
         await bot.set_my_commands(menu_for(settings, user_id), scope=BotCommandScopeChat(user_id))
     except TelegramError as error:
         # Telegram refuses a chat scope until that person has started the bot.
-        log.warning("No staff command menu for user %s yet: %s", user_id, error)
+        log.info("Staff menu for user %s waits until they send /start (%s)", user_id, error)
