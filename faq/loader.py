@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from bot.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
 from faq.normalize import simplify_text
 from faq.placeholders import (
@@ -509,17 +509,6 @@ def _check_duplicate_phrasings(raws: list[_RawEntry], problems: _Collector) -> N
                 seen[key] = (raw, line)
 
 
-HtmlParser = Callable[[str], object]
-
-
-def _html_parser() -> tuple[HtmlParser, type[Exception]] | None:
-    try:
-        from bot.telegram_html import TelegramHtmlError, parse_telegram_html
-    except ImportError:
-        return None
-    return parse_telegram_html, TelegramHtmlError
-
-
 def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
     entry = raw.entry
     try:
@@ -550,25 +539,18 @@ def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
         "call_status": LONGEST_STATUS,
     }
     rendered = render_with_values(entry, values)
-    plain = rendered
-    parser = _html_parser()
-    if parser is not None:
-        parse, html_error = parser
-        try:
-            parsed = parse(rendered)
-        except html_error as error:
-            description = getattr(error, "description", None) or str(error)
-            problems.add(
-                raw.file,
-                raw.answer_line,
-                f'Telegram would refuse the answer of entry "{entry.id}": {description}; '
-                "use only <b> <i> <u> <s> <a href> <code> <pre> <blockquote> and write "
-                "&lt; &gt; &amp; for < > &",
-            )
-            return
-        if isinstance(parsed, tuple) and parsed and isinstance(parsed[0], str):
-            plain = parsed[0]
-    length = len(plain.encode("utf-16-le")) // 2
+    try:
+        plain, _ = parse_telegram_html(rendered)
+    except TelegramHtmlError as error:
+        problems.add(
+            raw.file,
+            raw.answer_line,
+            f'Telegram would refuse the answer of entry "{entry.id}": {error.description}; '
+            "use only <b> <i> <u> <s> <a href> <code> <pre> <blockquote> and write "
+            "&lt; &gt; &amp; for < > &",
+        )
+        return
+    length = utf16_length(plain)
     if length > MAX_MESSAGE_CHARS:
         problems.add(
             raw.file,

@@ -215,8 +215,7 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
             fuzzy_targets.setdefault(word, token)
     vocabulary = sorted(fuzzy_targets, key=lambda t: (-bag_df[fuzzy_targets[t]], t))
     stop_bits = {
-        token: 1 << bit
-        for bit, token in enumerate(sorted({t for p in phrasings for t in p.stops}))
+        token: 1 << bit for bit, token in enumerate(sorted({t for p in phrasings for t in p.stops}))
     }
     char_texts = [
         " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))

@@ -102,16 +102,16 @@ STOPWORDS = frozenset(
     is am are was were be been being do does did doing done have has had having
     will would shall should can could may might must
     get got getting know knows tell telling say said let need needs want wants wanted
-    like would please kindly possible possibly exactly actually currently generally
+    like please kindly possible possibly exactly actually currently generally
     question questions ask asking wonder wondering regarding concerning re
     okay ok um uh well hmm lot lots
-    thing things stuff kind kinds type types sort matter matters problem issue exactly
-    basically shortly briefly simply short quick quickly somebody anybody something else
-    everything anything nothing more out
+    thing things stuff kind kinds type types sort matter matters problem issue
+    basically shortly briefly simply short quick quickly somebody anybody else
+    everything nothing more out
     become becomes becoming became
     whether understand understood clarify confirm correct right true look looks looking seem
     seems meet meets fulfil fulfill fulfils satisfy basic
-    take takes took taking taken real actual actually
+    take takes took taking taken real actual
     """
     )
 )
@@ -134,7 +134,7 @@ CONTEXT_WORDS = frozenset(
     officer manager coordinator team colleague colleagues boss deputy director councillor
     councilor alderman advisor adviser consultant assistant secretary chief intern
     representing behalf sorry wondering curious confused writing hope hoping interested
-    mayor office department unit officer staffer employee colleague election elections
+    mayor office department unit staffer employee election elections
     january february march april june july august september october november december
     """
     )

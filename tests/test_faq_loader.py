@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,6 @@ from faq.loader import FaqValidationError, Problem, directory_fingerprint, load_
 
 VALID = Path(__file__).parent / "data" / "faq_fixtures" / "valid"
 TOPICS = "topics.yaml"
-HAS_HTML_PARSER = importlib.util.find_spec("bot.telegram_html") is not None
 
 
 @pytest.fixture
@@ -203,8 +201,6 @@ def test_broken_copy_reports_file_line_and_fault(
 
 
 def test_bad_html_is_reported(faq_dir: Path) -> None:
-    if not HAS_HTML_PARSER:
-        pytest.skip("bot/telegram_html.py (the emulator's HTML parser) is not written yet")
     _edit(faq_dir, TOPICS, "<i>no grant</i>", "<i>no grant</b>")
     problems = _problems(faq_dir)
     assert any(

@@ -67,6 +67,13 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
 )
+WEBHOOK_ACTIVE = (
+    "can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+SUPERSEDED_POLL = (
+    "terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -157,7 +164,9 @@ class BotApi:
 
     def _chat(self, params: Params, *, to_send: bool = False) -> PrivateChat:
         """The private chat named by chat_id; only people who wrote to the bot have one."""
-        raw = params.values.get("chat_id")
+        return self._chat_by_id(params.values.get("chat_id"), to_send=to_send)
+
+    def _chat_by_id(self, raw: object, *, to_send: bool = False) -> PrivateChat:
         chat_id: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             chat_id = raw
@@ -217,10 +226,7 @@ class BotApi:
         queue = self.world.updates
         queue.arrived.notify()  # wakes an older poll so it sees it is superseded
         if self.world.webhook.url:
-            raise conflict(
-                "can't use getUpdates method while webhook is active; "
-                "use deleteWebhook to delete the webhook first"
-            )
+            raise conflict(WEBHOOK_ACTIVE)
         offset = params.integer("offset")
         limit = params.integer("limit") or 100
         timeout = min(max(params.number("timeout") or 0.0, 0.0), MAX_POLL_SECONDS)
@@ -235,15 +241,9 @@ class BotApi:
         deadline = time.monotonic() + timeout
         while True:
             if generation != self.poll_generation:
-                raise conflict(
-                    "terminated by other getUpdates request; "
-                    "make sure that only one bot instance is running"
-                )
+                raise conflict(SUPERSEDED_POLL)
             if self.world.webhook.url:
-                raise conflict(
-                    "can't use getUpdates method while webhook is active; "
-                    "use deleteWebhook to delete the webhook first"
-                )
+                raise conflict(WEBHOOK_ACTIVE)
             updates = queue.take(limit)
             remaining = deadline - time.monotonic()
             if updates or remaining <= 0 or self.world.closing:
@@ -290,9 +290,7 @@ class BotApi:
         """deleteWebhook: back to getUpdates mode."""
         self.world.webhook.url = ""
         self.world.webhook.secret_token = None
-        if self.sender.task is not None:
-            self.sender.task.cancel()
-            self.sender.task = None
+        await self.sender.stop()
         if call.params.flag("drop_pending_updates"):
             self.world.updates.drop_all()
         return True
@@ -458,7 +456,7 @@ class BotApi:
             raise bad_request("can't parse BotCommandScope JSON object")
         if "chat_id" in scope:
             # As on Telegram, a chat scope needs a chat the bot can see.
-            self._chat(Params({"chat_id": scope["chat_id"]}, {}))
+            self._chat_by_id(scope["chat_id"])
         language = params.text("language_code") or ""
         return json.dumps([scope, language], sort_keys=True)
 

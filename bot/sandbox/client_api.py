@@ -235,7 +235,8 @@ class ClientApi:
         return web.json_response(
             {
                 "error": f"There is no client API endpoint {request.method} {request.path}; "
-                "use /api/users/<id>/messages, /callbacks, /block, /unblock or /api/stats."
+                "use /api/users/<id>/messages, /callbacks, /block, /unblock, /api/files/<id> "
+                "or /api/stats."
             },
             status=404,
         )

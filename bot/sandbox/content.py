@@ -48,7 +48,7 @@ def formatted_text(
             raise bad_request(
                 f"the sandbox emulator does not implement parse_mode {parse_mode}; send HTML"
             )
-        raise bad_request(f'unsupported parse_mode "{parse_mode}"; use HTML or MarkdownV2')
+        raise bad_request(f'unsupported parse_mode "{parse_mode}"; use HTML')
     return raw, explicit_entities(params.structured(entities_name), raw, entities_name)
 
 

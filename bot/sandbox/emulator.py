@@ -33,7 +33,6 @@ __all__ = [
     "EmulatorConfig",
     "FaultConfig",
     "TelegramEmulator",
-    "create_emulator_app",
 ]
 
 log = logging.getLogger(__name__)
@@ -161,8 +160,3 @@ class TelegramEmulator:
         if STATIC_NAME.fullmatch(name) is None or not path.is_file():
             raise web.HTTPNotFound(text=f"No static file named {name!r}.")
         return web.FileResponse(path, headers={"Cache-Control": "no-cache"})
-
-
-def create_emulator_app(config: EmulatorConfig | None = None) -> web.Application:
-    """The aiohttp application of a fresh emulator."""
-    return TelegramEmulator(config).app

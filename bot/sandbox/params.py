@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from aiohttp.web_request import FileField
+
+N = TypeVar("N", int, float)
 
 
 class ApiError(Exception):
@@ -61,33 +63,25 @@ class Params:
 
     def integer(self, name: str) -> int | None:
         """An integer parameter, or None when absent."""
-        value = self.values.get(name)
-        if value is None or value == "":
-            return None
-        if isinstance(value, bool):
-            raise bad_request(f"{name} must be an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str):
-            try:
-                return int(value.strip())
-            except ValueError:
-                pass
-        raise bad_request(f"{name} must be an integer")
+        return self._numeric(name, int, "an integer")
 
     def number(self, name: str) -> float | None:
         """A numeric parameter, or None when absent."""
+        return self._numeric(name, float, "a number")
+
+    def _numeric(self, name: str, kind: type[N], what: str) -> N | None:
         value = self.values.get(name)
         if value is None or value == "":
             return None
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        if isinstance(value, str):
+            if kind is float or isinstance(value, int):
+                return kind(value)
+        elif isinstance(value, str):
             try:
-                return float(value.strip())
+                return kind(value.strip())
             except ValueError:
                 pass
-        raise bad_request(f"{name} must be a number")
+        raise bad_request(f"{name} must be {what}")
 
     def flag(self, name: str) -> bool:
         """A Boolean parameter; absent means False."""
