@@ -9,13 +9,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from telegram import Update
-
 from bot import __version__
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 
+EXIT_UNREACHABLE = 1
 EXIT_CONFIG = 2
+TELEGRAM_API = "https://api.telegram.org"
 
 
 class UserFacingError(Exception):
@@ -29,7 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"applicant-bot {__version__}")
     parser.add_argument(
-        "--env-file", type=Path, default=Path(".env"), help="settings file (default: ./.env)"
+        "--env-file",
+        type=Path,
+        default=None,
+        help="settings file (default: ./.env when it exists; a file named here must exist)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -48,6 +51,21 @@ def _parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8080, help="port to listen on")
     sandbox.add_argument(
         "--data-dir", type=Path, default=None, help="data folder (default: DATA_DIR/sandbox)"
+    )
+
+    emulator = commands.add_parser(
+        "emulator",
+        help="run only the local Telegram emulator (for a bot started with applicant-bot run)",
+        description=(
+            "Run the Telegram emulator with the web chat page and client API, keeping its world "
+            "in a data folder. Start a bot against it with "
+            "TELEGRAM_API_BASE_URL=http://HOST:PORT applicant-bot run."
+        ),
+    )
+    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    emulator.add_argument("--port", type=int, default=8081, help="port to listen on")
+    emulator.add_argument(
+        "--data-dir", type=Path, default=None, help="its data folder (default: DATA_DIR/emulator)"
     )
 
     faq = commands.add_parser("faq", help="check the FAQ files or try questions against them")
@@ -69,35 +87,66 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(env_file: Path) -> Settings:
-    return load_settings(os.environ, env_file)
+def _settings(args: argparse.Namespace) -> Settings:
+    env_file = args.env_file
+    if env_file is None and Path(".env").is_file():
+        env_file = Path(".env")
+    return load_settings(os.environ, env_file, require_token=args.command == "run")
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import build_application
-    from bot.webhook import serve_webhook_forever
+    from telegram.error import InvalidToken, NetworkError
 
-    if not settings.telegram_bot_token:
-        raise UserFacingError(
-            "TELEGRAM_BOT_TOKEN is not set: put your bot's token from @BotFather in the "
-            "environment or .env, or try the bot without one: applicant-bot sandbox"
-        )
+    from bot.app import build_application
+    from bot.lifecycle import serve_polling_forever, serve_webhook_forever
+
     application = build_application(settings)
-    if settings.webhook_url:
-        asyncio.run(serve_webhook_forever(application, settings))
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    server = settings.telegram_api_base_url or TELEGRAM_API
+    try:
+        if settings.webhook_url:
+            asyncio.run(serve_webhook_forever(application, settings))
+        else:
+            asyncio.run(serve_polling_forever(application))
+    except InvalidToken:
+        raise UserFacingError(
+            f"The Bot API server at {server} refused the bot token; copy TELEGRAM_BOT_TOKEN "
+            "again from @BotFather, and check TELEGRAM_API_BASE_URL if you set it."
+        ) from None
+    except NetworkError as error:
+        print(
+            f"Could not reach the Telegram Bot API at {server} ({error.message}); check this "
+            "machine's network connection and proxy settings (HTTPS_PROXY), and "
+            "TELEGRAM_API_BASE_URL if you set it.",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
     return 0
+
+
+def _check_port(port: int) -> None:
+    if not 0 <= port <= 65535:
+        raise UserFacingError(f"--port {port} is not a port; use a number from 1 to 65535")
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from bot.sandbox.server import sandbox_settings, serve_sandbox_forever
 
-    if not 0 <= args.port <= 65535:
-        raise UserFacingError(f"--port {args.port} is not a port; use a number from 1 to 65535")
+    _check_port(args.port)
     asyncio.run(
         serve_sandbox_forever(sandbox_settings(settings, args.data_dir), args.host, args.port)
     )
+    return 0
+
+
+def _emulator(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.sandbox.emulator import EmulatorConfig
+    from bot.sandbox.server import STATIC_DIR, serve_emulator_forever
+
+    _check_port(args.port)
+    config = EmulatorConfig(
+        static_dir=STATIC_DIR, data_dir=args.data_dir or settings.data_dir / "emulator"
+    )
+    asyncio.run(serve_emulator_forever(config, args.host, args.port))
     return 0
 
 
@@ -122,12 +171,12 @@ def _faq(settings: Settings, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `applicant-bot` command."""
-    from bot.storage import StorageCorruptError
+    from bot.storage.durable import StorageError
     from faq.loader import FaqValidationError
 
     args = _parser().parse_args(argv)
     try:
-        settings = _settings(args.env_file)
+        settings = _settings(args)
     except SettingsError as error:
         print("The configuration has problems; fix them and start again:", file=sys.stderr)
         for problem in error.problems:
@@ -140,11 +189,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run(settings)
         if args.command == "sandbox":
             return _sandbox(settings, args)
+        if args.command == "emulator":
+            return _emulator(settings, args)
         return _faq(settings, args)
     except UserFacingError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
-    except StorageCorruptError as error:
+    except StorageError as error:
         print(error, file=sys.stderr)
         return EXIT_CONFIG
     except FaqValidationError as error:

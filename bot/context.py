@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.request import BaseRequest
 
-from faq.placeholders import CallState
+from faq.call import CallState, current_call
 
 if TYPE_CHECKING:
     from bot.knowledge import LiveKnowledgeBase
     from bot.settings import Settings
-    from bot.store import Store
+    from bot.storage.store import Store
 
 
 @dataclass
@@ -30,15 +31,7 @@ class Services:
 
     async def call_state(self) -> CallState:
         """The call's current dates: staff-set values win over the FAQ's call.yaml."""
-        call = self.knowledge.current.call
-        saved = await self.store.get_call_state()
-        opens = saved.get("opens")
-        deadline = saved.get("deadline")
-        return CallState(
-            name=saved.get("name") or call.name,
-            opens=date.fromisoformat(opens) if opens else call.opens,
-            deadline=date.fromisoformat(deadline) if deadline else call.deadline,
-        )
+        return current_call(self.knowledge.current.call, await self.store.get_call_overrides())
 
 
 class BotData:
@@ -47,6 +40,8 @@ class BotData:
     def __init__(self) -> None:
         self._services: Services | None = None
         self.last_faq_error_reported: str | None = None
+        # The bot's HTTP backends, so a failed start-up can close what PTB opened.
+        self.http_requests: tuple[BaseRequest, ...] = ()
 
     @property
     def services(self) -> Services:
@@ -75,3 +70,6 @@ class AppContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
     def services(self) -> Services:
         """Settings, storage and the live knowledge base."""
         return self.bot_data.services
+
+
+BotApplication = Application[Any, AppContext, dict, dict, BotData, Any]

@@ -1,13 +1,25 @@
-"""The live knowledge base: the last good FAQ, swapped atomically when the folder changes."""
+"""The live FAQ: the last good version, swapped atomically on edits, and the admins told why not."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from telegram.error import TelegramError
 
 from faq.loader import FaqValidationError, directory_fingerprint, load_knowledge_base
 from faq.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+
+log = logging.getLogger(__name__)
+
+MAX_ERRORS_SHOWN = 15
 
 
 @dataclass(frozen=True)
@@ -59,3 +71,41 @@ class LiveKnowledgeBase:
             self._current = loaded
             self.last_error = None
             return ReloadOutcome(changed=True, entry_count=len(loaded.entries))
+
+
+def describe_reload(outcome: ReloadOutcome, kept_entries: int) -> str:
+    """One message for admins about a FAQ reload: success, or each problem with file and line."""
+    if outcome.error is None:
+        return f"✅ FAQ reloaded: {outcome.entry_count} entries are live."
+    problems = outcome.error.problems
+    lines = [escape(str(p)) for p in problems[:MAX_ERRORS_SHOWN]]
+    if len(problems) > MAX_ERRORS_SHOWN:
+        lines.append(f"…and {len(problems) - MAX_ERRORS_SHOWN} more.")
+    return (
+        f"⚠️ The FAQ change was <b>not</b> applied; the last good version "
+        f"({kept_entries} entries) stays live. Fix these and save again:\n"
+        + "\n".join(f"• <code>{line}</code>" for line in lines)
+    )
+
+
+async def watch_faq_folder(context: AppContext) -> None:
+    """Job: swap in an edited FAQ; if the edit is invalid, keep the old one and tell admins once."""
+    services = context.services
+    knowledge = services.knowledge
+    outcome = await knowledge.reload_if_changed()
+    if not outcome.changed:
+        return
+    if outcome.ok:
+        log.info("FAQ reloaded: %d entries", outcome.entry_count)
+        context.bot_data.last_faq_error_reported = None
+        return
+    report = describe_reload(outcome, len(knowledge.current.entries))
+    log.warning("FAQ change rejected: %s", outcome.error)
+    if context.bot_data.last_faq_error_reported == report:
+        return
+    context.bot_data.last_faq_error_reported = report
+    for admin_id in sorted(services.settings.admin_ids):
+        try:
+            await context.bot.send_message(admin_id, report, parse_mode="HTML")
+        except TelegramError as error:
+            log.warning("Could not notify admin %s about the FAQ error: %s", admin_id, error)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from faq.matcher import DEFAULT_THRESHOLDS
 
 BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
+INTEGER_PATTERN = re.compile(r"[+-]?\d+")
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -28,19 +29,29 @@ class SettingsError(Exception):
         self.problems = problems
 
 
+def _listed(parts: list[str]) -> str:
+    quoted = [repr(part) for part in parts]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
 def _parse_user_ids(value: Any) -> frozenset[int]:
     if isinstance(value, frozenset | set | list | tuple):
         return frozenset(int(v) for v in value)
-    text = str(value or "").strip()
-    ids: set[int] = set()
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        if not part.isdigit() or int(part) <= 0:
-            raise ValueError(
-                f"{part!r} is not a numeric Telegram user id; use positive integers "
-                "separated by commas, e.g. 12345,67890"
-            )
-        ids.add(int(part))
-    return frozenset(ids)
+    parts = [p.strip() for p in str(value or "").split(",") if p.strip()]
+    not_numbers = [p for p in parts if not INTEGER_PATTERN.fullmatch(p)]
+    not_positive = [p for p in parts if INTEGER_PATTERN.fullmatch(p) and int(p) <= 0]
+    problems = []
+    if not_numbers:
+        verb = "is not a number" if len(not_numbers) == 1 else "are not numbers"
+        problems.append(f"{_listed(not_numbers)} {verb}")
+    if not_positive:
+        problems.append(f"{_listed(not_positive)} must be positive (Telegram user ids are above 0)")
+    if problems:
+        raise ValueError(
+            "; ".join(problems) + "; use positive whole numbers separated by commas, "
+            "e.g. 12345,67890"
+        )
+    return frozenset(int(p) for p in parts)
 
 
 def _parse_optional_int(value: Any) -> int | None:
@@ -97,6 +108,23 @@ def _check_webhook_url(value: Any) -> str | None:
     return url
 
 
+def _check_api_base_url(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    url = str(value).strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            "must be the Bot API server's http:// or https:// address, e.g. http://127.0.0.1:8081"
+        )
+    if parts.query or parts.fragment or parts.path.rstrip("/").endswith("/bot"):
+        raise ValueError(
+            "give only the server's address, e.g. http://127.0.0.1:8081; the bot adds "
+            "/bot<token>/<method> itself"
+        )
+    return url
+
+
 def _check_webhook_secret(value: Any) -> str | None:
     if value is None or str(value) == "":
         return None
@@ -120,6 +148,9 @@ class Settings(BaseModel):
     )
     admin_ids: UserIds = Field(default=frozenset(), alias="ADMIN_IDS")
     staff_ids: UserIds = Field(default=frozenset(), alias="STAFF_IDS")
+    telegram_api_base_url: Annotated[str | None, BeforeValidator(_check_api_base_url)] = Field(
+        default=None, alias="TELEGRAM_API_BASE_URL"
+    )
     staff_chat_id: OptionalChatId = Field(default=None, alias="STAFF_CHAT_ID")
     data_dir: Path = Field(default=Path("data"), alias="DATA_DIR")
     faq_dir: Path = Field(default=BUNDLED_FAQ_DIR, alias="FAQ_DIR")
@@ -193,21 +224,40 @@ def setting_names() -> frozenset[str]:
     return frozenset(f.alias for f in Settings.model_fields.values() if f.alias is not None)
 
 
-def load_settings(environ: Mapping[str, str], env_file: Path | None = None) -> Settings:
-    """Build settings from a mapping (and an optional .env file it overrides); report all errors."""
+MISSING_TOKEN = (
+    "TELEGRAM_BOT_TOKEN: is not set; put your bot's token from @BotFather in the environment "
+    "or .env, or try the bot without one: applicant-bot sandbox"
+)
+
+
+def load_settings(
+    environ: Mapping[str, str], env_file: Path | None = None, *, require_token: bool = False
+) -> Settings:
+    """Build settings from a mapping (and an optional .env file it overrides); report all errors.
+
+    With `require_token` a missing TELEGRAM_BOT_TOKEN is one of the problems reported.
+    """
     values: dict[str, Any] = {}
-    if env_file is not None and env_file.is_file():
+    if env_file is not None:
+        if not env_file.is_file():
+            raise SettingsError(
+                [f"--env-file: {str(env_file)!r} is not a file; give the path of your .env file"]
+            )
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     names = setting_names()
     values.update({k: v for k, v in environ.items() if k in names})
     values = {k: v for k, v in values.items() if not (isinstance(v, str) and v.strip() == "")}
+    problems: list[str] = []
+    settings: Settings | None = None
     try:
         settings = Settings.model_validate(values)
     except ValidationError as exc:
-        raise SettingsError([_describe(dict(e)) for e in exc.errors()]) from None
-    problems = []
-    if not settings.faq_dir.is_dir():
-        problems.append(f"FAQ_DIR: {str(settings.faq_dir)!r} is not a folder; point it at faq/data")
-    if problems:
+        problems.extend(_describe(dict(e)) for e in exc.errors())
+    if require_token and "TELEGRAM_BOT_TOKEN" not in values:
+        problems.append(MISSING_TOKEN)
+    faq_dir = Path(values.get("FAQ_DIR", BUNDLED_FAQ_DIR))
+    if not faq_dir.is_dir():
+        problems.append(f"FAQ_DIR: {str(faq_dir)!r} is not a folder; point it at faq/data")
+    if problems or settings is None:
         raise SettingsError(problems)
     return settings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from bot.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
+from faq.matcher import build_index
 from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
 from faq.normalize import simplify_text
 from faq.placeholders import (
@@ -24,6 +25,7 @@ from faq.placeholders import (
     placeholder_names,
     render_with_values,
 )
+from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 
 ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "related")
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags")
@@ -560,6 +562,12 @@ def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
         )
 
 
+def build_knowledge_base(entries: Iterable[Entry], call: CallSettings) -> KnowledgeBase:
+    """A knowledge base of these entries, with its matching index built once here."""
+    kept = tuple(entries)
+    return KnowledgeBase(entries=kept, call=call, index=build_index(kept))
+
+
 def load_knowledge_base(directory: Path) -> KnowledgeBase:
     """Read and validate every *.yaml file of the folder; raise FaqValidationError listing all."""
     problems = _Collector()
@@ -595,7 +603,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     if problems.problems:
         raise FaqValidationError(problems.problems)
     assert call is not None
-    return KnowledgeBase(entries=tuple(raw.entry for raw in raws), call=call)
+    return build_knowledge_base(tuple(raw.entry for raw in raws), call)
 
 
 def _load_document(

@@ -56,18 +56,16 @@ class CallSettings:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """All entries plus the call settings, with a matching index built once on creation."""
+    """All entries plus the call settings and their matching index (build it with
+    `faq.loader.build_knowledge_base`, which keeps the index in step with the entries)."""
 
     entries: tuple[Entry, ...]
     call: CallSettings
+    index: MatchIndex = field(repr=False, compare=False)
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
-    index: MatchIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        from faq.matcher import build_index  # the matcher imports this module
-
         object.__setattr__(self, "_by_id", {entry.id: entry for entry in self.entries})
-        object.__setattr__(self, "index", build_index(self.entries))
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id; KeyError when there is none."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 from string import Formatter
 
+from faq.call import CallPhase, CallState
 from faq.model import Entry
 
 PLACEHOLDERS = frozenset({"call_name", "call_opens", "call_deadline", "call_status"})
 DATE_PLACEHOLDERS = {"call_opens": "opens", "call_deadline": "deadline"}
 TO_BE_ANNOUNCED = "to be announced"
-CALL_STATUSES = ("not announced yet", "not open yet", "open", "closed")
+CALL_STATUSES = tuple(phase.value for phase in CallPhase)
 LINKS_HEADING = "<b>Sources</b>"
 _MONTHS = (
     "January",
@@ -33,15 +33,6 @@ LONGEST_DATE = "30 September 2099"
 LONGEST_STATUS = max(CALL_STATUSES, key=len)
 
 
-@dataclass(frozen=True)
-class CallState:
-    """The call as the bot sees it now: name, and dates when known."""
-
-    name: str
-    opens: date | None
-    deadline: date | None
-
-
 def format_call_date(d: date | None) -> str:
     """A date as "8 April 2024", or "to be announced" when unset."""
     if d is None:
@@ -51,13 +42,7 @@ def format_call_date(d: date | None) -> str:
 
 def call_status(call: CallState, today: date) -> str:
     """One of "not announced yet", "not open yet", "open", "closed"."""
-    if call.deadline is not None and today > call.deadline:
-        return "closed"
-    if call.opens is None:
-        return "not announced yet"
-    if today < call.opens:
-        return "not open yet"
-    return "open"
+    return call.phase(today).value
 
 
 def placeholder_names(answer: str) -> list[str]:

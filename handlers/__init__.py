@@ -11,7 +11,18 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, chat_member, errors, faq, privacy, start, subscriptions, upcoming
+from handlers import callback_data as data
+from handlers import (
+    chat_member,
+    errors,
+    faq,
+    faq_admin,
+    privacy,
+    start,
+    stats,
+    subscriptions,
+    upcoming,
+)
 
 
 def register_handlers(application: Application) -> None:
@@ -27,15 +38,15 @@ def register_handlers(application: Application) -> None:
         CommandHandler("deletedata", privacy.ask_to_erase, filters=private),
         CommandHandler("eligibility", upcoming.eligibility),
         CommandHandler("register", upcoming.register, filters=private),
-        CommandHandler("stats", admin.stats),
-        CommandHandler("reloadfaq", admin.reload_faq),
-        CommandHandler("unanswered", admin.unanswered),
-        CallbackQueryHandler(faq.browse, pattern=r"^menu:faq$"),
-        CallbackQueryHandler(faq.not_found, pattern=r"^menu:notfound$"),
-        CallbackQueryHandler(subscriptions.subscribe, pattern=r"^menu:subscribe$"),
-        CallbackQueryHandler(privacy.erase_or_keep, pattern=r"^privacy:(erase|keep)$"),
-        CallbackQueryHandler(faq.show_topic, pattern=r"^faqtag:"),
-        CallbackQueryHandler(faq.show_entry, pattern=r"^faq:"),
+        CommandHandler("stats", stats.stats),
+        CommandHandler("reloadfaq", faq_admin.reload_faq),
+        CommandHandler("unanswered", faq_admin.unanswered),
+        CallbackQueryHandler(faq.browse, pattern=data.exactly(data.MENU_FAQ)),
+        CallbackQueryHandler(faq.not_found, pattern=data.exactly(data.MENU_NOT_FOUND)),
+        CallbackQueryHandler(subscriptions.subscribe, pattern=data.exactly(data.MENU_SUBSCRIBE)),
+        CallbackQueryHandler(privacy.erase_or_keep, pattern=data.ERASE_OR_KEEP_PATTERN),
+        CallbackQueryHandler(faq.show_topic, pattern=data.FAQ_TOPIC_PATTERN),
+        CallbackQueryHandler(faq.show_entry, pattern=data.FAQ_ENTRY_PATTERN),
         CallbackQueryHandler(errors.stale_button),
         ChatMemberHandler(chat_member.track_block, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.COMMAND, errors.unknown_command),

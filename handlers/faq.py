@@ -10,6 +10,7 @@ from bot.context import AppContext, Services
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
+from handlers import callback_data as data
 
 MAX_QUESTION_CHARS = 500
 BUTTON_LABEL_CHARS = 60
@@ -20,8 +21,8 @@ NOT_FOUND_TEXT = (
 )
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
-        [InlineKeyboardButton("📚 Browse topics", callback_data="menu:faq")],
-        [InlineKeyboardButton("🙋 Reach a person", callback_data="faq:contact")],
+        [InlineKeyboardButton("📚 Browse topics", callback_data=data.MENU_FAQ)],
+        [InlineKeyboardButton("🙋 Reach a person", callback_data=data.faq_entry("contact"))],
     ]
 )
 
@@ -50,14 +51,15 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
     call = await services.call_state()
     kb = services.knowledge.current
     rows = [
-        [InlineKeyboardButton(_label(related.question), callback_data=f"faq:{related.id}")]
+        [InlineKeyboardButton(_label(related.question), callback_data=data.faq_entry(related.id))]
         for related in (find_entry(kb, rid) for rid in entry.related)
         if related is not None
     ]
     if needs_subscribe_offer(entry, call):
-        rows.append(
-            [InlineKeyboardButton("🔔 Tell me when dates are set", callback_data="menu:subscribe")]
+        subscribe = InlineKeyboardButton(
+            "🔔 Tell me when dates are set", callback_data=data.MENU_SUBSCRIBE
         )
+        rows.append([subscribe])
     chat = update.effective_chat
     if chat is None:
         return
@@ -91,11 +93,11 @@ async def ask(update: Update, context: AppContext) -> None:
             return
     if result.decision == "suggest" and result.suggestions:
         rows = [
-            [InlineKeyboardButton(_label(e.question), callback_data=f"faq:{e.id}")]
+            [InlineKeyboardButton(_label(e.question), callback_data=data.faq_entry(e.id))]
             for e in (find_entry(kb, sid) for sid in result.suggestions)
             if e is not None
         ]
-        rows.append([InlineKeyboardButton("None of these", callback_data="menu:notfound")])
+        rows.append([InlineKeyboardButton("None of these", callback_data=data.MENU_NOT_FOUND)])
         await message.reply_html("Did you mean…?", reply_markup=InlineKeyboardMarkup(rows))
     else:
         await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
@@ -108,7 +110,7 @@ async def show_entry(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    entry = find_entry(context.services.knowledge.current, query.data.removeprefix("faq:"))
+    entry = find_entry(context.services.knowledge.current, data.entry_id_of(query.data))
     if entry is None:
         await query.answer(
             "That topic is no longer in the FAQ; send /faq to browse the current ones.",
@@ -121,7 +123,7 @@ async def show_entry(update: Update, context: AppContext) -> None:
 
 def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
     """One button per FAQ tag, two per row."""
-    buttons = [InlineKeyboardButton(tag, callback_data=f"faqtag:{tag}") for tag in kb.tags()]
+    buttons = [InlineKeyboardButton(tag, callback_data=data.faq_topic(tag)) for tag in kb.tags()]
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
@@ -144,7 +146,7 @@ async def show_topic(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    tag = query.data.removeprefix("faqtag:")
+    tag = data.topic_of(query.data)
     kb = context.services.knowledge.current
     entries = kb.entries_with_tag(tag)
     if not entries:
@@ -155,9 +157,10 @@ async def show_topic(update: Update, context: AppContext) -> None:
         return
     await query.answer()
     rows = [
-        [InlineKeyboardButton(_label(e.question), callback_data=f"faq:{e.id}")] for e in entries
+        [InlineKeyboardButton(_label(e.question), callback_data=data.faq_entry(e.id))]
+        for e in entries
     ]
-    rows.append([InlineKeyboardButton("« All topics", callback_data="menu:faq")])
+    rows.append([InlineKeyboardButton("« All topics", callback_data=data.MENU_FAQ)])
     await query.edit_message_text(
         f"<b>{escape(tag)}</b>: choose a question.",
         parse_mode="HTML",

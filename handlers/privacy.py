@@ -7,17 +7,14 @@ import json
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import AppContext
+from handlers import callback_data as data
 
 CONFIRM_ERASE = InlineKeyboardMarkup(
     [
-        [InlineKeyboardButton("Yes, erase my data", callback_data="privacy:erase")],
-        [InlineKeyboardButton("No, keep it", callback_data="privacy:keep")],
+        [InlineKeyboardButton("Yes, erase my data", callback_data=data.ERASE_DATA)],
+        [InlineKeyboardButton("No, keep it", callback_data=data.KEEP_DATA)],
     ]
 )
-
-
-def _has_data(export: dict[str, object]) -> bool:
-    return any(export.get(key) for key in ("registration", "subscription", "chat"))
 
 
 async def show_my_data(update: Update, context: AppContext) -> None:
@@ -27,12 +24,12 @@ async def show_my_data(update: Update, context: AppContext) -> None:
     if message is None or user is None:
         return
     export = await context.services.store.export_user_data(user.id)
-    if not _has_data(export):
+    if export.is_empty:
         await message.reply_text(
             "I keep no personal data about you: no pre-registration and no subscription."
         )
         return
-    payload = json.dumps(export, indent=2, ensure_ascii=False, default=str).encode()
+    payload = json.dumps(export.to_json(), indent=2, ensure_ascii=False, default=str).encode()
     await message.reply_document(
         InputFile(payload, filename="my-data.json"),
         caption="Everything I keep about you. Erase it any time with /deletedata.",
@@ -56,7 +53,7 @@ async def erase_or_keep(update: Update, context: AppContext) -> None:
     if query is None or user is None:
         return
     await query.answer()
-    if query.data != "privacy:erase":
+    if query.data != data.ERASE_DATA:
         await query.edit_message_text("Nothing was erased.")
         return
     await context.services.store.erase_user_data(user.id)

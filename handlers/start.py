@@ -7,15 +7,16 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import AppContext
-from handlers.commands import commands_for, show_role_menu
+from handlers import callback_data as data
+from handlers.menu import commands_for, show_role_menu
 
 MAIN_MENU = InlineKeyboardMarkup(
     [
-        [InlineKeyboardButton("📚 Browse questions (FAQ)", callback_data="menu:faq")],
-        [InlineKeyboardButton("🔔 News and deadline reminders", callback_data="menu:subscribe")],
+        [InlineKeyboardButton("📚 Browse questions (FAQ)", callback_data=data.MENU_FAQ)],
+        [InlineKeyboardButton("🔔 News and deadline reminders", callback_data=data.MENU_SUBSCRIBE)],
         [
-            InlineKeyboardButton("🔒 Your data", callback_data="faq:privacy"),
-            InlineKeyboardButton("🙋 Reach a person", callback_data="faq:contact"),
+            InlineKeyboardButton("🔒 Your data", callback_data=data.faq_entry("privacy")),
+            InlineKeyboardButton("🙋 Reach a person", callback_data=data.faq_entry("contact")),
         ],
     ]
 )

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from tinydb.table import Document
 
-from bot.persistence import StorePersistence
-from bot.storage import exclusive, open_database
-from bot.store import Store
+from bot.storage.durable import exclusive, open_database
+from bot.storage.persistence import StorePersistence
+from bot.storage.registrations import Registration
+from bot.storage.store import Store
 
 KEYS_PER_RUN = 100_000
 
@@ -26,16 +27,22 @@ def ack(kind: str, key: int) -> None:
     sys.stdout.flush()
 
 
-def registration(key: int) -> dict[str, str]:
+def registration(key: int, padding: int = 2) -> Registration:
     """The record written for `key`; the parent checks it came back whole."""
-    return {"city": f"City {key}", "email": f"mayor{key}@example.org", "filler": "x" * 200}
+    return Registration(
+        user_id=key,
+        city=f"City {key}",
+        country="Portugal",
+        email=f"mayor{key}@example.org",
+        topics=("x" * 100,) * padding,
+    )
 
 
 async def write_registrations(store: Store, keys: range) -> None:
     for key in keys:
         # A longer draft first, so the acknowledged write makes the file shrink.
-        await store.save_registration(key, {**registration(key), "draft": "y" * 2000})
-        await store.save_registration(key, registration(key))
+        await store.save_registration(registration(key, padding=20))
+        await store.save_registration(registration(key))
         ack("registration", key)
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.persistence import StorePersistence
-from bot.storage import StorageCorruptError, open_database
-from bot.store import Store
+from bot.storage.durable import StorageCorruptError, open_database
+from bot.storage.persistence import StorePersistence
+from bot.storage.store import Store
 from tests.crash_writer import KEYS_PER_RUN, registration
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -61,9 +61,9 @@ async def test_no_acknowledged_write_is_lost_across_50_kills(tmp_path: Path) -> 
     assert len(acked["registration"]) >= KILLS, "too few writes happened to test anything"
 
     store = Store(data_dir)
-    registrations = {r["user_id"]: r for r in await store.all_registrations()}
+    registrations = {r.user_id: r for r in await store.all_registrations()}
     for key in acked["registration"]:
-        assert registrations[key] == {**registration(key), "user_id": key}
+        assert registrations[key] == registration(key)
     assert acked["subscriber"] <= set(await store.active_subscribers())
     await store.close()
 
@@ -82,7 +82,7 @@ async def test_a_corrupt_file_at_start_is_reported_and_left_alone(
 ) -> None:
     data_dir = tmp_path / "data"
     store = Store(data_dir)
-    await store.save_registration(1, registration(1))
+    await store.save_registration(registration(1))
     await store.log_unanswered_question("q", "fallback", [])
     await store.close()
     await StorePersistence(data_dir / "persistence.json").update_user_data(1, {"step": "city"})

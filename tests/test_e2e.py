@@ -15,7 +15,7 @@ from telegram import BotCommandScopeChat
 from telegram.error import BadRequest
 
 from bot.sandbox.server import RunningSandbox
-from bot.store import Store
+from bot.storage.store import Store
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
 
@@ -76,8 +76,8 @@ async def test_an_unrelated_question_gets_an_honest_fallback(
 
     assert await _wait_until(logged_yet)
     logged = await store.unanswered_questions()
-    assert logged[0]["question"] == "what is the best pizza topping in naples"
-    assert "user" not in str(logged[0]).lower()  # no user id is kept with the question
+    assert logged[0].question == "what is the best pizza topping in naples"
+    assert "user" not in str(logged[0].to_document()).lower()  # no user id is kept
 
 
 async def test_browse_topics_then_a_question(user: SandboxClient) -> None:

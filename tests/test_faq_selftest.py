@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from faq.loader import load_knowledge_base
+from faq.loader import build_knowledge_base, load_knowledge_base
 from faq.matcher import DEFAULT_THRESHOLDS
 from faq.model import KnowledgeBase
 from faq.selftest import Competing, Misrouted, self_test
@@ -28,7 +28,7 @@ def _with_alternative(kb: KnowledgeBase, entry_id: str, alternative: str) -> Kno
         )
         for e in kb.entries
     )
-    return KnowledgeBase(entries, kb.call)
+    return build_knowledge_base(entries, kb.call)
 
 
 def test_fixture_is_clean() -> None:

@@ -6,8 +6,8 @@ from bot.knowledge import ReloadOutcome
 from bot.settings import load_settings
 from faq.loader import FaqValidationError, Problem
 from handlers import register_handlers
-from handlers.admin import describe_reload
-from handlers.commands import ADMIN_COMMANDS, APPLICANT_COMMANDS, STAFF_COMMANDS, commands_for
+from handlers.faq_admin import describe_reload
+from handlers.menu import ADMIN_COMMANDS, APPLICANT_COMMANDS, STAFF_COMMANDS, commands_for
 from handlers.start import welcome_text
 
 SETTINGS = load_settings({"ADMIN_IDS": "1", "STAFF_IDS": "2"})

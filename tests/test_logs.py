@@ -10,7 +10,7 @@ from telegram import Bot
 from bot.logs import REDACTED, TokenRedactingFilter, configure_logging
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import serving_emulator
-from bot.transport import AiohttpRequest
+from bot.telegram.transport import AiohttpRequest
 
 TOKEN = "987654321:AAHsecretTokenValue_-xyz123"
 

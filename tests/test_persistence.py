@@ -17,11 +17,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import running_with_polling
-from bot.persistence import StorePersistence, decode_conversation_key, encode_conversation_key
+from bot.lifecycle import running_with_polling
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import SANDBOX_TOKEN, serving_emulator
-from bot.storage import StorageCorruptError
+from bot.storage.durable import StorageCorruptError
+from bot.storage.persistence import (
+    StorePersistence,
+    decode_conversation_key,
+    encode_conversation_key,
+)
 from tests.sandbox_client import SandboxClient
 
 

@@ -3,28 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import stat
 import threading
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot import storage as storage_module
-from bot.storage import StorageCorruptError, StorageError
-from bot.store import Store
+from bot.storage import durable as storage_module
+from bot.storage.durable import StorageCorruptError, StorageError
+from bot.storage.registrations import Registration
+from bot.storage.store import Store
+from faq.call import CallOverrides
 
 
-def record(user_id: int) -> dict:
-    return {
-        "city": f"City {user_id}",
-        "country": "Portugal",
-        "name": "Ana Silva",
-        "email": f"ana{user_id}@example.org",
-        "role": "climate officer",
-        "consented_at": "2025-01-02T10:00:00+00:00",
-        "tags": ["mentor", "energy"],
-    }
+def record(user_id: int, city: str | None = None) -> Registration:
+    return Registration(
+        user_id=user_id,
+        city=city or f"City {user_id}",
+        country="Portugal",
+        contact_name="Ana Silva",
+        email=f"ana{user_id}@example.org",
+        contact_role="climate officer",
+        consented_at=datetime(2025, 1, 2, 10, tzinfo=UTC),
+        topics=("mobility", "energy"),
+    )
 
 
 @pytest.fixture
@@ -51,41 +57,39 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
 
 async def test_registration_upsert_get_delete_count(store: Store) -> None:
     assert await store.get_registration(5) is None
-    await store.save_registration(5, record(5))
-    await store.save_registration(3, record(3))
-    assert await store.get_registration(5) == {**record(5), "user_id": 5}
-    replacement = {"city": "Porto"}
-    await store.save_registration(5, replacement)
-    assert await store.get_registration(5) == {"city": "Porto", "user_id": 5}
+    await store.save_registration(record(5))
+    await store.save_registration(record(3))
+    assert await store.get_registration(5) == record(5)
+    replacement = Registration(user_id=5, city="Porto", country="Portugal")
+    await store.save_registration(replacement)
+    assert await store.get_registration(5) == replacement
     assert await store.count_registrations() == 2
-    assert [r["user_id"] for r in await store.all_registrations()] == [3, 5]
+    assert [r.user_id for r in await store.all_registrations()] == [3, 5]
     assert await store.delete_registration(5) is True
     assert await store.delete_registration(5) is False
     assert await store.count_registrations() == 1
 
 
-async def test_returned_and_saved_records_do_not_alias_the_stored_data(store: Store) -> None:
-    original = record(9)
-    await store.save_registration(9, original)
-    original["tags"].append("changed by caller")
-    fetched = await store.get_registration(9)
+async def test_records_are_frozen_and_come_back_equal_from_disk(tmp_path: Path) -> None:
+    first = Store(tmp_path / "data")
+    await first.save_registration(record(9))
+    fetched = await first.get_registration(9)
     assert fetched is not None
-    assert fetched["tags"] == ["mentor", "energy"]
-    fetched["tags"].append("changed by reader")
-    again = await store.get_registration(9)
-    assert again is not None
-    assert again["tags"] == ["mentor", "energy"]
+    with pytest.raises(ValidationError, match="frozen"):
+        fetched.city = "Changed"  # type: ignore[misc]
+    await first.close()
+    second = Store(tmp_path / "data")
+    assert await second.get_registration(9) == record(9)
+    await second.close()
 
 
 async def test_bad_input_is_refused_with_a_clear_message(store: Store) -> None:
-    with pytest.raises(ValueError, match="positive Telegram user id"):
-        await store.save_registration(-4, record(4))
+    with pytest.raises(ValidationError, match="greater than 0"):
+        Registration(user_id=-4, city="Porto", country="Portugal")
     with pytest.raises(ValueError, match="non-zero integer Telegram id"):
         await store.get_registration("12")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="must be a dict"):
-        await store.save_registration(4, ["city"])  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="registration of user 4 cannot be stored"):
-        await store.save_registration(4, {"when": {1, 2}})
+    with pytest.raises(TypeError, match="takes a Registration"):
+        await store.save_registration({"city": "Porto"})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="limit must be a non-negative integer"):
         await store.unanswered_questions(limit=-1)
     assert await store.count_registrations() == 0
@@ -111,8 +115,9 @@ async def test_subscribers_and_blocked_chats(store: Store) -> None:
 
 async def test_consent_time_is_recorded(store: Store) -> None:
     await store.add_subscriber(77)
-    exported = await store.export_user_data(77)
-    assert exported["subscription"]["consented_at"].endswith("+00:00")
+    subscription = (await store.export_user_data(77)).subscription
+    assert subscription is not None and subscription.consented_at.tzinfo is not None
+    assert subscription.to_document()["consented_at"].endswith("Z")
 
 
 async def test_question_log_keeps_no_user_and_lists_newest_first(store: Store) -> None:
@@ -121,10 +126,10 @@ async def test_question_log_keeps_no_user_and_lists_newest_first(store: Store) -
         "Who pays travel?", "fallback", [("costs", 40.0), ("travel", 39.25), ("a", 1), ("b", 0)]
     )
     rows = await store.unanswered_questions()
-    assert [row["question"] for row in rows] == ["Who pays travel?", "When is the deadline?"]
-    assert rows[0]["decision"] == "fallback"
-    assert rows[0]["candidates"] == [("costs", 40.0), ("travel", 39.25), ("a", 1.0)]
-    assert set(rows[0]) == {"question", "decision", "candidates", "asked_at"}
+    assert [row.question for row in rows] == ["Who pays travel?", "When is the deadline?"]
+    assert rows[0].decision == "fallback"
+    assert rows[0].candidates == (("costs", 40.0), ("travel", 39.25), ("a", 1.0))
+    assert set(rows[0].to_document()) == {"question", "decision", "candidates", "asked_at"}
     assert await store.unanswered_questions(limit=1) == rows[:1]
 
 
@@ -134,42 +139,72 @@ async def test_question_log_is_capped_to_the_newest(tmp_path: Path) -> None:
         await store.log_unanswered_question(f"q{number}", "fallback", [])
     rows = await store.unanswered_questions(limit=1000)
     assert 50 <= len(rows) <= 51
-    assert rows[0]["question"] == "q119"
-    assert [row["question"] for row in rows[:50]] == [f"q{n}" for n in range(119, 69, -1)]
+    assert rows[0].question == "q119"
+    assert [row.question for row in rows[:50]] == [f"q{n}" for n in range(119, 69, -1)]
     await store.close()
 
 
-async def test_call_state_round_trip(store: Store) -> None:
-    assert await store.get_call_state() == {}
-    await store.save_call_state({"deadline": "2025-03-31", "name": "Twin Cities"})
-    await store.save_call_state({"deadline": "2025-04-15"})
-    assert await store.get_call_state() == {"deadline": "2025-04-15"}
+async def test_call_overrides_round_trip(store: Store) -> None:
+    assert await store.get_call_overrides() == CallOverrides()
+    await store.save_call_overrides(CallOverrides(name="Twin Cities", deadline=date(2025, 3, 31)))
+    await store.save_call_overrides(CallOverrides(deadline=date(2025, 4, 15)))
+    assert await store.get_call_overrides() == CallOverrides(deadline=date(2025, 4, 15))
 
 
-async def test_call_state_is_kept_in_memory_as_a_copy_and_on_disk(tmp_path: Path) -> None:
+async def test_call_overrides_survive_a_restart(tmp_path: Path) -> None:
     first = Store(tmp_path / "data")
-    await first.save_call_state({"deadline": "2025-04-15", "notes": ["a"]})
-    shown = await first.get_call_state()
-    shown["notes"].append("changed by a caller")
-    assert await first.get_call_state() == {"deadline": "2025-04-15", "notes": ["a"]}
+    await first.save_call_overrides(CallOverrides(opens=date(2025, 4, 1)))
     await first.close()
     second = Store(tmp_path / "data")
-    assert await second.get_call_state() == {"deadline": "2025-04-15", "notes": ["a"]}
+    assert await second.get_call_overrides() == CallOverrides(opens=date(2025, 4, 1))
     await second.close()
 
 
+@pytest.mark.parametrize(
+    ("name", "document", "problem"),
+    [
+        ("call", {"opens": "not-a-date"}, "record 1 is not a valid callrecord: opens"),
+        ("call", {"deadline": "2025-02-30"}, "record 1 is not a valid callrecord: deadline"),
+        ("subscribers", {"chat_id": 5}, "record 1 is not a valid subscription: consented_at"),
+        ("registrations", {"user_id": 1, "city": ""}, "record 1 is not a valid registration"),
+        (
+            "questions",
+            {"question": "q", "decision": "maybe", "asked_at": "2025-01-01T00:00Z"},
+            "record 1 is not a valid loggedquestion: decision",
+        ),
+    ],
+)
+def test_a_stored_record_that_is_not_valid_stops_the_store_with_its_file_named(
+    tmp_path: Path, name: str, document: dict, problem: str
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    bad = data_dir / f"{name}.json"
+    raw = json.dumps({name: {"1": document}}).encode()
+    bad.write_bytes(raw)
+    with pytest.raises(StorageCorruptError) as caught:
+        Store(data_dir)
+    assert caught.value.path == bad
+    assert problem in str(caught.value)
+    assert "left untouched" in str(caught.value)
+    assert bad.read_bytes() == raw
+
+
 async def test_export_and_erase_user_data(store: Store) -> None:
-    await store.save_registration(42, record(42))
+    await store.save_registration(record(42))
     await store.add_subscriber(42)
     await store.mark_chat_blocked(42)
-    await store.save_registration(43, record(43))
+    await store.save_registration(record(43))
     exported = await store.export_user_data(42)
-    assert exported["user_id"] == 42
-    assert exported["registration"] == {**record(42), "user_id": 42}
-    assert exported["subscription"]["chat_id"] == 42
-    assert exported["chat"]["blocked"] is True
+    assert exported.user_id == 42
+    assert exported.registration == record(42)
+    assert exported.subscription is not None and exported.subscription.chat_id == 42
+    assert exported.chat is not None and exported.chat.blocked is True
+    assert exported.to_json()["registration"]["city"] == "City 42"
     await store.erase_user_data(42)
-    assert await store.export_user_data(42) == {
+    erased = await store.export_user_data(42)
+    assert erased.is_empty
+    assert erased.to_json() == {
         "user_id": 42,
         "registration": None,
         "subscription": None,
@@ -198,15 +233,15 @@ async def test_200_concurrent_saves_never_overlap_and_all_reach_the_disk(
 
     monkeypatch.setattr(storage_module, "write_atomically", slow_tracked_write)
     await asyncio.gather(
-        *(store.save_registration(user_id, record(user_id)) for user_id in range(1, 201)),
+        *(store.save_registration(record(user_id)) for user_id in range(1, 201)),
         *(store.add_subscriber(chat_id) for chat_id in range(1, 51)),
     )
     await store.close()
     assert set(most_at_once.values()) == {1}
     reloaded = Store(tmp_path / "data")
     registrations = await reloaded.all_registrations()
-    assert [r["user_id"] for r in registrations] == list(range(1, 201))
-    assert all(r["city"] == f"City {r['user_id']}" for r in registrations)
+    assert [r.user_id for r in registrations] == list(range(1, 201))
+    assert all(r.city == f"City {r.user_id}" for r in registrations)
     assert await reloaded.active_subscribers() == list(range(1, 51))
     await reloaded.close()
 

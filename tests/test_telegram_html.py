@@ -1,4 +1,4 @@
-"""Tests for bot.telegram_html: Telegram's HTML parse mode, entities and error descriptions."""
+"""Tests for faq.telegram_html: Telegram's HTML parse mode, entities and error descriptions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.telegram_html import TelegramHtmlError, check_link, parse_telegram_html, utf16_length
+from faq.telegram_html import TelegramHtmlError, check_link, parse_telegram_html, utf16_length
 
 
 def entity(kind: str, offset: int, length: int, **extra: Any) -> dict[str, Any]:

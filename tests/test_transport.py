@@ -14,7 +14,7 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import SANDBOX_TOKEN, serving_emulator
-from bot.transport import AiohttpRequest
+from bot.telegram.transport import AiohttpRequest
 from tests.sandbox_client import SandboxClient
 
 USER = 1001

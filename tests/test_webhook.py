@@ -13,7 +13,7 @@ from bot.app import BotApplication, build_application
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import SANDBOX_TOKEN, serving_emulator
 from bot.settings import Settings
-from bot.webhook import SECRET_HEADER, create_webhook_app, webhook_path
+from bot.telegram.webhook import SECRET_HEADER, create_webhook_app, webhook_path
 from tests.sandbox_client import SandboxClient
 
 SECRET = "test-secret_123"

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot.sandbox.bot_api import BotApi
 from bot.sandbox.content import MAX_TEXT, leading_command
 from bot.sandbox.world import ChatMessage, PrivateChat, World, now
-from bot.telegram_html import utf16_length
+from faq.telegram_html import utf16_length
 
 MAX_WAIT_SECONDS = 30.0
 MAX_USER_ID = 2**52

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot.sandbox.params import Params, bad_request
-from bot.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
+from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024

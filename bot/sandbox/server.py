@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
 import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import BotApplication, build_application, running_with_polling
+from bot.app import BotApplication, build_application
+from bot.lifecycle import running_with_polling, stop_on_signals
 from bot.sandbox.emulator import EmulatorConfig, TelegramEmulator
 from bot.settings import Settings
 
@@ -81,11 +80,7 @@ async def running_sandbox(
 
 async def serve_sandbox_forever(settings: Settings, host: str, port: int) -> None:
     """Run the sandbox until Ctrl-C or SIGTERM, printing where to open it."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
+    stop = stop_on_signals()
     async with running_sandbox(settings, host, port) as sandbox:
         admins = ", ".join(str(i) for i in sorted(settings.admin_ids))
         print(

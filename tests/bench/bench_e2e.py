@@ -20,10 +20,11 @@ from ruamel.yaml import YAML
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
 
-from bot.app import build_application, running_with_polling
+from bot.app import build_application
+from bot.lifecycle import running_with_polling
 from bot.sandbox.server import SANDBOX_TOKEN
 from bot.settings import load_settings
-from bot.transport import AiohttpRequest
+from bot.telegram.transport import AiohttpRequest
 from tests.bench.emulator_process import emulator_in_a_child_process
 from tests.bench.table import BenchRow
 

@@ -10,7 +10,7 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from faq.loader import load_knowledge_base
+from faq.loader import build_knowledge_base, load_knowledge_base
 from faq.matcher import match_question
 from faq.model import CallSettings, Entry, KnowledgeBase
 from tests.bench.table import BenchRow, format_table
@@ -174,7 +174,7 @@ def run() -> list[BenchRow]:
     entries = generated_entries(GENERATED_ENTRIES)
     tracemalloc.start()
     start = time.perf_counter()
-    kb = KnowledgeBase(entries, CallSettings("Generated call"))
+    kb = build_knowledge_base(entries, CallSettings("Generated call"))
     build_seconds = time.perf_counter() - start
     size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

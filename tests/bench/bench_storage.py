@@ -7,11 +7,13 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from bot.storage.registrations import Registration
 from tests.bench.table import BenchRow, format_table
 
 SIZES = (100, 1_000, 10_000)
@@ -20,21 +22,23 @@ TICK_SECONDS = 0.005
 LOOP_BLOCK_WRITES = 150
 
 
-def realistic_record(user_id: int) -> dict[str, object]:
+def realistic_record(user_id: int) -> Registration:
     """A pre-registration as the bot keeps it."""
-    return {
-        "city": f"Municipality of Example {user_id}",
-        "country": "Portugal",
-        "name": f"Ana Maria Silva {user_id}",
-        "email": f"climate.office{user_id}@example-city.eu",
-        "role": "Climate neutrality project officer",
-        "population": 120_000 + user_id,
-        "twin_role": "learning city",
-        "language": "en",
-        "consent_at": "2025-01-15T09:30:12+00:00",
-        "registered_at": "2025-01-15T09:31:40+00:00",
-        "notes": "Interested in energy communities and public building retrofits.",
-    }
+    return Registration(
+        user_id=user_id,
+        city=f"Municipality of Example {user_id}",
+        country="Portugal",
+        status="none",
+        population=120_000 + user_id,
+        contact_name=f"Ana Maria Silva {user_id}",
+        contact_role="Climate neutrality project officer",
+        email=f"climate.office{user_id}@example-city.eu",
+        topics=("buildings and energy", "citizen engagement", "finance"),
+        verdict="eligible",
+        consented_at=datetime(2025, 1, 15, 9, 30, 12, tzinfo=UTC),
+        notice_version="2025-01",
+        registered_at=datetime(2025, 1, 15, 9, 31, 40, tzinfo=UTC),
+    )
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -45,7 +49,9 @@ def percentile(samples: list[float], fraction: float) -> float:
 
 def seed_file(path: Path, size: int) -> None:
     """Write `size` registrations with TinyDB's own format, readable by both storages."""
-    table = {str(user_id): realistic_record(user_id) for user_id in range(1, size + 1)}
+    table = {
+        str(user_id): realistic_record(user_id).to_document() for user_id in range(1, size + 1)
+    }
     with TinyDB(path) as database:
         database.storage.write({"registrations": table})
 
@@ -59,23 +65,23 @@ def time_baseline_writes(path: Path, size: int) -> list[float]:
             user_id = size + 1 + offset
             started = time.perf_counter()
             if table.contains(doc_id=user_id):
-                table.update(realistic_record(user_id), doc_ids=[user_id])
+                table.update(realistic_record(user_id).to_document(), doc_ids=[user_id])
             else:
-                table.insert(Document(realistic_record(user_id), doc_id=user_id))
+                table.insert(Document(realistic_record(user_id).to_document(), doc_id=user_id))
             samples.append(time.perf_counter() - started)
     return samples
 
 
 async def time_store_writes(data_dir: Path, size: int) -> list[float]:
     """The same writes through Store.save_registration (durable, off the event loop)."""
-    from bot.store import Store
+    from bot.storage.store import Store
 
     store = Store(data_dir)
     samples = []
     for offset in range(WRITES_PER_SIZE):
         user_id = size + 1 + offset
         started = time.perf_counter()
-        await store.save_registration(user_id, realistic_record(user_id))
+        await store.save_registration(realistic_record(user_id))
         samples.append(time.perf_counter() - started)
     await store.close()
     return samples
@@ -100,7 +106,7 @@ class Ticker:
 
 async def longest_loop_block(data_dir: Path) -> tuple[float, float]:
     """Largest ticker lateness (s) while idle, then while 8 tasks write registrations."""
-    from bot.store import Store
+    from bot.storage.store import Store
 
     store = Store(data_dir)
     idle = Ticker()
@@ -111,7 +117,7 @@ async def longest_loop_block(data_dir: Path) -> tuple[float, float]:
 
     async def writer(worker: int) -> None:
         for number in range(worker, LOOP_BLOCK_WRITES, 8):
-            await store.save_registration(20_000 + number, realistic_record(number))
+            await store.save_registration(realistic_record(20_000 + number))
 
     busy = Ticker()
     busy_task = asyncio.create_task(busy.run())

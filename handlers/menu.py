@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import Bot, BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from telegram.error import TelegramError
 
+from bot.context import BotApplication
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,3 +68,11 @@ async def show_role_menu(bot: Bot, settings: Settings, user_id: int) -> None:
     except TelegramError as error:
         # Telegram refuses a chat scope until that person has started the bot.
         log.info("Staff menu for user %s waits until they send /start (%s)", user_id, error)
+
+
+async def set_command_menus(application: BotApplication) -> None:
+    """At start-up: applicants' menu by default, fuller menus in staff and admin chats."""
+    settings = application.bot_data.services.settings
+    await application.bot.set_my_commands(menu_for(settings, None), scope=BotCommandScopeDefault())
+    for user_id in sorted(settings.staff_ids | settings.admin_ids):
+        await show_role_menu(application.bot, settings, user_id)

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from telegram.ext import BasePersistence, PersistenceInput
 
-from bot.storage import DurableJSONStorage, encode_json, json_copy
+from bot.storage.durable import DurableJSONStorage, StorageCorruptError, encode_json, json_copy
 
 # The same shapes as telegram.ext's private type aliases.
 ConversationKey = tuple[int | str, ...]
@@ -30,6 +30,53 @@ def decode_conversation_key(text: str) -> ConversationKey:
     return tuple(orjson.loads(text))
 
 
+def _integer_key(key: str) -> bool:
+    try:
+        int(key)
+    except ValueError:
+        return False
+    return True
+
+
+def _conversation_key(key: str) -> bool:
+    try:
+        decoded = orjson.loads(key)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(decoded, list) and all(isinstance(part, int | str) for part in decoded)
+
+
+def check_sections(path: Path, data: Sections) -> None:
+    """Refuse, before PTB reads it, a file whose sections PTB could not take back."""
+    for section in ("user_data", "chat_data"):
+        entries = data.get(section, {})
+        for key, value in entries.items():
+            if not _integer_key(key):
+                raise StorageCorruptError(
+                    path, f"{section} has the key {key!r}, which is not a numeric Telegram id"
+                )
+            if not isinstance(value, dict):
+                raise StorageCorruptError(path, f"{section} for {key} is not an object")
+    conversations = data.get("conversations", {})
+    if not isinstance(conversations, dict):
+        raise StorageCorruptError(path, "conversations is not an object")
+    for name, states in conversations.items():
+        if not isinstance(states, dict):
+            raise StorageCorruptError(path, f"conversation {name!r} is not an object")
+        for key in states:
+            if not _conversation_key(key):
+                raise StorageCorruptError(
+                    path, f"conversation {name!r} has the key {key!r}, which is not a JSON array"
+                )
+    callback = data.get("callback_data")
+    if callback and not (
+        isinstance(callback, dict)
+        and isinstance(callback.get("buttons"), list)
+        and isinstance(callback.get("mapping"), dict)
+    ):
+        raise StorageCorruptError(path, "callback_data is not an object with buttons and mapping")
+
+
 class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB persistence on DurableJSONStorage; each update_*/drop_* call is written at once."""
 
@@ -42,6 +89,8 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         super().__init__(store_data=store_data, update_interval=update_interval)
         self.path = Path(path)
         self._storage = DurableJSONStorage(self.path)
+        with self._storage.lock:
+            check_sections(self.path, self._storage.read() or {})
         # Per keyed section, the JSON of each entry as the file holds it (once the section is read).
         self._known: dict[str, dict[str, bytes]] = {}
 

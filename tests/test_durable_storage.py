@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from tinydb.table import Document
 
-from bot import storage as storage_module
-from bot.storage import (
+from bot.storage import durable as storage_module
+from bot.storage.durable import (
     DurableJSONStorage,
     StorageCorruptError,
     exclusive,

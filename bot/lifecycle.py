@@ -1,0 +1,131 @@
+"""Start-up and shutdown of the bot, its polling and webhook modes, and the stop signals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import asynccontextmanager, suppress
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+
+from bot.context import BotApplication
+from bot.knowledge import watch_faq_folder
+from bot.settings import Settings
+from bot.telegram.webhook import create_webhook_app, webhook_path
+
+log = logging.getLogger(__name__)
+
+StartupStep = Callable[[BotApplication], Coroutine[Any, Any, None]]
+
+
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, for a server that runs until it is told to stop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+def startup(steps: Sequence[StartupStep]) -> StartupStep:
+    """PTB's post_init: start the FAQ watch, then run the given steps (e.g. command menus)."""
+
+    async def on_startup(application: BotApplication) -> None:
+        services = application.bot_data.services
+        for step in steps:
+            await step(application)
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                watch_faq_folder,
+                interval=services.settings.faq_reload_seconds,
+                first=services.settings.faq_reload_seconds,
+                name="watch_faq_folder",
+            )
+        log.info("Bot started with %d FAQ entries", len(services.knowledge.current.entries))
+
+    return on_startup
+
+
+async def on_shutdown(application: BotApplication) -> None:
+    """PTB's post_shutdown: close the storage files."""
+    await application.bot_data.services.store.close()
+
+
+async def _initialize(application: BotApplication) -> None:
+    """Initialize the application and run post_init; on failure release its HTTP sessions."""
+    try:
+        await application.initialize()
+        if application.post_init:
+            await application.post_init(application)
+    except BaseException:
+        # PTB opens the HTTP sessions before its first call and does not close them if it fails.
+        for request in application.bot_data.http_requests:
+            with suppress(Exception):
+                await request.shutdown()
+        await application.bot_data.services.store.close()
+        raise
+
+
+async def _shutdown(application: BotApplication) -> None:
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    if application.post_shutdown:
+        await application.post_shutdown(application)
+
+
+@asynccontextmanager
+async def running_with_polling(application: BotApplication) -> AsyncIterator[BotApplication]:
+    """Run the application with long polling inside the caller's event loop."""
+    await _initialize(application)
+    assert application.updater is not None
+    try:
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0)
+        await application.start()
+        yield application
+    finally:
+        if application.updater.running:
+            await application.updater.stop()
+        await _shutdown(application)
+
+
+async def serve_polling_forever(application: BotApplication) -> None:
+    """Long-poll the Bot API until SIGINT or SIGTERM."""
+    stop = stop_on_signals()
+    async with running_with_polling(application):
+        log.info("Polling for updates; press Ctrl-C to stop")
+        await stop.wait()
+
+
+async def serve_webhook_forever(application: BotApplication, settings: Settings) -> None:
+    """Register the webhook with Telegram and serve it until SIGINT or SIGTERM."""
+    assert settings.webhook_url and settings.webhook_secret
+    stop = stop_on_signals()
+    await _initialize(application)
+    runner: web.AppRunner | None = None
+    try:
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await application.start()
+        server = create_webhook_app(
+            application, webhook_path(settings.webhook_url), settings.webhook_secret
+        )
+        runner = web.AppRunner(server, handle_signals=False, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        log.info(
+            "Webhook server listening on %s:%s", settings.webhook_listen, settings.webhook_port
+        )
+        await stop.wait()
+    finally:
+        if runner is not None:
+            await runner.cleanup()
+        await _shutdown(application)

@@ -1,0 +1,1 @@
+"""Durable storage: typed records in crash-safe TinyDB files, and PTB's persistence."""

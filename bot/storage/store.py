@@ -1,0 +1,283 @@
+"""The bot's records behind named async methods; the only module that queries TinyDB tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from tinydb.table import Document, Table
+
+from bot.storage.call import CALL_RECORD_ID, CallRecord
+from bot.storage.questions import KEPT_CANDIDATES, MAX_QUESTION_CHARS, LoggedQuestion
+from bot.storage.records import Record
+from bot.storage.registrations import Registration
+from bot.storage.subscribers import ChatStatus, Subscription
+from bot.storage.tables import RecordTable
+from faq.call import CallOverrides
+
+QUESTION_LOG_CAP = 5000
+R = TypeVar("R", bound=Record)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _check_id(value: object, what: str, *, positive: bool) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value == 0:
+        raise ValueError(f"{what} must be a non-zero integer Telegram id, not {value!r}.")
+    if positive and value < 0:
+        raise ValueError(f"{what} must be a positive Telegram user id, not {value}.")
+    return value
+
+
+@dataclass(frozen=True)
+class UserData:
+    """Everything the store keeps about one person."""
+
+    user_id: int
+    registration: Registration | None
+    subscription: Subscription | None
+    chat: ChatStatus | None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing at all is kept about them."""
+        return self.registration is None and self.subscription is None and self.chat is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The export as JSON values."""
+
+        def document(record: Record | None) -> dict[str, Any] | None:
+            return None if record is None else record.to_document()
+
+        return {
+            "user_id": self.user_id,
+            "registration": document(self.registration),
+            "subscription": document(self.subscription),
+            "chat": document(self.chat),
+        }
+
+
+class Store:
+    """Registrations, subscribers, chat reachability, the question log and the call state."""
+
+    def __init__(self, data_dir: Path, *, question_log_cap: int = QUESTION_LOG_CAP) -> None:
+        if question_log_cap < 1:
+            raise ValueError(f"question_log_cap must be at least 1, not {question_log_cap}.")
+        self.data_dir = Path(data_dir)
+        self._question_log_cap = question_log_cap
+        self._tables: list[RecordTable[Any]] = []
+        self._registrations = self._open("registrations", Registration)
+        self._subscribers = self._open("subscribers", Subscription)
+        self._chats = self._open("chats", ChatStatus)
+        self._questions = self._open("questions", LoggedQuestion)
+        self._call = self._open("call", CallRecord)
+        self._call_record: CallRecord | None = None
+        self._closed = False
+
+    def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
+        try:
+            opened = RecordTable.open(self.data_dir / f"{name}.json", name, kind)
+        except BaseException:
+            for table in self._tables:
+                table.database.close()
+            raise
+        self._tables.append(opened)
+        return opened
+
+    def _open_table(self, table: RecordTable[R]) -> RecordTable[R]:
+        if self._closed:
+            raise RuntimeError("the store is closed; build a new Store to read or write data")
+        return table
+
+    async def close(self) -> None:
+        """Wait for running writes, then release the files; later calls raise RuntimeError."""
+        if self._closed:
+            return
+        self._closed = True
+        for table in self._tables:
+            await table.close()
+
+    # Registrations, keyed by Telegram user id.
+
+    async def save_registration(self, registration: Registration) -> None:
+        """Create or replace the registration of `registration.user_id`."""
+        if not isinstance(registration, Registration):
+            raise TypeError(f"save_registration takes a Registration, not {registration!r}.")
+        table = self._open_table(self._registrations)
+        await table.run(lambda t: table.put(t, registration.user_id, registration))
+
+    async def get_registration(self, user_id: int) -> Registration | None:
+        """The user's registration, or None."""
+        _check_id(user_id, "user_id", positive=True)
+        table = self._open_table(self._registrations)
+        return await table.run(lambda t: table.get(t, user_id))
+
+    async def all_registrations(self) -> list[Registration]:
+        """Every registration, oldest user id first."""
+        table = self._open_table(self._registrations)
+        return await table.run(table.all)
+
+    async def delete_registration(self, user_id: int) -> bool:
+        """Delete the user's registration; False if there was none."""
+        _check_id(user_id, "user_id", positive=True)
+        table = self._open_table(self._registrations)
+        return await table.run(lambda t: table.remove(t, user_id))
+
+    async def count_registrations(self) -> int:
+        """How many registrations are stored."""
+        return await self._open_table(self._registrations).run(len)
+
+    # Subscribers: consent to news and reminders, with the time it was given.
+
+    async def add_subscriber(self, chat_id: int) -> bool:
+        """Record consent for the chat; False if it was already subscribed."""
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._subscribers)
+
+        def add(t: Table) -> bool:
+            if t.contains(doc_id=chat_id):
+                return False
+            table.put(t, chat_id, Subscription(chat_id=chat_id, consented_at=_now()))
+            return True
+
+        return await table.run(add)
+
+    async def remove_subscriber(self, chat_id: int) -> bool:
+        """Withdraw the chat's consent; False if it was not subscribed."""
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._subscribers)
+        return await table.run(lambda t: table.remove(t, chat_id))
+
+    async def get_subscription(self, chat_id: int) -> Subscription | None:
+        """The chat's consent record, or None when it is not subscribed."""
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._subscribers)
+        return await table.run(lambda t: table.get(t, chat_id))
+
+    async def is_subscriber(self, chat_id: int) -> bool:
+        """Whether the chat has consented (blocked or not)."""
+        return await self.get_subscription(chat_id) is not None
+
+    async def active_subscribers(self) -> list[int]:
+        """Subscribed chats that have not blocked the bot, in ascending id order."""
+        subscribed = await self._open_table(self._subscribers).run(
+            lambda t: [doc.doc_id for doc in t.all()]
+        )
+        blocked = await self._open_table(self._chats).run(
+            lambda t: {doc.doc_id for doc in t.all() if doc.get("blocked")}
+        )
+        return sorted(chat_id for chat_id in subscribed if chat_id not in blocked)
+
+    # Chat reachability: a blocked chat keeps its data but gets no messages.
+
+    async def _set_blocked(self, chat_id: int, blocked: bool) -> None:
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._chats)
+        status = ChatStatus(chat_id=chat_id, blocked=blocked, changed_at=_now())
+        await table.run(lambda t: table.put(t, chat_id, status))
+
+    async def mark_chat_blocked(self, chat_id: int) -> None:
+        """The chat blocked or removed the bot: stop sending to it."""
+        await self._set_blocked(chat_id, True)
+
+    async def mark_chat_reachable(self, chat_id: int) -> None:
+        """The chat (re)allowed the bot: sending may resume."""
+        await self._set_blocked(chat_id, False)
+
+    async def get_chat_status(self, chat_id: int) -> ChatStatus | None:
+        """Whether (and since when) the chat blocked the bot; None if never recorded."""
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._chats)
+        return await table.run(lambda t: table.get(t, chat_id))
+
+    async def is_chat_blocked(self, chat_id: int) -> bool:
+        """Whether the chat has blocked the bot."""
+        status = await self.get_chat_status(chat_id)
+        return status is not None and status.blocked
+
+    # FAQ questions the bot could not answer (no user id is kept).
+
+    async def log_unanswered_question(
+        self, question: str, decision: str, candidates: Sequence[tuple[str, float]]
+    ) -> None:
+        """Log a question with the matcher's decision and best candidates, capped in size."""
+        if not isinstance(question, str) or not isinstance(decision, str):
+            raise ValueError("question and decision must be strings.")
+        entry = LoggedQuestion.model_validate(
+            {
+                "question": question[:MAX_QUESTION_CHARS],
+                "decision": decision,
+                "candidates": [
+                    (str(entry_id), round(float(score), 2))
+                    for entry_id, score in list(candidates)[:KEPT_CANDIDATES]
+                ],
+                "asked_at": _now(),
+            }
+        )
+        cap = self._question_log_cap
+        # Trimming in batches keeps most inserts to a single write.
+        slack = max(1, cap // 50)
+        document = entry.to_document()
+
+        def append(t: Table) -> None:
+            t.insert(document)
+            if len(t) > cap + slack:
+                ids = sorted(doc.doc_id for doc in t)
+                t.remove(doc_ids=ids[: len(ids) - cap])
+
+        await self._open_table(self._questions).run(append)
+
+    async def unanswered_questions(self, limit: int = 100) -> list[LoggedQuestion]:
+        """The newest logged questions first, at most `limit`."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError(f"limit must be a non-negative integer, not {limit!r}.")
+        table = self._open_table(self._questions)
+
+        def newest(t: Table) -> list[LoggedQuestion]:
+            documents: list[Document] = sorted(t.all(), key=lambda doc: doc.doc_id, reverse=True)
+            return [LoggedQuestion.from_document(dict(doc)) for doc in documents[:limit]]
+
+        return await table.run(newest)
+
+    # Call values set by staff.
+
+    async def get_call_overrides(self) -> CallOverrides:
+        """The staff-set call values (empty when staff set none)."""
+        # Read on every FAQ answer; this Store is the file's only writer, so memory stays true.
+        if self._call_record is None:
+            table = self._open_table(self._call)
+            stored = await table.run(lambda t: table.get(t, CALL_RECORD_ID))
+            self._call_record = stored or CallRecord()
+        return self._call_record.overrides()
+
+    async def save_call_overrides(self, overrides: CallOverrides) -> None:
+        """Replace the staff-set call values."""
+        record = CallRecord.of(overrides)
+        table = self._open_table(self._call)
+        self._call_record = None
+        await table.run(lambda t: table.put(t, CALL_RECORD_ID, record))
+        self._call_record = record
+
+    # Personal data (the user's private chat id equals their user id).
+
+    async def export_user_data(self, user_id: int) -> UserData:
+        """Everything this store keeps about the user."""
+        _check_id(user_id, "user_id", positive=True)
+        return UserData(
+            user_id=user_id,
+            registration=await self.get_registration(user_id),
+            subscription=await self.get_subscription(user_id),
+            chat=await self.get_chat_status(user_id),
+        )
+
+    async def erase_user_data(self, user_id: int) -> None:
+        """Delete the user's registration, subscription and chat record."""
+        _check_id(user_id, "user_id", positive=True)
+        tables: tuple[RecordTable[Any], ...] = (self._registrations, self._subscribers, self._chats)
+        for table in tables:
+            await self._open_table(table).run(lambda t: RecordTable.remove(t, user_id))

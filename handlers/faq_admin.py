@@ -1,0 +1,40 @@
+"""Admin commands for the FAQ: reload it now, and see what people asked that it did not answer."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from bot.context import AppContext
+from bot.knowledge import describe_reload
+from handlers.access import admin_only
+
+
+@admin_only
+async def reload_faq(update: Update, context: AppContext) -> None:
+    """/reloadfaq (admins): validate the FAQ folder now and report."""
+    if update.effective_message is None:
+        return
+    knowledge = context.services.knowledge
+    outcome = await knowledge.reload()
+    await update.effective_message.reply_html(
+        describe_reload(outcome, len(knowledge.current.entries))
+    )
+
+
+@admin_only
+async def unanswered(update: Update, context: AppContext) -> None:
+    """/unanswered (admins): the latest questions that ended in suggest or fallback."""
+    message = update.effective_message
+    if message is None:
+        return
+    rows = await context.services.store.unanswered_questions(limit=20)
+    if not rows:
+        await message.reply_text("No unanswered questions logged yet.")
+        return
+    lines = []
+    for row in rows:
+        best = ", ".join(f"{cid} {score:.0f}" for cid, score in row.candidates[:2])
+        lines.append(f"• {escape(row.question)} <i>({row.decision}; {escape(best)})</i>")
+    await message.reply_html("<b>Latest unanswered questions</b>\n" + "\n".join(lines))
