@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,7 @@ def test_corrupt_data_file_is_named_and_left_untouched(tmp_path: Path) -> None:
         ["sandbox", "--help"],
         ["faq", "check", "--help"],
         ["faq", "ask", "--help"],
+        ["emulator", "--help"],
     ],
 )
 def test_every_command_has_help(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -80,3 +82,59 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--version"])
     assert capsys.readouterr().out.strip() == f"applicant-bot {__version__}"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_run_when_the_bot_api_cannot_be_reached_says_so_in_one_sentence(tmp_path: Path) -> None:
+    base = f"http://127.0.0.1:{_closed_port()}"
+    result = _run(
+        "run",
+        cwd=tmp_path,
+        DATA_DIR=str(tmp_path / "data"),
+        TELEGRAM_BOT_TOKEN="123:abcdefghijkl",
+        TELEGRAM_API_BASE_URL=base,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert f"Could not reach the Telegram Bot API at {base}" in lines[0]
+    assert "TELEGRAM_API_BASE_URL" in lines[0] and "proxy" in lines[0]
+    assert "abcdefghijkl" not in result.stderr
+
+
+def test_a_persistence_file_with_a_bad_key_is_named_and_left_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    broken = data / "persistence.json"
+    raw = b'{"user_data": {"abc": {}}}'
+    broken.write_bytes(raw)
+    result = _run(
+        "run",
+        cwd=tmp_path,
+        DATA_DIR=str(data),
+        TELEGRAM_BOT_TOKEN="123:abcdef",
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{_closed_port()}",
+    )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "persistence.json" in lines[0] and "'abc'" in lines[0] and "left untouched" in lines[0]
+    assert broken.read_bytes() == raw
+
+
+def test_bad_settings_and_a_missing_token_are_listed_together(tmp_path: Path) -> None:
+    result = _run("run", cwd=tmp_path, ADMIN_IDS="12,abc, 3x")
+    assert result.returncode == 2
+    assert "'abc' and '3x' are not numbers" in result.stderr
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_a_missing_env_file_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
+    result = _run("--env-file", "nope.env", "faq", "check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--env-file: 'nope.env' is not a file" in result.stderr

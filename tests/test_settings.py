@@ -105,3 +105,57 @@ def test_roles_admins_are_also_staff() -> None:
     assert settings.is_admin(1) and settings.is_staff(1)
     assert settings.is_staff(2) and not settings.is_admin(2)
     assert not settings.is_staff(3) and not settings.is_staff(None)
+
+
+def test_every_bad_user_id_is_named_with_what_is_wrong() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"ADMIN_IDS": "12,abc, 3x", "STAFF_IDS": "-5,0"})
+    admin, staff = caught.value.problems
+    assert admin.startswith("ADMIN_IDS:") and "'abc' and '3x' are not numbers" in admin
+    assert staff.startswith("STAFF_IDS:") and "'-5' and '0' must be positive" in staff
+    assert "not numeric" not in staff
+
+
+def test_a_missing_token_is_reported_with_the_other_problems_when_required() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"ADMIN_IDS": "12,abc, 3x"}, require_token=True)
+    named = [p.split(":")[0] for p in caught.value.problems]
+    assert named == ["ADMIN_IDS", "TELEGRAM_BOT_TOKEN"]
+    assert "applicant-bot sandbox" in caught.value.problems[1]
+    assert load_settings({}).telegram_bot_token is None  # only `run` needs it
+
+
+def test_a_named_env_file_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({}, tmp_path / "missing.env")
+    assert caught.value.problems == [
+        f"--env-file: {str(tmp_path / 'missing.env')!r} is not a file; "
+        "give the path of your .env file"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("http://127.0.0.1:8081", "http://127.0.0.1:8081"),
+        ("https://tg.example.org/api/", "https://tg.example.org/api"),
+    ],
+)
+def test_api_base_url_is_read(raw: str, expected: str) -> None:
+    assert load_settings({"TELEGRAM_API_BASE_URL": raw}).telegram_api_base_url == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("127.0.0.1:8081", "http:// or https://"),
+        ("ftp://example.org", "http:// or https://"),
+        ("http://127.0.0.1:8081/bot", "adds /bot<token>"),
+        ("http://127.0.0.1:8081/?x=1", "adds /bot<token>"),
+    ],
+)
+def test_a_bad_api_base_url_says_what_to_give(raw: str, words: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"TELEGRAM_API_BASE_URL": raw})
+    (problem,) = caught.value.problems
+    assert problem.startswith("TELEGRAM_API_BASE_URL:") and words in problem

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -92,3 +94,51 @@ async def test_healthz_reports_running(
     async with http.get(health_url) as response:
         body = await response.json()
     assert response.status == 200 and body["ok"] is True and body["faq_entries"] > 0
+
+
+async def _raw_post(url: str, headers: list[tuple[bytes, bytes]], body: bytes) -> tuple[int, bytes]:
+    """POST with header bytes exactly as given (no client library would send them)."""
+    parts = urlsplit(url)
+    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+    lines = [f"POST {parts.path} HTTP/1.1".encode(), f"Host: {parts.netloc}".encode()]
+    lines.append(b"Connection: close")
+    lines += [name + b": " + value for name, value in headers]
+    lines += [b"Content-Type: application/json", f"Content-Length: {len(body)}".encode()]
+    writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+    await writer.drain()
+    status_line = await reader.readline()
+    rest = await reader.read()
+    writer.close()
+    return int(status_line.split()[1]), rest
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [b"\xff\xfe not utf-8", "tést-secret_123".encode(), b"", SECRET.encode() + b"x"],
+)
+async def test_a_wrong_or_malformed_secret_is_refused_with_403(
+    webhook_bot: tuple[str, str, BotApplication], secret: bytes
+) -> None:
+    _, url, _ = webhook_bot
+    status, body = await _raw_post(url, [(SECRET_HEADER.encode(), secret)], b'{"update_id": 1}')
+    assert status == 403
+    assert b"secret token header is missing or wrong" in body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": 7, "message": {"chat": 5}}',
+        b'{"update_id": 8, "callback_query": "pressed"}',
+        b'{"update_id": "nine"}',
+        b"[" * 100_000,
+        b"\xff\xfe",
+    ],
+)
+async def test_a_bad_update_with_the_right_secret_is_refused_with_400(
+    webhook_bot: tuple[str, str, BotApplication], body: bytes
+) -> None:
+    _, url, _ = webhook_bot
+    status, answer = await _raw_post(url, [(SECRET_HEADER.encode(), SECRET.encode())], body)
+    assert status == 400, answer
+    assert b"Traceback" not in answer
