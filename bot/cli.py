@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.logs import configure_logging
@@ -128,14 +130,25 @@ def _check_port(port: int) -> None:
         raise UserFacingError(f"--port {port} is not a port; use a number from 1 to 65535")
 
 
+def _serve(server: Coroutine[Any, Any, None], host: str, port: int) -> int:
+    try:
+        asyncio.run(server)
+    except OSError as error:
+        if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+            raise
+        raise UserFacingError(
+            f"Could not listen on {host}:{port} ({error.strerror}); stop what uses that "
+            "address or pick another with --host / --port."
+        ) from None
+    return 0
+
+
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from bot.sandbox.server import sandbox_settings, serve_sandbox_forever
 
     _check_port(args.port)
-    asyncio.run(
-        serve_sandbox_forever(sandbox_settings(settings, args.data_dir), args.host, args.port)
-    )
-    return 0
+    chosen = sandbox_settings(settings, args.data_dir)
+    return _serve(serve_sandbox_forever(chosen, args.host, args.port), args.host, args.port)
 
 
 def _emulator(settings: Settings, args: argparse.Namespace) -> int:
@@ -146,8 +159,7 @@ def _emulator(settings: Settings, args: argparse.Namespace) -> int:
     config = EmulatorConfig(
         static_dir=STATIC_DIR, data_dir=args.data_dir or settings.data_dir / "emulator"
     )
-    asyncio.run(serve_emulator_forever(config, args.host, args.port))
-    return 0
+    return _serve(serve_emulator_forever(config, args.host, args.port), args.host, args.port)
 
 
 def _questions(given: Sequence[str]) -> Iterable[str]:

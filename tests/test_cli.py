@@ -138,3 +138,14 @@ def test_a_missing_env_file_named_on_the_command_line_is_refused(tmp_path: Path)
     result = _run("--env-file", "nope.env", "faq", "check", cwd=tmp_path)
     assert result.returncode == 2
     assert "--env-file: 'nope.env' is not a file" in result.stderr
+
+
+def test_a_sandbox_port_in_use_is_explained(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = _run("sandbox", "--port", port, cwd=tmp_path, DATA_DIR=str(tmp_path / "data"))
+    assert result.returncode == 2, result.stderr
+    assert f"Could not listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr
