@@ -1,4 +1,4 @@
-"""The bot killed mid-chat while "Telegram" (the emulator, its own process) stays up, then restarted.
+"""The bot killed mid-chat while "Telegram" (the emulator, a process of its own) stays up.
 
 Run as a person would: `applicant-bot emulator` and `applicant-bot run` as separate processes.
 """
