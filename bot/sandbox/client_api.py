@@ -13,8 +13,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.sandbox.bot_api import BotApi
+from bot.sandbox.chat import ChatMessage, PrivateChat, now
 from bot.sandbox.content import MAX_TEXT, leading_command
-from bot.sandbox.world import ChatMessage, PrivateChat, World, now
+from bot.sandbox.world import World
 from bot.telegram_html import utf16_length
 
 MAX_WAIT_SECONDS = 30.0
@@ -137,9 +138,11 @@ class ClientApi:
                 f'"first_name" must be a string of 1 to {MAX_FIRST_NAME} characters, or left out.'
             )
         chat = self._open_chat(user_id, first_name.strip() if first_name else None)
-        chat.started = True
-        message = chat.add(chat.user_json(), text, entities=leading_command(text))
-        self.world.updates.push("message", chat.message_json(message))
+        self.world.start_chat(user_id)
+        message = self.world.add_message(
+            chat, chat.user_json(), text, entities=leading_command(text)
+        )
+        self.world.push_update("message", chat.message_json(message))
         return web.json_response({"message_id": message.message_id})
 
     async def press_button(self, request: web.Request) -> web.Response:
@@ -164,7 +167,7 @@ class ClientApi:
                 "press one of the buttons it shows now."
             )
         query_id = self.world.add_callback(user_id, message_id)
-        self.world.updates.push(
+        self.world.push_update(
             "callback_query",
             {
                 "id": query_id,
@@ -214,11 +217,11 @@ class ClientApi:
     def _set_blocked(self, user_id: int, blocked: bool) -> web.Response:
         chat = self.world.chat(user_id)
         if chat.blocked != blocked:
-            chat.blocked = blocked
+            self.world.set_blocked(chat, blocked)
             bot = self._bot_user()
             member = {"status": "member", "user": bot}
             kicked = {"status": "kicked", "user": bot, "until_date": 0}
-            self.world.updates.push(
+            self.world.push_update(
                 "my_chat_member",
                 {
                     "chat": chat.chat_json(),
@@ -244,14 +247,15 @@ class ClientApi:
     async def download(self, request: web.Request) -> web.Response:
         """A document the bot sent, as a download."""
         stored = self.world.files.get(request.match_info["file_id"])
-        if stored is None:
+        data = None if stored is None else await self.world.file_data(stored)
+        if stored is None or data is None:
             raise web.HTTPNotFound(
                 text=json.dumps({"error": "That file is not (or no longer) in the sandbox."}),
                 content_type="application/json",
             )
         safe_name = "".join(c if c.isalnum() or c in "._- " else "_" for c in stored.file_name)
         return web.Response(
-            body=stored.data,
+            body=data,
             content_type=stored.mime_type,
             headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
         )
