@@ -10,11 +10,13 @@ import json
 import time
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from bot.sandbox.bot_api import BotApi
 from bot.sandbox.chat import ChatMessage, PrivateChat, now
 from bot.sandbox.content import MAX_TEXT, leading_command
+from bot.sandbox.params import is_utf8_error
 from bot.sandbox.world import World
 from bot.telegram_html import utf16_length
 
@@ -100,8 +102,14 @@ class ClientApi:
     @staticmethod
     async def _json_object(request: web.Request) -> dict[str, Any]:
         try:
-            body = json.loads(await request.read() or b"null")
-        except (ValueError, UnicodeDecodeError):
+            # orjson, not json: it refuses lone surrogates and nesting past 1024 levels.
+            body = orjson.loads(await request.read() or b"null")
+        except orjson.JSONDecodeError as error:
+            if is_utf8_error(error):
+                raise ClientError(
+                    "The text is not valid UTF-8 (it has a lone surrogate or stray bytes); "
+                    "send ordinary Unicode text."
+                ) from None
             raise ClientError("The request body is not valid JSON; send a JSON object.") from None
         if not isinstance(body, dict):
             raise ClientError('The request body must be a JSON object, for example {"text": "hi"}.')

@@ -42,8 +42,17 @@ log = logging.getLogger(__name__)
 TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]+")
 STATIC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 CANONICAL_METHODS = {name.lower(): name for name in SERVED_METHODS}
+MAX_BOT_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
 MAX_REQUEST_BYTES = 51 * 1024 * 1024
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def bot_id_of(token: str) -> int | None:
+    """The bot id a well-formed token starts with, or None (answer 401)."""
+    match = TOKEN.fullmatch(token)
+    if match is None or int(match.group(1)) > MAX_BOT_ID:
+        return None
+    return int(match.group(1))
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -121,8 +130,8 @@ class TelegramEmulator:
         return self._answer(error.status, error.payload())
 
     async def _bot_endpoint(self, request: web.Request) -> web.StreamResponse:
-        token = TOKEN.fullmatch(request.match_info["token"])
-        if token is None:
+        bot_id = bot_id_of(request.match_info["token"])
+        if bot_id is None:
             return self._error(ApiError(401, "Unauthorized"))
         method = CANONICAL_METHODS.get(request.match_info["method"].lower())
         if method is None:
@@ -142,7 +151,7 @@ class TelegramEmulator:
             return self._drop(request)
         try:
             params = await read_params(request)
-            result = await self.bot_api.call(method, int(token.group(1)), params)
+            result = await self.bot_api.call(method, bot_id, params)
         except ApiError as error:
             return self._error(error)
         except web.HTTPException:
@@ -161,7 +170,7 @@ class TelegramEmulator:
         return web.Response(status=500)
 
     async def _file_endpoint(self, request: web.Request) -> web.StreamResponse:
-        if TOKEN.fullmatch(request.match_info["token"]) is None:
+        if bot_id_of(request.match_info["token"]) is None:
             return self._error(ApiError(401, "Unauthorized"))
         stored = self.world.files_by_path.get(request.match_info["file_path"])
         if stored is None:
