@@ -182,6 +182,7 @@ class BotApi:
         return chat
 
     def _may_send(self, method: str, chat: PrivateChat) -> None:
+        """403 if blocked, 429 if over the flood limit; call after every parameter is checked."""
         if chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if self.limiter is not None and method in RATE_LIMITED:
@@ -310,9 +311,9 @@ class BotApi:
     async def send_message(self, call: BotCall) -> dict[str, Any]:
         """sendMessage."""
         chat = self._chat(call.params, to_send=True)
-        self._may_send("sendMessage", chat)
         text, entities = message_text(call.params)
         markup = inline_keyboard(call.params)
+        self._may_send("sendMessage", chat)
         message = self.world.add_message(
             chat, self.bot_user(call.bot_id), text, entities=entities, reply_markup=markup
         )
@@ -378,10 +379,15 @@ class BotApi:
         """sendDocument: a multipart upload (with its file name) or a known file_id."""
         params = call.params
         chat = self._chat(params, to_send=True)
-        self._may_send("sendDocument", chat)
-        stored = await self._document(params)
         caption, entities = caption_text(params)
         markup = inline_keyboard(params)
+        document = await self._document(params)
+        self._may_send("sendDocument", chat)
+        stored = (
+            document
+            if isinstance(document, StoredFile)
+            else await self.world.store_file(*document)
+        )
         message = self.world.add_message(
             chat,
             self.bot_user(call.bot_id),
@@ -392,7 +398,8 @@ class BotApi:
         )
         return chat.message_json(message)
 
-    async def _document(self, params: Params) -> StoredFile:
+    async def _document(self, params: Params) -> StoredFile | tuple[bytes, str, str]:
+        """A file sent before, or an upload's bytes, name and type (stored once allowed)."""
         upload = params.files.get("document")
         value = params.values.get("document")
         if upload is None and isinstance(value, str) and value.startswith("attach://"):
@@ -411,7 +418,7 @@ class BotApi:
                 if upload.content_type and upload.content_type != "application/octet-stream"
                 else mimetypes.guess_type(name)[0] or "application/octet-stream"
             )
-            return await self.world.store_file(data, name, mime)
+            return data, name, mime
         if isinstance(value, str):
             known = self.world.files.get(value)
             if known is not None:
