@@ -19,17 +19,23 @@ from bot.telegram.webhook import create_webhook_app, webhook_path
 
 log = logging.getLogger(__name__)
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 StartupStep = Callable[[BotApplication], Coroutine[Any, Any, None]]
 
 
-def stop_on_signals() -> asyncio.Event:
-    """An event set by SIGINT or SIGTERM, for a server that runs until it is told to stop."""
+async def until_stopped() -> None:
+    """Return on SIGINT (Ctrl-C) or SIGTERM, then give those signals back their defaults."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in STOP_SIGNALS:
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    return stop
+    try:
+        await stop.wait()
+    finally:
+        for sig in STOP_SIGNALS:
+            with suppress(NotImplementedError):
+                loop.remove_signal_handler(sig)
 
 
 def startup(steps: Sequence[StartupStep]) -> StartupStep:
@@ -96,16 +102,14 @@ async def running_with_polling(application: BotApplication) -> AsyncIterator[Bot
 
 async def serve_polling_forever(application: BotApplication) -> None:
     """Long-poll the Bot API until SIGINT or SIGTERM."""
-    stop = stop_on_signals()
     async with running_with_polling(application):
         log.info("Polling for updates; press Ctrl-C to stop")
-        await stop.wait()
+        await until_stopped()
 
 
 async def serve_webhook_forever(application: BotApplication, settings: Settings) -> None:
     """Register the webhook with Telegram and serve it until SIGINT or SIGTERM."""
     assert settings.webhook_url and settings.webhook_secret
-    stop = stop_on_signals()
     await _initialize(application)
     runner: web.AppRunner | None = None
     try:
@@ -124,7 +128,7 @@ async def serve_webhook_forever(application: BotApplication, settings: Settings)
         log.info(
             "Webhook server listening on %s:%s", settings.webhook_listen, settings.webhook_port
         )
-        await stop.wait()
+        await until_stopped()
     finally:
         if runner is not None:
             await runner.cleanup()

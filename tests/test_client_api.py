@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.sandbox.chat import MAX_MESSAGES_PER_CHAT
 from bot.sandbox.emulator import EmulatorConfig, TelegramEmulator
 from bot.sandbox.server import STATIC_DIR, serving_emulator
-from bot.sandbox.world import MAX_MESSAGES_PER_CHAT
 from tests.sandbox_client import SandboxClient, button_data
 
 TOKEN = "100000001:client-api-test"
@@ -266,7 +266,7 @@ async def test_without_static_dir_there_is_no_page(http: aiohttp.ClientSession) 
 async def test_each_chat_keeps_its_last_thousand_messages(served: Served) -> None:
     chat = served[0].world.chat(USER)
     for n in range(MAX_MESSAGES_PER_CHAT + 5):
-        chat.add(chat.user_json(), f"message {n}")
+        served[0].world.add_message(chat, chat.user_json(), f"message {n}")
     assert len(chat.messages) == MAX_MESSAGES_PER_CHAT
     assert next(iter(chat.messages)) == 6
 

@@ -500,6 +500,41 @@ async def test_bursting_to_one_chat_gets_429_with_retry_after(http: aiohttp.Clie
         assert emulator.stats()["statuses"]["429"] == 2
 
 
+LONG_DATA_MARKUP = {"inline_keyboard": [[{"text": "x", "callback_data": "d" * 65}]]}
+
+
+@pytest.mark.parametrize(
+    ("method", "params", "description"),
+    [
+        ("sendMessage", {"text": "hi", "reply_markup": LONG_DATA_MARKUP}, "BUTTON_DATA_INVALID"),
+        ("sendMessage", {"text": "<b>open", "parse_mode": "HTML"}, "can't parse entities"),
+        ("sendMessage", {"text": " "}, "message text is empty"),
+        ("sendDocument", {"document": "no-such-file-id"}, "wrong file identifier"),
+        ("sendChatAction", {"action": "dancing"}, "wrong parameter action"),
+    ],
+)
+async def test_a_chat_over_its_flood_limit_still_hears_about_bad_parameters_first(
+    http: aiohttp.ClientSession, method: str, params: dict[str, Any], description: str
+) -> None:
+    config = EmulatorConfig(per_chat_per_second=0.01, per_chat_burst=1)
+    async with serving_emulator(config) as (emulator, base):
+        emulator.world.start_chat(USER)
+        assert (await call(http, base, "sendMessage", chat_id=USER, text="first"))[0] == 200
+        status, body = await call(http, base, method, chat_id=USER, **params)
+        assert status == 400 and description in body["description"]
+
+
+async def test_a_refused_send_spends_no_flood_allowance(http: aiohttp.ClientSession) -> None:
+    config = EmulatorConfig(per_chat_per_second=0.01, per_chat_burst=1)
+    async with serving_emulator(config) as (emulator, base):
+        emulator.world.start_chat(USER)
+        status, _ = await call(
+            http, base, "sendMessage", chat_id=USER, text="hi", reply_markup=LONG_DATA_MARKUP
+        )
+        assert status == 400
+        assert (await call(http, base, "sendMessage", chat_id=USER, text="fine"))[0] == 200
+
+
 def test_rate_limiter_buckets_with_a_fake_clock() -> None:
     clock = [0.0]
     limiter = RateLimiter(

@@ -1,4 +1,4 @@
-"""The Bot API methods the emulator serves, working on the in-memory world."""
+"""The Bot API methods the emulator serves, working on the world."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.sandbox.chat import ChatMessage, PrivateChat, StoredFile
 from bot.sandbox.config import EmulatorConfig
 from bot.sandbox.content import caption_text, inline_keyboard, message_text
 from bot.sandbox.params import ApiError, Params, bad_request
 from bot.sandbox.ratelimit import RateLimiter
 from bot.sandbox.webhook_sender import WebhookSender
-from bot.sandbox.world import ChatMessage, PrivateChat, StoredFile, World, now
+from bot.sandbox.world import World
 
 # Canonical name -> parameters the reference (api.json) marks as required.
 REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
@@ -181,6 +182,7 @@ class BotApi:
         return chat
 
     def _may_send(self, method: str, chat: PrivateChat) -> None:
+        """403 if blocked, 429 if over the flood limit; call after every parameter is checked."""
         if chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         if self.limiter is not None and method in RATE_LIMITED:
@@ -234,9 +236,9 @@ class BotApi:
         if allowed is not None:
             if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
                 raise bad_request("allowed_updates must be an array of update type names")
-            queue.allowed = frozenset(allowed)
+            self.world.allow_updates(allowed)
         if offset is not None:
-            queue.confirm(offset)
+            self.world.confirm_updates(offset)
         limit = min(max(limit, 1), 100)
         deadline = time.monotonic() + timeout
         while True:
@@ -273,26 +275,20 @@ class BotApi:
         if allowed is not None:
             if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
                 raise bad_request("allowed_updates must be an array of update type names")
-            self.world.updates.allowed = frozenset(allowed)
+            self.world.allow_updates(allowed)
         if params.flag("drop_pending_updates"):
-            self.world.updates.drop_all()
-        hook = self.world.webhook
-        hook.url = url
-        hook.secret_token = secret or None
-        hook.max_connections = params.integer("max_connections") or 40
-        hook.last_error_date = None
-        hook.last_error_message = None
+            self.world.drop_updates()
+        self.world.set_webhook(url, secret or None, params.integer("max_connections") or 40)
         self.world.updates.arrived.notify()  # a waiting getUpdates now gets its 409
         self.sender.restart()
         return True
 
     async def delete_webhook(self, call: BotCall) -> bool:
         """deleteWebhook: back to getUpdates mode."""
-        self.world.webhook.url = ""
-        self.world.webhook.secret_token = None
+        self.world.delete_webhook()
         await self.sender.stop()
         if call.params.flag("drop_pending_updates"):
-            self.world.updates.drop_all()
+            self.world.drop_updates()
         return True
 
     async def get_webhook_info(self, call: BotCall) -> dict[str, Any]:
@@ -315,10 +311,12 @@ class BotApi:
     async def send_message(self, call: BotCall) -> dict[str, Any]:
         """sendMessage."""
         chat = self._chat(call.params, to_send=True)
-        self._may_send("sendMessage", chat)
         text, entities = message_text(call.params)
         markup = inline_keyboard(call.params)
-        message = chat.add(self.bot_user(call.bot_id), text, entities=entities, reply_markup=markup)
+        self._may_send("sendMessage", chat)
+        message = self.world.add_message(
+            chat, self.bot_user(call.bot_id), text, entities=entities, reply_markup=markup
+        )
         return chat.message_json(message)
 
     async def edit_message_text(self, call: BotCall) -> dict[str, Any]:
@@ -332,8 +330,10 @@ class BotApi:
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(NOT_MODIFIED)
         self._may_send("editMessageText", chat)
-        message.text, message.entities, message.reply_markup = text, entities, markup
-        return self._edited(chat, message)
+        edited = self.world.edit_message(
+            chat, message, text=text, entities=entities, reply_markup=markup
+        )
+        return chat.message_json(edited)
 
     async def edit_message_reply_markup(self, call: BotCall) -> dict[str, Any]:
         """editMessageReplyMarkup."""
@@ -343,21 +343,14 @@ class BotApi:
         if markup == message.reply_markup:
             raise bad_request(NOT_MODIFIED)
         self._may_send("editMessageReplyMarkup", chat)
-        message.reply_markup = markup
-        return self._edited(chat, message)
-
-    def _edited(self, chat: PrivateChat, message: ChatMessage) -> dict[str, Any]:
-        message.edit_date = now()
-        chat.changed.notify()
-        return chat.message_json(message)
+        return chat.message_json(self.world.edit_message(chat, message, reply_markup=markup))
 
     async def delete_message(self, call: BotCall) -> bool:
         """deleteMessage."""
         chat = self._chat(call.params)
         message_id = call.params.integer("message_id")
-        if message_id is None or chat.messages.pop(message_id, None) is None:
+        if message_id is None or not self.world.delete_message(chat, message_id):
             raise bad_request("message to delete not found")
-        chat.changed.notify()
         return True
 
     async def answer_callback_query(self, call: BotCall) -> bool:
@@ -371,7 +364,7 @@ class BotApi:
         text = call.params.text("text") or ""
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
-        record.answered = True
+        self.world.answer_callback(query_id)
         return True
 
     async def send_chat_action(self, call: BotCall) -> bool:
@@ -386,11 +379,17 @@ class BotApi:
         """sendDocument: a multipart upload (with its file name) or a known file_id."""
         params = call.params
         chat = self._chat(params, to_send=True)
-        self._may_send("sendDocument", chat)
-        stored = await self._document(params)
         caption, entities = caption_text(params)
         markup = inline_keyboard(params)
-        message = chat.add(
+        document = await self._document(params)
+        self._may_send("sendDocument", chat)
+        stored = (
+            document
+            if isinstance(document, StoredFile)
+            else await self.world.store_file(*document)
+        )
+        message = self.world.add_message(
+            chat,
             self.bot_user(call.bot_id),
             caption,
             entities=entities,
@@ -399,7 +398,8 @@ class BotApi:
         )
         return chat.message_json(message)
 
-    async def _document(self, params: Params) -> StoredFile:
+    async def _document(self, params: Params) -> StoredFile | tuple[bytes, str, str]:
+        """A file sent before, or an upload's bytes, name and type (stored once allowed)."""
         upload = params.files.get("document")
         value = params.values.get("document")
         if upload is None and isinstance(value, str) and value.startswith("attach://"):
@@ -418,7 +418,7 @@ class BotApi:
                 if upload.content_type and upload.content_type != "application/octet-stream"
                 else mimetypes.guess_type(name)[0] or "application/octet-stream"
             )
-            return self.world.store_file(data, name, mime)
+            return data, name, mime
         if isinstance(value, str):
             known = self.world.files.get(value)
             if known is not None:
@@ -479,7 +479,7 @@ class BotApi:
             if not isinstance(description, str) or not 1 <= len(description) <= 256:
                 raise bad_request("command description must be 1-256 characters long")
             checked.append({"command": name, "description": description})
-        self.world.commands[self._commands_key(call.params)] = checked
+        self.world.set_commands(self._commands_key(call.params), checked)
         return True
 
     async def get_my_commands(self, call: BotCall) -> list[dict[str, str]]:
@@ -488,7 +488,7 @@ class BotApi:
 
     async def delete_my_commands(self, call: BotCall) -> bool:
         """deleteMyCommands."""
-        self.world.commands.pop(self._commands_key(call.params), None)
+        self.world.set_commands(self._commands_key(call.params), None)
         return True
 
     async def set_my_description(self, call: BotCall) -> bool:
@@ -503,5 +503,5 @@ class BotApi:
         text = params.text(name) or ""
         if len(text) > limit:
             raise bad_request(f"{name} must be at most {limit} characters long")
-        self.world.descriptions[f"{name}:{params.text('language_code') or ''}"] = text
+        self.world.set_description(f"{name}:{params.text('language_code') or ''}", text)
         return True

@@ -10,11 +10,14 @@ import json
 import time
 from typing import Any
 
+import orjson
 from aiohttp import web
 
 from bot.sandbox.bot_api import BotApi
+from bot.sandbox.chat import ChatMessage, PrivateChat, now
 from bot.sandbox.content import MAX_TEXT, leading_command
-from bot.sandbox.world import ChatMessage, PrivateChat, World, now
+from bot.sandbox.params import is_utf8_error
+from bot.sandbox.world import World
 from faq.telegram_html import utf16_length
 
 MAX_WAIT_SECONDS = 30.0
@@ -99,8 +102,14 @@ class ClientApi:
     @staticmethod
     async def _json_object(request: web.Request) -> dict[str, Any]:
         try:
-            body = json.loads(await request.read() or b"null")
-        except (ValueError, UnicodeDecodeError):
+            # orjson, not json: it refuses lone surrogates and nesting past 1024 levels.
+            body = orjson.loads(await request.read() or b"null")
+        except orjson.JSONDecodeError as error:
+            if is_utf8_error(error):
+                raise ClientError(
+                    "The text is not valid UTF-8 (it has a lone surrogate or stray bytes); "
+                    "send ordinary Unicode text."
+                ) from None
             raise ClientError("The request body is not valid JSON; send a JSON object.") from None
         if not isinstance(body, dict):
             raise ClientError('The request body must be a JSON object, for example {"text": "hi"}.')
@@ -137,9 +146,11 @@ class ClientApi:
                 f'"first_name" must be a string of 1 to {MAX_FIRST_NAME} characters, or left out.'
             )
         chat = self._open_chat(user_id, first_name.strip() if first_name else None)
-        chat.started = True
-        message = chat.add(chat.user_json(), text, entities=leading_command(text))
-        self.world.updates.push("message", chat.message_json(message))
+        self.world.start_chat(user_id)
+        message = self.world.add_message(
+            chat, chat.user_json(), text, entities=leading_command(text)
+        )
+        self.world.push_update("message", chat.message_json(message))
         return web.json_response({"message_id": message.message_id})
 
     async def press_button(self, request: web.Request) -> web.Response:
@@ -164,7 +175,7 @@ class ClientApi:
                 "press one of the buttons it shows now."
             )
         query_id = self.world.add_callback(user_id, message_id)
-        self.world.updates.push(
+        self.world.push_update(
             "callback_query",
             {
                 "id": query_id,
@@ -214,11 +225,11 @@ class ClientApi:
     def _set_blocked(self, user_id: int, blocked: bool) -> web.Response:
         chat = self.world.chat(user_id)
         if chat.blocked != blocked:
-            chat.blocked = blocked
+            self.world.set_blocked(chat, blocked)
             bot = self._bot_user()
             member = {"status": "member", "user": bot}
             kicked = {"status": "kicked", "user": bot, "until_date": 0}
-            self.world.updates.push(
+            self.world.push_update(
                 "my_chat_member",
                 {
                     "chat": chat.chat_json(),
@@ -244,14 +255,15 @@ class ClientApi:
     async def download(self, request: web.Request) -> web.Response:
         """A document the bot sent, as a download."""
         stored = self.world.files.get(request.match_info["file_id"])
-        if stored is None:
+        data = None if stored is None else await self.world.file_data(stored)
+        if stored is None or data is None:
             raise web.HTTPNotFound(
                 text=json.dumps({"error": "That file is not (or no longer) in the sandbox."}),
                 content_type="application/json",
             )
         safe_name = "".join(c if c.isalnum() or c in "._- " else "_" for c in stored.file_name)
         return web.Response(
-            body=stored.data,
+            body=data,
             content_type=stored.mime_type,
             headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
         )

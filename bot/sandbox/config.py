@@ -32,7 +32,11 @@ class FaultConfig:
 
 @dataclass(frozen=True)
 class EmulatorConfig:
-    """How the emulator presents the bot, limits sending, and where the chat page lives."""
+    """How the emulator presents the bot, limits sending, keeps its world, and serves the page.
+
+    With a data_dir the world (chats, pending updates, files, bot settings) is journaled there
+    and survives restarts; without one it lives in memory only.
+    """
 
     bot_username: str = "applicant_sandbox_bot"
     bot_first_name: str = "Applicant Bot (sandbox)"
@@ -42,9 +46,15 @@ class EmulatorConfig:
     per_chat_burst: int = 5
     faults: FaultConfig = field(default_factory=FaultConfig)
     static_dir: Path | None = None
+    data_dir: Path | None = None
+    compact_journal_bytes: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if self.overall_per_second <= 0 or self.per_chat_per_second <= 0:
             raise ValueError("rate limits must be above 0 messages per second")
         if self.per_chat_burst < 1:
             raise ValueError(f"per_chat_burst must be 1 or more, got {self.per_chat_burst}")
+        if self.compact_journal_bytes < 1:
+            raise ValueError(
+                f"compact_journal_bytes must be 1 or more, got {self.compact_journal_bytes}"
+            )

@@ -15,6 +15,7 @@ import asyncio
 import logging
 import re
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -24,9 +25,10 @@ from bot.sandbox.bot_api import SERVED_METHODS, BotApi
 from bot.sandbox.client_api import ClientApi
 from bot.sandbox.config import EmulatorConfig, FaultConfig
 from bot.sandbox.faults import Fault, FaultInjector
+from bot.sandbox.journal import JournalError
 from bot.sandbox.params import ApiError, read_params
 from bot.sandbox.webhook_sender import WebhookSender
-from bot.sandbox.world import World
+from bot.sandbox.world_folder import open_world
 
 __all__ = [
     "SERVED_METHODS",
@@ -40,7 +42,17 @@ log = logging.getLogger(__name__)
 TOKEN = re.compile(r"(\d+):[A-Za-z0-9_-]+")
 STATIC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 CANONICAL_METHODS = {name.lower(): name for name in SERVED_METHODS}
+MAX_BOT_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
 MAX_REQUEST_BYTES = 51 * 1024 * 1024
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def bot_id_of(token: str) -> int | None:
+    """The bot id a well-formed token starts with, or None (answer 401)."""
+    match = TOKEN.fullmatch(token)
+    if match is None or int(match.group(1)) > MAX_BOT_ID:
+        return None
+    return int(match.group(1))
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -52,7 +64,7 @@ class TelegramEmulator:
 
     def __init__(self, config: EmulatorConfig | None = None) -> None:
         self.config = config or EmulatorConfig()
-        self.world = World()
+        self.world = open_world(self.config.data_dir, self.config.compact_journal_bytes)
         self.sender = WebhookSender(self.world)
         self.bot_api = BotApi(self.world, self.config, self.sender)
         self.client_api = ClientApi(self.world, self.bot_api)
@@ -71,7 +83,7 @@ class TelegramEmulator:
         return {"requests": dict(self.requests), "statuses": dict(self.statuses)}
 
     def _build_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+        app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[self._saved_first])
         app.router.add_route("GET", "/bot{token}/{method}", self._bot_endpoint)
         app.router.add_route("POST", "/bot{token}/{method}", self._bot_endpoint)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._file_endpoint)
@@ -80,13 +92,35 @@ class TelegramEmulator:
         if self.config.static_dir is not None:
             app.router.add_get("/", self._index)
             app.router.add_get("/static/{name}", self._static_file)
+        app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
+        app.on_cleanup.append(self._on_cleanup)
         return app
+
+    @web.middleware
+    async def _saved_first(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Answer only once every change made so far is durable, so no answer is taken back."""
+        response = await handler(request)
+        try:
+            await self.world.saved()
+        except JournalError as error:
+            if request.path.startswith("/api/"):
+                return _json({"error": str(error)}, 500)
+            return self._error(ApiError(500, "Internal Server Error"))
+        return response
+
+    async def _on_startup(self, app: web.Application) -> None:
+        if self.world.webhook.url:
+            self.sender.restart()  # a webhook set before a restart is still set
 
     async def _on_shutdown(self, app: web.Application) -> None:
         # Long polls must answer now, or the runner's cleanup waits for them.
         self.world.close()
         await self.sender.stop()
+
+    async def _on_cleanup(self, app: web.Application) -> None:
+        if self.world.journal is not None:
+            await self.world.journal.close()
 
     def _answer(self, status: int, body: dict[str, Any]) -> web.Response:
         self.statuses[str(status)] += 1
@@ -96,8 +130,8 @@ class TelegramEmulator:
         return self._answer(error.status, error.payload())
 
     async def _bot_endpoint(self, request: web.Request) -> web.StreamResponse:
-        token = TOKEN.fullmatch(request.match_info["token"])
-        if token is None:
+        bot_id = bot_id_of(request.match_info["token"])
+        if bot_id is None:
             return self._error(ApiError(401, "Unauthorized"))
         method = CANONICAL_METHODS.get(request.match_info["method"].lower())
         if method is None:
@@ -117,7 +151,7 @@ class TelegramEmulator:
             return self._drop(request)
         try:
             params = await read_params(request)
-            result = await self.bot_api.call(method, int(token.group(1)), params)
+            result = await self.bot_api.call(method, bot_id, params)
         except ApiError as error:
             return self._error(error)
         except web.HTTPException:
@@ -136,12 +170,15 @@ class TelegramEmulator:
         return web.Response(status=500)
 
     async def _file_endpoint(self, request: web.Request) -> web.StreamResponse:
-        if TOKEN.fullmatch(request.match_info["token"]) is None:
+        if bot_id_of(request.match_info["token"]) is None:
             return self._error(ApiError(401, "Unauthorized"))
         stored = self.world.files_by_path.get(request.match_info["file_path"])
         if stored is None:
             return self._error(ApiError(404, "Not Found"))
-        return web.Response(body=stored.data, content_type=stored.mime_type)
+        data = await self.world.file_data(stored)
+        if data is None:
+            return self._error(ApiError(404, "Not Found"))
+        return web.Response(body=data, content_type=stored.mime_type)
 
     async def _stats_endpoint(self, request: web.Request) -> web.Response:
         return _json(self.stats())

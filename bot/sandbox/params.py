@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
+import orjson
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_request import FileField
 
 N = TypeVar("N", int, float)
@@ -37,6 +41,17 @@ class ApiError(Exception):
 def bad_request(problem: str) -> ApiError:
     """A 400 answer worded like Telegram's."""
     return ApiError(400, f"Bad Request: {problem}")
+
+
+def not_utf8() -> ApiError:
+    """Telegram's answer to bytes that are not UTF-8, or a lone surrogate."""
+    return bad_request("strings must be encoded in UTF-8")
+
+
+def is_utf8_error(error: orjson.JSONDecodeError) -> bool:
+    """Whether orjson refused a document for bad UTF-8 or a lone surrogate."""
+    message = str(error)
+    return "surrogate" in message or "UTF-8" in message
 
 
 class Params:
@@ -103,31 +118,68 @@ class Params:
             return None
         if isinstance(value, str):
             try:
-                return json.loads(value)
-            except ValueError:
+                # orjson, not json: it refuses lone surrogates and nesting past 1024 levels.
+                return orjson.loads(value)
+            except orjson.JSONDecodeError:
                 raise bad_request(f"can't parse {name} JSON object") from None
         return value
 
 
 async def read_params(request: web.Request) -> Params:
     """Collect the query string and the body (form, multipart or JSON) into one Params."""
-    values: dict[str, Any] = dict(request.query)
+    query = request.raw_path.partition("?")[2]
+    values: dict[str, Any] = _form_values(query.encode(errors="surrogateescape"))
     files: dict[str, FileField] = {}
     if request.method == "POST" and request.body_exists:
         content_type = request.content_type
         if content_type == "application/json":
-            try:
-                body = json.loads(await request.read() or b"{}")
-            except ValueError:
-                raise bad_request("the request body is not valid JSON") from None
-            if not isinstance(body, dict):
-                raise bad_request("the JSON request body must be an object")
-            values.update(body)
-        elif content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            form = await request.post()
+            values.update(_json_body(await request.read()))
+        elif content_type == "application/x-www-form-urlencoded":
+            values.update(_form_values(await request.read()))
+        elif content_type == "multipart/form-data":
+            form = await _multipart(request)
             for key, value in form.items():
                 if isinstance(value, FileField):
                     files[key] = value
                 else:
                     values[key] = value
+    for value in values.values():
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                raise not_utf8() from None
     return Params(values, files)
+
+
+def _json_body(raw: bytes) -> dict[str, Any]:
+    try:
+        body = orjson.loads(raw or b"{}")
+    except orjson.JSONDecodeError as error:
+        if is_utf8_error(error):
+            raise not_utf8() from None
+        raise bad_request("the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise bad_request("the JSON request body must be an object")
+    return body
+
+
+def _form_values(raw: bytes) -> dict[str, str]:
+    """URL-encoded pairs, decoded strictly: bad UTF-8 is refused, not replaced."""
+    try:
+        pairs = parse_qsl(raw.decode(), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise not_utf8() from None
+    return dict(pairs)
+
+
+async def _multipart(request: web.Request) -> Mapping[str, object]:
+    try:
+        form = await request.post()
+    except web.HTTPException:
+        raise
+    except UnicodeDecodeError:
+        raise not_utf8() from None
+    except (ValueError, AssertionError, RuntimeError, HttpProcessingError):
+        raise bad_request("can't parse the multipart/form-data body") from None
+    return form

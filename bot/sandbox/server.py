@@ -1,17 +1,17 @@
-"""Run the real bot against the embedded Telegram emulator, with the web chat page, in one loop."""
+"""Serve the Telegram emulator with its web chat page, alone or with the real bot in one loop."""
 
 from __future__ import annotations
 
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.app import BotApplication, build_application
-from bot.lifecycle import running_with_polling, stop_on_signals
+from bot.lifecycle import running_with_polling, until_stopped
 from bot.sandbox.emulator import EmulatorConfig, TelegramEmulator
 from bot.settings import Settings
 
@@ -66,8 +66,14 @@ async def running_sandbox(
     port: int = 0,
     emulator_config: EmulatorConfig | None = None,
 ) -> AsyncIterator[RunningSandbox]:
-    """Start the emulator, the web page and the real bot (long polling) until the block ends."""
-    config = emulator_config or EmulatorConfig(static_dir=STATIC_DIR)
+    """Start the emulator, the web page and the real bot (long polling) until the block ends.
+
+    Without an emulator_config the emulator keeps its world in DATA_DIR/emulator, so chats
+    continue after a restart.
+    """
+    config = emulator_config or EmulatorConfig(
+        static_dir=STATIC_DIR, data_dir=settings.data_dir / "emulator"
+    )
     async with serving_emulator(config, host, port) as (emulator, base):
         application = build_application(
             settings, token=SANDBOX_TOKEN, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot"
@@ -80,7 +86,6 @@ async def running_sandbox(
 
 async def serve_sandbox_forever(settings: Settings, host: str, port: int) -> None:
     """Run the sandbox until Ctrl-C or SIGTERM, printing where to open it."""
-    stop = stop_on_signals()
     async with running_sandbox(settings, host, port) as sandbox:
         admins = ", ".join(str(i) for i in sorted(settings.admin_ids))
         print(
@@ -89,5 +94,24 @@ async def serve_sandbox_forever(settings: Settings, host: str, port: int) -> Non
             "Press Ctrl-C to stop.",
             flush=True,
         )
-        await stop.wait()
+        await until_stopped()
     print("Sandbox stopped.", flush=True)
+
+
+async def serve_emulator_forever(config: EmulatorConfig, host: str, port: int) -> None:
+    """Serve the emulator alone (Bot API, client API, chat page) until Ctrl-C or SIGTERM."""
+    if config.static_dir is None:
+        config = replace(config, static_dir=STATIC_DIR)
+    async with serving_emulator(config, host, port) as (_, base):
+        kept = f"World kept in: {config.data_dir}" if config.data_dir else "World kept in memory"
+        print(
+            f"Telegram emulator running: open {base}/ in your browser to chat as a user.\n"
+            f"Start a bot against it with: TELEGRAM_API_BASE_URL={base} applicant-bot run\n"
+            "  (any token of the form <digits>:<letters, digits, _ or -> works, "
+            "e.g. 123456:sandbox)\n"
+            f"{kept}\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        await until_stopped()
+    print("Telegram emulator stopped.", flush=True)

@@ -8,7 +8,7 @@ import json
 
 import aiohttp
 
-from bot.sandbox.world import World, now
+from bot.sandbox.world import World
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 FIRST_RETRY_SECONDS = 0.1
@@ -52,12 +52,10 @@ class WebhookSender:
             update = queue.pending[0]
             problem = await self._post(hook.url, hook.secret_token, update)
             if problem is None:
-                if queue.pending and queue.pending[0] is update:
-                    queue.pending.popleft()
+                self.world.delivered(update)
                 backoff = FIRST_RETRY_SECONDS
                 continue
-            hook.last_error_date = now()
-            hook.last_error_message = problem
+            self.world.webhook_failed(problem)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, LAST_RETRY_SECONDS)
 

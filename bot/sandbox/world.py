@@ -1,204 +1,29 @@
-"""The emulator's in-memory world: private chats, their messages, pending updates, files."""
+"""Everything the emulator remembers, changed only by applying records so a journal can replay them.
+
+Every change method builds one record (a JSON object with a type "t"), applies it, and hands it
+to the journal when there is one; replaying the same records rebuilds the same world.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import logging
 import secrets
-import time
-from collections import OrderedDict, deque
-from contextlib import suppress
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
-MAX_MESSAGES_PER_CHAT = 1_000
-MAX_PENDING_UPDATES = 10_000
+from bot.sandbox.chat import ChatMessage, PrivateChat, StoredFile, now
+from bot.sandbox.file_contents import FileContents, MemoryContents
+from bot.sandbox.journal import Journal, Record
+from bot.sandbox.updates import UpdateQueue
+
+log = logging.getLogger(__name__)
+
 MAX_CALLBACK_QUERIES = 10_000
 MAX_FILES = 500
 MAX_FILE_BYTES_TOTAL = 256 * 1024 * 1024
-# Telegram's defaults: every update type except these three when allowed_updates is empty.
-NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-
-
-def now() -> int:
-    """Unix time in whole seconds, as Telegram dates are."""
-    return int(time.time())
-
-
-class Notifier:
-    """Wakes every task waiting on it at once; later waits wait for the next notify."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    async def wait(self, timeout: float) -> None:
-        """Return on the next notify or after `timeout` seconds."""
-        event = self._event
-        with suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), max(timeout, 0.0))
-
-    def notify(self) -> None:
-        """Wake the current waiters."""
-        self._event.set()
-        self._event = asyncio.Event()
-
-
-@dataclass
-class StoredFile:
-    """An uploaded file, downloadable by its file_path."""
-
-    file_id: str
-    file_unique_id: str
-    file_name: str
-    mime_type: str
-    data: bytes
-    file_path: str
-
-    def document_json(self) -> dict[str, Any]:
-        """The Document object Telegram returns for it."""
-        return {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_name": self.file_name,
-            "mime_type": self.mime_type,
-            "file_size": len(self.data),
-        }
-
-    def file_json(self) -> dict[str, Any]:
-        """The File object getFile returns."""
-        return {
-            "file_id": self.file_id,
-            "file_unique_id": self.file_unique_id,
-            "file_size": len(self.data),
-            "file_path": self.file_path,
-        }
-
-
-@dataclass
-class ChatMessage:
-    """One message in a private chat, from the user or from the bot."""
-
-    message_id: int
-    sender: dict[str, Any]
-    date: int
-    text: str
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    reply_markup: dict[str, Any] | None = None
-    document: StoredFile | None = None
-    edit_date: int | None = None
-
-    @property
-    def from_bot(self) -> bool:
-        """Whether the bot sent it."""
-        return bool(self.sender.get("is_bot"))
-
-    def callback_data(self) -> list[str]:
-        """The callback_data of every inline button currently on the message."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
-
-
-class PrivateChat:
-    """A private chat between one user and the bot; chat id == user id."""
-
-    def __init__(self, user_id: int, first_name: str) -> None:
-        self.user_id = user_id
-        self.first_name = first_name
-        self.messages: OrderedDict[int, ChatMessage] = OrderedDict()
-        self.last_message_id = 0
-        self.blocked = False
-        # Telegram lets a bot write only to people who have written to it first.
-        self.started = False
-        self.changed = Notifier()
-
-    def chat_json(self) -> dict[str, Any]:
-        """The Chat object."""
-        return {"id": self.user_id, "type": "private", "first_name": self.first_name}
-
-    def user_json(self) -> dict[str, Any]:
-        """The User object of the person in this chat."""
-        return {
-            "id": self.user_id,
-            "is_bot": False,
-            "first_name": self.first_name,
-            "language_code": "en",
-        }
-
-    def add(self, sender: dict[str, Any], text: str, **details: Any) -> ChatMessage:
-        """Append a message with the next id of the chat, forgetting the oldest past the cap."""
-        self.last_message_id += 1
-        message = ChatMessage(self.last_message_id, sender, now(), text, **details)
-        self.messages[message.message_id] = message
-        while len(self.messages) > MAX_MESSAGES_PER_CHAT:
-            self.messages.popitem(last=False)
-        self.changed.notify()
-        return message
-
-    def message_json(self, message: ChatMessage) -> dict[str, Any]:
-        """The Message object, with only the fields Telegram would send."""
-        body: dict[str, Any] = {
-            "message_id": message.message_id,
-            "from": message.sender,
-            "chat": self.chat_json(),
-            "date": message.date,
-        }
-        if message.edit_date is not None:
-            body["edit_date"] = message.edit_date
-        if message.document is not None:
-            body["document"] = message.document.document_json()
-            if message.text:
-                body["caption"] = message.text
-            if message.entities:
-                body["caption_entities"] = message.entities
-        else:
-            body["text"] = message.text
-            if message.entities:
-                body["entities"] = message.entities
-        if message.reply_markup is not None:
-            body["reply_markup"] = message.reply_markup
-        return body
-
-
-class UpdateQueue:
-    """Updates waiting for the bot, in order, until confirmed by a getUpdates offset."""
-
-    def __init__(self) -> None:
-        self.pending: deque[dict[str, Any]] = deque()
-        self.next_update_id = 1
-        self.allowed: frozenset[str] | None = None
-        self.arrived = Notifier()
-
-    def is_allowed(self, kind: str) -> bool:
-        """Whether the bot asked for updates of this kind (allowed_updates)."""
-        if not self.allowed:
-            return kind not in NOT_SENT_BY_DEFAULT
-        return kind in self.allowed
-
-    def push(self, kind: str, payload: dict[str, Any]) -> None:
-        """Queue an update of this kind unless the bot did not ask for it."""
-        if not self.is_allowed(kind):
-            return
-        self.pending.append({"update_id": self.next_update_id, kind: payload})
-        self.next_update_id += 1
-        while len(self.pending) > MAX_PENDING_UPDATES:
-            self.pending.popleft()
-        self.arrived.notify()
-
-    def confirm(self, offset: int) -> None:
-        """Drop updates below offset; a negative offset keeps only the last -offset ones."""
-        if offset < 0:
-            while len(self.pending) > -offset:
-                self.pending.popleft()
-            return
-        while self.pending and self.pending[0]["update_id"] < offset:
-            self.pending.popleft()
-
-    def take(self, limit: int) -> list[dict[str, Any]]:
-        """The first `limit` pending updates (they stay until confirmed)."""
-        return [self.pending[i] for i in range(min(limit, len(self.pending)))]
-
-    def drop_all(self) -> None:
-        """Forget every pending update (drop_pending_updates)."""
-        self.pending.clear()
+FILE_FIELDS = ("file_id", "file_unique_id", "file_name", "mime_type", "file_size", "file_path")
 
 
 @dataclass
@@ -222,9 +47,9 @@ class WebhookState:
 
 
 class World:
-    """Everything the emulator remembers; shared by every bot token."""
+    """Chats, pending updates, button presses, files, webhook and bot settings; for every token."""
 
-    def __init__(self) -> None:
+    def __init__(self, contents: FileContents | None = None) -> None:
         self.chats: dict[int, PrivateChat] = {}
         self.updates = UpdateQueue()
         self.callbacks: OrderedDict[str, CallbackRecord] = OrderedDict()
@@ -233,55 +58,282 @@ class World:
         self.commands: dict[str, list[dict[str, str]]] = {}
         self.descriptions: dict[str, str] = {}
         self.webhook = WebhookState()
+        self.contents: FileContents = contents or MemoryContents()
+        self.journal: Journal | None = None
         self.closing = False
         self._file_counter = 0
+        self._file_bytes = 0
+        self._appliers: dict[str, Callable[[Record], None]] = {
+            "chat": self._apply_chat,
+            "message": self._apply_message,
+            "message_deleted": self._apply_message_deleted,
+            "update_queue": self._apply_update_queue,
+            "update": self._apply_update,
+            "updates_from": self._apply_updates_from,
+            "callback": self._apply_callback,
+            "webhook": self._apply_webhook,
+            "commands": self._apply_commands,
+            "description": self._apply_description,
+            "file": self._apply_file,
+        }
+
+    # ----- records -----
+
+    def apply(self, record: Record) -> None:
+        """Make the change a record describes (live, or replaying a journal)."""
+        self._appliers[record["t"]](record)
+
+    def _change(self, record: Record) -> None:
+        self.apply(record)
+        if self.journal is not None:
+            self.journal.append(record)
+
+    async def saved(self) -> None:
+        """Return once every change so far is durable (at once without a data folder)."""
+        if self.journal is not None:
+            await self.journal.saved()
+
+    def records(self) -> Iterator[Record]:
+        """Records that rebuild this world from nothing: a snapshot's content."""
+        for stored in self.files.values():
+            yield {"t": "file", "counter": self._file_counter, **stored.record()}
+        for chat in self.chats.values():
+            yield chat.record()
+            for message in chat.messages.values():
+                yield {"t": "message", "chat": chat.user_id, "message": message.record()}
+        yield self.updates.record()
+        for update in self.updates.pending:
+            yield {"t": "update", "update": update}
+        for query_id, pressed in self.callbacks.items():
+            yield {"t": "callback", "id": query_id, **asdict(pressed)}
+        yield {"t": "webhook", **asdict(self.webhook)}
+        for key, commands in self.commands.items():
+            yield {"t": "commands", "key": key, "commands": commands}
+        for key, text in self.descriptions.items():
+            yield {"t": "description", "key": key, "text": text}
+
+    # ----- chats and messages -----
 
     def chat(self, user_id: int, first_name: str | None = None) -> PrivateChat:
         """The private chat with this user, created on first use."""
         chat = self.chats.get(user_id)
         if chat is None:
-            chat = PrivateChat(user_id, first_name or f"User {user_id}")
-            self.chats[user_id] = chat
-        elif first_name:
-            chat.first_name = first_name
+            self._change(PrivateChat(user_id, first_name or f"User {user_id}").record())
+            return self.chats[user_id]
+        if first_name and first_name != chat.first_name:
+            self._change({**chat.record(), "first_name": first_name})
         return chat
 
     def start_chat(self, user_id: int, first_name: str | None = None) -> PrivateChat:
         """The chat with a person who has started the bot, so the bot may write to them."""
         chat = self.chat(user_id, first_name)
-        chat.started = True
+        if not chat.started:
+            self._change({**chat.record(), "started": True})
         return chat
+
+    def set_blocked(self, chat: PrivateChat, blocked: bool) -> None:
+        """The person blocks or unblocks the bot."""
+        self._change({**chat.record(), "blocked": blocked})
+
+    def add_message(
+        self, chat: PrivateChat, sender: dict[str, Any], text: str, **details: Any
+    ) -> ChatMessage:
+        """Append a message with the chat's next id."""
+        message = ChatMessage(chat.last_message_id + 1, sender, now(), text, **details)
+        self._change({"t": "message", "chat": chat.user_id, "message": message.record()})
+        return chat.messages[message.message_id]
+
+    def edit_message(self, chat: PrivateChat, message: ChatMessage, **changes: Any) -> ChatMessage:
+        """Change a message's text, entities or reply markup, stamping its edit date."""
+        fields = {**message.record(), **changes, "edit_date": now()}
+        self._change({"t": "message", "chat": chat.user_id, "message": fields})
+        return chat.messages[message.message_id]
+
+    def delete_message(self, chat: PrivateChat, message_id: int) -> bool:
+        """Delete a message; False when the chat has no such message."""
+        if message_id not in chat.messages:
+            return False
+        self._change({"t": "message_deleted", "chat": chat.user_id, "message_id": message_id})
+        return True
+
+    def _apply_chat(self, record: Record) -> None:
+        chat = self.chats.get(record["id"])
+        if chat is None:
+            chat = self.chats[record["id"]] = PrivateChat(record["id"], record["first_name"])
+        chat.first_name = record["first_name"]
+        chat.started = bool(record["started"])
+        chat.blocked = bool(record["blocked"])
+        chat.last_message_id = max(chat.last_message_id, record["last_message_id"])
+
+    def _apply_message(self, record: Record) -> None:
+        fields = record["message"]
+        document = fields["document"]
+        stored = None
+        if document is not None:
+            stored = self.files.get(document["file_id"]) or StoredFile(**document)
+        self.chats[record["chat"]].put(ChatMessage.from_record(fields, stored))
+
+    def _apply_message_deleted(self, record: Record) -> None:
+        chat = self.chats[record["chat"]]
+        chat.messages.pop(record["message_id"], None)
+        chat.changed.notify()
+
+    # ----- updates -----
+
+    def push_update(self, kind: str, payload: dict[str, Any]) -> None:
+        """Queue an update of this kind unless the bot did not ask for it."""
+        if self.updates.is_allowed(kind):
+            update = {"update_id": self.updates.next_update_id, kind: payload}
+            self._change({"t": "update", "update": update})
+
+    def confirm_updates(self, offset: int) -> None:
+        """Drop updates below a getUpdates offset (negative: keep only the last -offset)."""
+        self._drop_updates_below(self.updates.first_kept(offset))
+
+    def drop_updates(self) -> None:
+        """Forget every pending update (drop_pending_updates)."""
+        self._drop_updates_below(self.updates.next_update_id)
+
+    def delivered(self, update: dict[str, Any]) -> None:
+        """The webhook took this update; forget it if it is still the first pending one."""
+        if self.updates.pending and self.updates.pending[0] is update:
+            self._drop_updates_below(update["update_id"] + 1)
+
+    def _drop_updates_below(self, update_id: int) -> None:
+        pending = self.updates.pending
+        if pending and pending[0]["update_id"] < update_id:
+            self._change({"t": "updates_from", "update_id": update_id})
+
+    def allow_updates(self, kinds: list[str]) -> None:
+        """The update kinds the bot asked for (allowed_updates); empty means the defaults."""
+        self._change({**self.updates.record(), "allowed": sorted(set(kinds))})
+
+    def _apply_update_queue(self, record: Record) -> None:
+        queue = self.updates
+        queue.next_update_id = max(queue.next_update_id, record["next_update_id"])
+        allowed = record["allowed"]
+        queue.allowed = None if allowed is None else frozenset(allowed)
+
+    def _apply_update(self, record: Record) -> None:
+        self.updates.append(record["update"])
+
+    def _apply_updates_from(self, record: Record) -> None:
+        self.updates.drop_below(record["update_id"])
+
+    # ----- button presses -----
 
     def add_callback(self, chat_id: int, message_id: int) -> str:
         """Record a button press and return its new callback query id."""
         query_id = str(secrets.randbits(63))
-        self.callbacks[query_id] = CallbackRecord(chat_id, message_id)
-        while len(self.callbacks) > MAX_CALLBACK_QUERIES:
-            self.callbacks.popitem(last=False)
+        self._change(
+            {"t": "callback", "id": query_id, "chat_id": chat_id, "message_id": message_id}
+        )
         return query_id
 
-    def store_file(self, data: bytes, file_name: str, mime_type: str) -> StoredFile:
+    def answer_callback(self, query_id: str) -> None:
+        """Mark a button press as answered."""
+        pressed = self.callbacks[query_id]
+        self._change({"t": "callback", "id": query_id, **asdict(pressed), "answered": True})
+
+    def _apply_callback(self, record: Record) -> None:
+        pressed = self.callbacks.get(record["id"])
+        if pressed is not None:
+            pressed.answered = bool(record.get("answered"))
+            return
+        self.callbacks[record["id"]] = CallbackRecord(
+            record["chat_id"], record["message_id"], bool(record.get("answered"))
+        )
+        while len(self.callbacks) > MAX_CALLBACK_QUERIES:
+            self.callbacks.popitem(last=False)
+
+    # ----- webhook and bot settings -----
+
+    def set_webhook(self, url: str, secret_token: str | None, max_connections: int) -> None:
+        """Deliver updates to `url` from now on, with no delivery error yet."""
+        self._change({"t": "webhook", **asdict(WebhookState(url, secret_token, max_connections))})
+
+    def delete_webhook(self) -> None:
+        """Back to getUpdates mode."""
+        self._change({"t": "webhook", **asdict(self.webhook), "url": "", "secret_token": None})
+
+    def webhook_failed(self, problem: str) -> None:
+        """Remember the last delivery error, as getWebhookInfo reports it."""
+        hook = {**asdict(self.webhook), "last_error_date": now(), "last_error_message": problem}
+        self._change({"t": "webhook", **hook})
+
+    def _apply_webhook(self, record: Record) -> None:
+        # In place: the webhook sender holds this object while it delivers.
+        for name in asdict(self.webhook):
+            setattr(self.webhook, name, record[name])
+
+    def set_commands(self, key: str, commands: list[dict[str, str]] | None) -> None:
+        """Set (or with None delete) the command list of one scope and language."""
+        self._change({"t": "commands", "key": key, "commands": commands})
+
+    def set_description(self, key: str, text: str) -> None:
+        """Set a description or short description of one language."""
+        self._change({"t": "description", "key": key, "text": text})
+
+    def _apply_commands(self, record: Record) -> None:
+        if record["commands"] is None:
+            self.commands.pop(record["key"], None)
+        else:
+            self.commands[record["key"]] = record["commands"]
+
+    def _apply_description(self, record: Record) -> None:
+        self.descriptions[record["key"]] = record["text"]
+
+    # ----- files -----
+
+    async def store_file(self, data: bytes, file_name: str, mime_type: str) -> StoredFile:
         """Keep an upload, forgetting the oldest files past the count and size caps."""
-        self._file_counter += 1
+        unique_id = f"AgAD{secrets.token_urlsafe(9)}"
+        await self.contents.put(unique_id, data)
+        counter = self._file_counter + 1
         suffix = file_name.rsplit(".", 1)[1] if "." in file_name else ""
         safe_suffix = "".join(c for c in suffix if c.isalnum())[:10]
-        path = f"documents/file_{self._file_counter}" + (f".{safe_suffix}" if safe_suffix else "")
         stored = StoredFile(
             file_id=f"BQACAgIAAx{secrets.token_urlsafe(24)}",
-            file_unique_id=f"AgAD{secrets.token_urlsafe(9)}",
+            file_unique_id=unique_id,
             file_name=file_name,
             mime_type=mime_type,
-            data=data,
-            file_path=path,
+            file_size=len(data),
+            file_path=f"documents/file_{counter}" + (f".{safe_suffix}" if safe_suffix else ""),
         )
+        self._change({"t": "file", "counter": counter, **stored.record()})
+        return self.files[stored.file_id]
+
+    async def file_data(self, stored: StoredFile) -> bytes | None:
+        """A file's bytes, or None when they are gone."""
+        return await self.contents.get(stored.file_unique_id)
+
+    def forget_files_without_contents(self) -> None:
+        """After a replay: drop files whose bytes are gone, and bytes no file describes."""
+        for stored in list(self.files.values()):
+            if not self.contents.has(stored.file_unique_id):
+                log.warning("The emulator lost the bytes of %s; it is forgotten.", stored.file_name)
+                self._forget_file(stored)
+        self.contents.keep_only({stored.file_unique_id for stored in self.files.values()})
+
+    def _apply_file(self, record: Record) -> None:
+        stored = StoredFile(**{name: record[name] for name in FILE_FIELDS})
+        self._file_counter = max(self._file_counter, record["counter"])
         self.files[stored.file_id] = stored
-        self.files_by_path[path] = stored
-        total = sum(len(f.data) for f in self.files.values())
-        while len(self.files) > MAX_FILES or (total > MAX_FILE_BYTES_TOTAL and len(self.files) > 1):
-            _, oldest = self.files.popitem(last=False)
-            self.files_by_path.pop(oldest.file_path, None)
-            total -= len(oldest.data)
-        return stored
+        self.files_by_path[stored.file_path] = stored
+        self._file_bytes += stored.file_size
+        while len(self.files) > MAX_FILES or (
+            self._file_bytes > MAX_FILE_BYTES_TOTAL and len(self.files) > 1
+        ):
+            oldest = next(iter(self.files.values()))
+            self._forget_file(oldest)
+            self.contents.discard(oldest.file_unique_id)
+
+    def _forget_file(self, stored: StoredFile) -> None:
+        del self.files[stored.file_id]
+        self.files_by_path.pop(stored.file_path, None)
+        self._file_bytes -= stored.file_size
+
+    # ----- shutting down -----
 
     def close(self) -> None:
         """Wake every long-polling waiter so it answers now (server shutting down)."""

@@ -8,7 +8,7 @@ import time
 
 from tests.bench.table import BenchRow, format_table
 
-BENCHMARKS = ("bench_e2e", "bench_storage", "bench_matching")
+BENCHMARKS = ("bench_e2e", "bench_storage", "bench_matching", "bench_emulator")
 
 
 def main() -> int:

@@ -1,5 +1,8 @@
 """The emulator in its own process, as Telegram is for a real bot, so that the bot's event loop
-pays only for the bot's own work. Run as a module it serves until stdin closes."""
+pays only for the bot's own work. Run as a module it serves until stdin closes.
+
+Usage: python -m tests.bench.emulator_process [DATA_DIR]   (no DATA_DIR: world in memory)
+"""
 
 from __future__ import annotations
 
@@ -8,34 +11,47 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import serving_emulator
 
 READY = "emulator serving at "
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _serve_until_stdin_closes() -> None:
-    async with serving_emulator(EmulatorConfig(rate_limit=False)) as (_, base):
+async def _serve_until_stdin_closes(data_dir: Path | None) -> None:
+    config = EmulatorConfig(rate_limit=False, data_dir=data_dir)
+    async with serving_emulator(config) as (_, base):
         print(READY + base, flush=True)
         await asyncio.to_thread(sys.stdin.read)
 
 
-@contextmanager
-def emulator_in_a_child_process() -> Iterator[str]:
-    """Start the emulator in a child process; yields its base URL and stops it afterwards."""
+def start_emulator_process(data_dir: Path | None = None) -> tuple[subprocess.Popen[str], str]:
+    """Start the emulator in a child process; returns it and its base URL once it serves."""
+    arguments = [] if data_dir is None else [str(data_dir)]
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.bench.emulator_process"],
+        [sys.executable, "-m", "tests.bench.emulator_process", *arguments],
+        cwd=REPO_ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert child.stdout is not None
+    line = child.stdout.readline()
+    if not line.startswith(READY):
+        child.kill()
+        child.wait()
+        raise RuntimeError(f"the emulator process did not start: {line!r}")
+    return child, line[len(READY) :].strip()
+
+
+@contextmanager
+def emulator_in_a_child_process(data_dir: Path | None = None) -> Iterator[str]:
+    """Start the emulator in a child process; yields its base URL and stops it afterwards."""
+    child, base = start_emulator_process(data_dir)
     try:
-        assert child.stdout is not None and child.stdin is not None
-        line = child.stdout.readline()
-        if not line.startswith(READY):
-            raise RuntimeError(f"the emulator process did not start: {line!r}")
-        yield line[len(READY) :].strip()
+        yield base
     finally:
         if child.stdin is not None:
             child.stdin.close()
@@ -47,4 +63,4 @@ def emulator_in_a_child_process() -> Iterator[str]:
 
 
 if __name__ == "__main__":
-    asyncio.run(_serve_until_stdin_closes())
+    asyncio.run(_serve_until_stdin_closes(Path(sys.argv[1]) if len(sys.argv) > 1 else None))
