@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 from telegram import Update
+from telegram.error import TelegramError
 
 from bot.context import BotApplication
 from bot.knowledge import watch_faq_folder
@@ -85,13 +86,21 @@ async def _shutdown(application: BotApplication) -> None:
         await application.post_shutdown(application)
 
 
+def _polling_failed(error: TelegramError) -> None:
+    # PTB retries with backoff by itself; a traceback per retry would bury the log while the
+    # Bot API is briefly away (a restart of a self-hosted server, a network blip).
+    log.warning("Could not fetch updates (%s); retrying", error)
+
+
 @asynccontextmanager
 async def running_with_polling(application: BotApplication) -> AsyncIterator[BotApplication]:
     """Run the application with long polling inside the caller's event loop."""
     await _initialize(application)
     assert application.updater is not None
     try:
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0)
+        await application.updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, poll_interval=0, error_callback=_polling_failed
+        )
         await application.start()
         yield application
     finally:

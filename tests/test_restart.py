@@ -154,3 +154,29 @@ async def test_a_bot_killed_with_sigkill_carries_on_in_the_same_chats_after_a_re
     ids = [message["message_id"] for message in history]
     assert ids == sorted(ids) and len(ids) == len(set(ids))
     assert history[0]["message_id"] <= welcome["message_id"]  # one chat, from the start
+
+
+async def test_the_emulator_restarted_under_a_running_bot_keeps_the_chat_and_the_bot_recovers(
+    processes: Processes, session: aiohttp.ClientSession
+) -> None:
+    emulator = processes.emulator()
+    await _wait_for_http(f"{processes.base}/api/stats", emulator, processes.log)
+    processes.bot()
+    user = SandboxClient(session, processes.base, 1002)
+    welcome = await user.ask("/start", timeout=30)
+
+    _stop(emulator)
+    await asyncio.sleep(1.5)  # the bot's polls fail meanwhile
+    emulator = processes.emulator()
+    await _wait_for_http(f"{processes.base}/api/stats", emulator, processes.log)
+
+    answer = await user.ask("Is there a grant?", timeout=30)
+    assert answer["message_id"] > welcome["message_id"]
+    assert "grant" in answer["text"].lower()
+    shown = [message["message_id"] for message in await user.messages()]
+    assert shown[: shown.index(welcome["message_id"]) + 1] == list(
+        range(1, welcome["message_id"] + 1)
+    )
+    log = processes.log.read_text()
+    assert "Could not fetch updates" in log
+    assert "Traceback" not in log
