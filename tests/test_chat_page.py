@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from bot.sandbox.server import RunningSandbox
+from bot.sandbox.emulator import EmulatorConfig
+from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
+from bot.settings import Settings
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page, Request, Route, ViewportSize
@@ -73,20 +77,45 @@ async def browser() -> AsyncIterator[Browser]:
             await launched.close()
 
 
-@pytest.fixture
-async def chat(browser: Browser, sandbox: RunningSandbox) -> AsyncIterator[ChatPage]:
-    """A fresh phone-sized tab (empty local storage) ready to open the sandbox page."""
-    phone: ViewportSize = {"width": PHONE_WIDTH, "height": PHONE_HEIGHT}
-    context = await browser.new_context(viewport=phone)
+@asynccontextmanager
+async def browser_tab(
+    browser: Browser, url: str, width: int = PHONE_WIDTH, height: int = PHONE_HEIGHT
+) -> AsyncIterator[ChatPage]:
+    """A fresh tab (empty local storage) of this size, ready to open `url`."""
+    viewport: ViewportSize = {"width": width, "height": height}
+    context = await browser.new_context(viewport=viewport)
     page = await context.new_page()
     page.set_default_timeout(WAIT_MS)
     async_api.expect.set_options(timeout=WAIT_MS)
-    opened = ChatPage(page=page, url=sandbox.url)
+    opened = ChatPage(page=page, url=url)
     page.on("pageerror", lambda error: opened.script_errors.append(str(error)))
     try:
         yield opened
     finally:
         await context.close()
+
+
+@pytest.fixture
+async def chat(browser: Browser, sandbox: RunningSandbox) -> AsyncIterator[ChatPage]:
+    """A fresh phone-sized tab ready to open the sandbox page."""
+    async with browser_tab(browser, sandbox.url) as opened:
+        yield opened
+
+
+async def fake_chat_api(
+    page: Page, history: list[dict[str, Any]], posted: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """Answer the page's client API calls: listings with `history`, posts noted in `posted`."""
+
+    async def answer(route: Route, request: Request) -> None:
+        if request.method == "GET":
+            await route.fulfill(json={"messages": history})
+            return
+        posted.append((request.url.rsplit("/", 1)[-1], json.loads(request.post_data or "{}")))
+        reply = {"message_id": 9} if request.url.endswith("/messages") else {"ok": True}
+        await route.fulfill(json=reply)
+
+    await page.route("**/api/users/**", answer)
 
 
 async def send(page: Page, text: str) -> None:
@@ -255,16 +284,7 @@ async def test_bot_formatting_renders_safely_and_buttons_call_the_api(chat: Chat
         },
     ]
     posted: list[tuple[str, dict[str, Any]]] = []
-
-    async def fake_api(route: Route, request: Request) -> None:
-        if request.method == "GET":
-            await route.fulfill(json={"messages": history})
-            return
-        posted.append((request.url.rsplit("/", 1)[-1], json.loads(request.post_data or "{}")))
-        reply = {"message_id": 9} if request.url.endswith("/messages") else {"ok": True}
-        await route.fulfill(json=reply)
-
-    await page.route("**/api/users/**", fake_api)
+    await fake_chat_api(page, history, posted)
     await page.goto(chat.url)
     bot = page.locator(BOT_MESSAGES).first
     await expect(bot.locator("strong")).to_have_text("bold")  # offsets counted in UTF-16
@@ -290,3 +310,102 @@ async def test_bot_formatting_renders_safely_and_buttons_call_the_api(chat: Chat
     assert ("callbacks", {"message_id": 7, "data": "p:1"}) in posted
     assert await page.evaluate("window.__pwned") is None
     assert chat.script_errors == []
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_the_page_reconnects_after_a_restart_and_keeps_message_order(
+    browser: Browser, settings: Settings, tmp_path: Path
+) -> None:
+    config = EmulatorConfig(static_dir=STATIC_DIR, rate_limit=False, data_dir=tmp_path / "emu")
+    port = free_port()
+    async with browser_tab(browser, f"http://127.0.0.1:{port}/") as chat:
+        page, expect = chat.page, async_api.expect
+        banner = page.get_by_test_id("error-banner")
+        async with running_sandbox(settings, port=port, emulator_config=config):
+            await page.goto(chat.url)
+            await send(page, "/start")
+            await expect(page.locator(BOT_MESSAGES).first).to_contain_text("Welcome")
+        await expect(banner).to_contain_text("cannot be reached")
+
+        async with running_sandbox(settings, port=port, emulator_config=config):
+            await expect(banner).to_be_hidden()
+            await send(page, "/help")
+            user_texts = page.locator(USER_MESSAGES).get_by_test_id("message-text")
+            await expect(user_texts).to_have_text(["/start", "/help"])
+            # The reply comes below everything else, not above the older messages.
+            await expect(page.get_by_test_id("message").last).to_have_attribute("data-from", "bot")
+            ids = await page.get_by_test_id("message").evaluate_all(
+                "items => items.map(item => Number(item.dataset.messageId))"
+            )
+    assert ids == sorted(set(ids)), "messages out of order or shown twice"
+    assert chat.script_errors == []
+
+
+def long_history(count: int) -> list[dict[str, Any]]:
+    """`count` alternating user and bot messages, for a chat taller than any window."""
+    return [
+        {
+            "message_id": n,
+            "from": "bot" if n % 2 else "user",
+            "text": f"Message {n} 🇪🇺🌱 about the Twinning programme",
+            "entities": [],
+            "buttons": [],
+            "date": 1_700_000_000 + n,
+            "edited": False,
+        }
+        for n in range(1, count + 1)
+    ]
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 800), (1280, 800)])
+async def test_the_page_is_the_window_high_and_wheeling_the_header_does_not_scroll_it(
+    browser: Browser, sandbox: RunningSandbox, tmp_path: Path, width: int, height: int
+) -> None:
+    async with browser_tab(browser, sandbox.url, width, height) as chat:
+        page, expect = chat.page, async_api.expect
+        await fake_chat_api(page, long_history(60), [])
+        await page.goto(chat.url)
+        await expect(page.get_by_test_id("message")).to_have_count(60)
+        # While a message's entry animation runs, its transform hides the problem.
+        await page.wait_for_function("() => document.getAnimations().length === 0")
+        assert await page.evaluate("document.documentElement.scrollHeight") <= height
+
+        header = await page.locator("header").bounding_box()
+        assert header is not None
+        await page.mouse.move(header["x"] + 10, header["y"] + 10)
+        await page.mouse.wheel(0, 600)
+        chat_box = await page.locator("#chat").bounding_box()
+        assert chat_box is not None
+        await page.mouse.move(chat_box["x"] + 20, chat_box["y"] + chat_box["height"] / 2)
+        at_bottom = await page.evaluate("document.getElementById('chat').scrollTop")
+        await page.mouse.wheel(0, -600)
+        # Wheel events are handled in order: once the chat has scrolled, the header's is done.
+        await page.wait_for_function(
+            "limit => document.getElementById('chat').scrollTop < limit", arg=at_bottom
+        )
+        assert await page.evaluate("window.scrollY") == 0
+
+        await page.screenshot(path=str(tmp_path / f"chat-{width}x{height}.png"))
+        assert chat.script_errors == []
+
+
+async def test_the_composer_placeholder_fits_a_phone_and_mentions_enter_only_on_wide_screens(
+    browser: Browser, sandbox: RunningSandbox
+) -> None:
+    async with browser_tab(browser, sandbox.url, 390, 800) as phone:
+        await phone.page.goto(phone.url)
+        box = phone.page.get_by_test_id("message-input")
+        placeholder = await box.get_attribute("placeholder")
+        assert placeholder is not None and "Enter" not in placeholder
+        fits = await box.evaluate("box => box.scrollHeight <= box.clientHeight + 1")
+        assert fits, f"the placeholder {placeholder!r} wraps and is cut off"
+    async with browser_tab(browser, sandbox.url, 1280, 800) as desktop:
+        await desktop.page.goto(desktop.url)
+        wide = await desktop.page.get_by_test_id("message-input").get_attribute("placeholder")
+        assert wide is not None and "Enter" in wide

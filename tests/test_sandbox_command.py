@@ -60,3 +60,43 @@ async def test_sandbox_command_serves_the_bot_and_stops_on_sigterm(tmp_path: Pat
     assert "Sandbox stopped." in out
     assert "Traceback" not in err
     assert (tmp_path / "data" / "sandbox").is_dir()  # data kept under DATA_DIR/sandbox
+    # The emulator's world too, so the chats are still there after a restart.
+    assert (tmp_path / "data" / "sandbox" / "emulator" / "snapshot.jsonl").is_file()
+
+
+EMULATOR_ALONE = """
+import asyncio, sys
+from pathlib import Path
+from bot.sandbox.emulator import EmulatorConfig
+from bot.sandbox.server import serve_emulator_forever
+asyncio.run(serve_emulator_forever(EmulatorConfig(data_dir=Path(sys.argv[1])), "127.0.0.1", 0))
+"""
+
+
+async def test_the_emulator_alone_says_how_to_start_a_bot_and_keeps_its_world(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    folder = tmp_path / "emulator"
+    process = subprocess.Popen(
+        [sys.executable, "-c", EMULATOR_ALONE, str(folder)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    second = process.stdout.readline()
+    try:
+        url = re.search(r"open (http://\S+)/ in your browser", first)
+        assert url is not None, first
+        assert f"TELEGRAM_API_BASE_URL={url.group(1)} applicant-bot run" in second
+        async with aiohttp.ClientSession() as session:
+            await SandboxClient(session, url.group(1), 1001).send("hello")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "Telegram emulator stopped." in out
+    assert b'"text":"hello"' in (folder / "snapshot.jsonl").read_bytes()

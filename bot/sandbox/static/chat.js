@@ -11,8 +11,12 @@
   const AFTER_PRESS_REFRESH_MS = [300, 1000, 2500];
   const TYPING_HINT_MS = 10000;
   const RECENT_WINDOW = 30;
-  const MIN_BACKOFF_MS = 1000;
-  const MAX_BACKOFF_MS = 30000;
+  // While the sandbox is away the page retries fast, so it is back within about a second.
+  const MIN_BACKOFF_MS = 250;
+  const MAX_BACKOFF_MS = 1000;
+  const QUIET_POLL_PAUSE_MS = 1000;
+  // Only where there is a keyboard and room does the placeholder explain Enter.
+  const KEYBOARD_SCREEN = window.matchMedia("(min-width: 601px) and (pointer: fine)");
   const LINK_PROTOCOLS = new Set(["http:", "https:", "tg:"]);
   const DOWNLOAD_PROTOCOLS = new Set(["http:", "https:"]);
   // Inside these entities a "/word" is not turned into a clickable command.
@@ -448,6 +452,21 @@
     if (added && stickToBottom) scrollToBottom();
   }
 
+  // The server's whole chat: messages it no longer has are removed, the rest kept in id order.
+  function replaceMessages(messages) {
+    if (!Array.isArray(messages)) return;
+    const current = new Set(messages.map((message) => message && message.message_id));
+    for (const [id, entry] of state.messages) {
+      if (!current.has(id)) {
+        entry.element.remove();
+        state.messages.delete(id);
+      }
+    }
+    state.lastId = 0;
+    for (const id of state.messages.keys()) state.lastId = Math.max(state.lastId, id);
+    applyMessages(messages);
+  }
+
   function insertInOrder(id, node) {
     let before = null;
     for (const [otherId, entry] of state.messages) {
@@ -461,28 +480,33 @@
 
   async function pollLoop(session, signal) {
     let backoff = MIN_BACKOFF_MS;
+    let reconnecting = false;
     while (session === state.session) {
       const started = Date.now();
-      const wait = state.loaded ? POLL_WAIT_SECONDS : 0;
+      const wait = state.loaded && !reconnecting ? POLL_WAIT_SECONDS : 0;
+      // Back from an outage, the whole chat is fetched again: the sandbox may have restarted.
+      const after = reconnecting ? 0 : state.lastId;
       try {
         const data = await api(
-          "GET", `${userPath("messages")}?after=${state.lastId}&wait=${wait}`, undefined, signal,
+          "GET", `${userPath("messages")}?after=${after}&wait=${wait}`, undefined, signal,
         );
         if (session !== state.session) return;
         const before = state.messages.size;
         state.loaded = true;
-        applyMessages(data.messages);
+        if (reconnecting) replaceMessages(data.messages);
+        else applyMessages(data.messages);
+        reconnecting = false;
         hideBanner("connection");
         backoff = MIN_BACKOFF_MS;
         // A server that answers at once with nothing new must not be hammered.
         if (wait > 0 && state.messages.size === before && Date.now() - started < 500) {
-          await sleep(MIN_BACKOFF_MS, signal);
+          await sleep(QUIET_POLL_PAUSE_MS, signal);
         }
       } catch (error) {
         if (session !== state.session || error.name === "AbortError") return;
         if (error.unreachable) {
-          const seconds = Math.round(backoff / 1000);
-          showBanner(`${error.message} Retrying in ${seconds} s.`, "connection");
+          reconnecting = true;
+          showBanner(`${error.message} Retrying…`, "connection");
         } else {
           showBanner(error.message, "message");
         }
@@ -641,6 +665,12 @@
     pollLoop(state.session, state.controller.signal);
   }
 
+  function explainEnter() {
+    ui.input.placeholder = KEYBOARD_SCREEN.matches
+      ? "Type a message (Enter sends, Shift+Enter adds a line)"
+      : "Type a message";
+  }
+
   function autosizeInput() {
     ui.input.style.height = "auto";
     ui.input.style.height = `${ui.input.scrollHeight + 2}px`;
@@ -692,6 +722,8 @@
     }
   });
   ui.input.addEventListener("input", autosizeInput);
+  KEYBOARD_SCREEN.addEventListener("change", explainEnter);
+  explainEnter();
 
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target.closest(".command") : null;
