@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from faq.matcher import build_index
+from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
 from faq.normalize import simplify_text
 from faq.placeholders import (
@@ -38,7 +39,6 @@ MIN_ALTERNATIVES = 5
 MAX_TAGS = 3
 MAX_TAG_CHARS = 24
 MAX_RELATED = 3
-MAX_MESSAGE_CHARS = 4096
 MAX_CALLBACK_BYTES = 64
 ENTRY_CALLBACK_PREFIX = "faq:"
 TAG_CALLBACK_PREFIX = "faqtag:"

@@ -7,6 +7,7 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import aiohttp
@@ -274,3 +275,35 @@ async def test_staff_get_their_command_menu_once_they_start_the_bot(
     assert "reloadfaq" in names and "stats" in names and "start" in names
     default_menu = [command.command for command in await bot.get_my_commands()]
     assert "reloadfaq" not in default_menu and "start" in default_menu
+
+
+async def _further_bot_messages(client: SandboxClient, after: int) -> list[dict[str, Any]]:
+    """Bot messages after `after`, waiting briefly for more until none come."""
+    found: list[dict[str, Any]] = []
+    while True:
+        fresh = [m for m in await client.messages(after=after, wait=1) if m["from"] == "bot"]
+        if not fresh:
+            return found
+        found.extend(fresh)
+        after = fresh[-1]["message_id"]
+
+
+async def test_unanswered_splits_a_long_list_into_several_messages(
+    admin: SandboxClient, user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    filler = " pizza & <pasta> in naples" * 20
+    for number in range(8):
+        await user.ask(f"question {number}:{filler}"[:500])
+
+    async def all_logged() -> bool:
+        return len(await store.unanswered_questions()) == 8
+
+    assert await _wait_until(all_logged)
+    first = await admin.ask("/unanswered")
+    replies = [first, *await _further_bot_messages(admin, first["message_id"])]
+    assert len(replies) >= 2
+    shown = "\n".join(reply["text"] for reply in replies)
+    assert "something went wrong" not in shown
+    assert all(f"question {number}:" in shown for number in range(8))
+    assert "& <pasta>" in shown  # escaped for HTML, shown literally
