@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -307,3 +308,14 @@ async def test_unanswered_splits_a_long_list_into_several_messages(
     assert "something went wrong" not in shown
     assert all(f"question {number}:" in shown for number in range(8))
     assert "& <pasta>" in shown  # escaped for HTML, shown literally
+
+
+async def test_an_unknown_command_of_thousands_of_characters_is_quoted_short(
+    user: SandboxClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = await user.ask("/a" + "é" * 4094)
+    assert "I don't know the command /aéé" in reply["text"] and "/help" in reply["text"]
+    assert "…" in reply["text"] and len(reply["text"]) < 200
+    assert not [r for r in caplog.records if r.exc_info]
+    assert "/x<b>&" in (await user.ask("/x<b>& more"))["text"]  # escaped, shown literally
