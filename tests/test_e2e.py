@@ -319,3 +319,29 @@ async def test_an_unknown_command_of_thousands_of_characters_is_quoted_short(
     assert "…" in reply["text"] and len(reply["text"]) < 200
     assert not [r for r in caplog.records if r.exc_info]
     assert "/x<b>&" in (await user.ask("/x<b>& more"))["text"]  # escaped, shown literally
+
+
+async def test_a_question_log_that_cannot_be_written_leaves_the_user_with_the_answer(
+    user: SandboxClient,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = sandbox.application.bot_data.services.store
+
+    async def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "log_unanswered_question", disk_full)
+    with caplog.at_level(logging.WARNING):
+        reply = await user.ask("what is the best pizza topping in naples")
+        assert "don't know" in reply["text"]
+        assert await _further_bot_messages(user, reply["message_id"]) == []
+
+        async def warned() -> bool:
+            return any(
+                r.levelno >= logging.WARNING and "No space left on device" in r.getMessage()
+                for r in caplog.records
+            )
+
+        assert await _wait_until(warned)
