@@ -82,6 +82,20 @@ async def test_an_unrelated_question_gets_an_honest_fallback(
     assert "user" not in str(logged[0].to_document()).lower()  # no user id is kept
 
 
+async def test_a_logged_question_keeps_no_email_or_phone(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    await user.ask("pizza for 120000 people? mail ana@porto.example.pt or call 0471/12.34.56")
+
+    async def logged_yet() -> bool:
+        return bool(await store.unanswered_questions())
+
+    assert await _wait_until(logged_yet)
+    logged = (await store.unanswered_questions())[0].question
+    assert logged == "pizza for 120000 people? mail [email] or call [phone]"
+
+
 async def test_browse_topics_then_a_question(user: SandboxClient) -> None:
     topics = await user.ask("/faq")
     tags = [d for d in button_data(topics) if d.startswith("faqtag:")]
