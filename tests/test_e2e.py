@@ -229,11 +229,14 @@ async def test_mydata_with_nothing_kept_says_so(user: SandboxClient) -> None:
     assert "document" not in reply
 
 
-async def test_mydata_sends_a_json_file_of_everything_kept(
+async def test_mydata_sends_a_summary_then_a_json_file_of_everything_kept(
     user: SandboxClient, http: aiohttp.ClientSession
 ) -> None:
     await user.ask("/subscribe")
-    reply = await user.ask("/mydata")
+    summary = await user.ask("/mydata")
+    assert "You subscribed to news on " in summary["text"]
+    assert "(Brussels time)" in summary["text"] and "not pre-registered" in summary["text"]
+    reply = await user.next_bot_message()
     document = reply["document"]
     assert document["file_name"] == "my-data.json"
     async with http.get(urljoin(user.base + "/", document["url"])) as response:
