@@ -110,6 +110,28 @@ async def test_browse_topics_then_a_question(user: SandboxClient) -> None:
     assert answer["text"]
 
 
+CHIT_CHAT = {"faq:greeting", "faq:thanks", "faq:goodbye"}
+
+
+async def _entries_listed_under(client: SandboxClient, tag: str) -> list[str]:
+    """The entry buttons a fresh /faq shows once the topic button `tag` is pressed."""
+    listing = await client.ask("/faq")
+    await client.press(listing["message_id"], tag)
+    heading = f"{tag.removeprefix('faqtag:')}: choose"
+    assert await _wait_until(lambda: _current_text_has(client, listing["message_id"], heading))
+    edited = [m for m in await client.messages() if m["message_id"] == listing["message_id"]]
+    return [d for d in button_data(edited[0]) if d.startswith("faq:")]
+
+
+async def test_browsing_hides_chit_chat_which_stays_answerable(user: SandboxClient) -> None:
+    topics = await user.ask("/faq")
+    tags = [d for d in button_data(topics) if d.startswith("faqtag:")]
+    assert "faqtag:Small talk" not in tags and "faqtag:This Bot" in tags
+    browsed = {entry for tag in tags for entry in await _entries_listed_under(user, tag)}
+    assert "faq:who-are-you" in browsed and not browsed & CHIT_CHAT
+    assert "Hello! I answer questions" in (await user.ask("hello"))["text"]
+
+
 async def test_subscribe_and_unsubscribe(user: SandboxClient, sandbox: RunningSandbox) -> None:
     store = sandbox.application.bot_data.services.store
     assert "subscribed" in (await user.ask("/subscribe"))["text"]
