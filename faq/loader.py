@@ -16,6 +16,7 @@ from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from faq.matcher import build_index
+from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
 from faq.normalize import simplify_text
 from faq.placeholders import (
@@ -27,7 +28,7 @@ from faq.placeholders import (
 )
 from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 
-ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "related")
+ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "related", "browse")
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags")
 LINK_KEYS = ("title", "url")
 CALL_KEYS = ("name", "opens", "deadline")
@@ -38,7 +39,6 @@ MIN_ALTERNATIVES = 5
 MAX_TAGS = 3
 MAX_TAG_CHARS = 24
 MAX_RELATED = 3
-MAX_MESSAGE_CHARS = 4096
 MAX_CALLBACK_BYTES = 64
 ENTRY_CALLBACK_PREFIX = "faq:"
 TAG_CALLBACK_PREFIX = "faqtag:"
@@ -313,6 +313,7 @@ def _parse_entry(
     tags = _parse_tags(node, where, file, problems) if "tags" in node else None
     links = _parse_links(node, where, file, problems)
     related = _parse_related(node, where, file, problems)
+    browse = _parse_browse(node, where, file, problems)
     if len(problems.problems) > problems_before or None in (entry_id, question, answer):
         return None
     if alternatives is None or tags is None or related is None:
@@ -327,6 +328,7 @@ def _parse_entry(
         links=links,
         related=tuple(rid for rid, _ in related),
         location=SourceLocation(file, line),
+        browse=browse,
     )
     return _RawEntry(
         entry=entry,
@@ -368,6 +370,23 @@ def _parse_tags(node: Any, where: str, file: str, problems: _Collector) -> list[
                 f"({MAX_CALLBACK_BYTES} bytes with its prefix); shorten it",
             )
     return [tag for tag, _ in tags]
+
+
+def _parse_browse(node: Any, where: str, file: str, problems: _Collector) -> bool:
+    value = node.get("browse", True)
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        found = "empty"
+    else:
+        found = f'text "{value}"' if isinstance(value, str) else _kind(value)
+    problems.add(
+        file,
+        _line(node, "browse", value=True),
+        f'"browse" {where} must be true or false, not {found}; write "browse: false" to keep '
+        "the entry out of /faq's topics (it is still answered when asked)",
+    )
+    return True
 
 
 def _parse_related(

@@ -38,6 +38,7 @@ class Entry:
     links: tuple[Link, ...] = ()
     related: tuple[str, ...] = ()
     location: SourceLocation = SourceLocation("", 0)
+    browse: bool = True  # False: answered when asked, but not listed under /faq's topics
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -72,12 +73,13 @@ class KnowledgeBase:
         return self._by_id[entry_id]
 
     def tags(self) -> list[str]:
-        """Every tag used, sorted case-insensitively (stable for equal spellings)."""
-        return sorted({tag for entry in self.entries for tag in entry.tags}, key=_tag_order)
+        """The topics to browse: tags of browsable entries, sorted case-insensitively."""
+        browsable = (entry for entry in self.entries if entry.browse)
+        return sorted({tag for entry in browsable for tag in entry.tags}, key=_tag_order)
 
     def entries_with_tag(self, tag: str) -> list[Entry]:
-        """Entries carrying this tag, in file order."""
-        return [entry for entry in self.entries if tag in entry.tags]
+        """Browsable entries carrying this tag, in file order."""
+        return [entry for entry in self.entries if entry.browse and tag in entry.tags]
 
 
 def _tag_order(tag: str) -> tuple[str, str]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from html import escape
 
 from telegram import Update
 
 from bot.context import AppContext
 
 log = logging.getLogger(__name__)
+
+QUOTED_COMMAND_CHARS = 32
 
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on my side; please try again in a minute, or send /help."
@@ -20,11 +23,17 @@ async def unknown_command(update: Update, context: AppContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    command = message.text.split()[0].split("@")[0]
-    await message.reply_text(
-        f"I don't know the command {command}. Send /help to see what I can do, "
-        "or just type your question."
+    await message.reply_html(
+        f"I don't know the command {escape(quoted_command(message.text))}. "
+        "Send /help to see what I can do, or just type your question."
     )
+
+
+def quoted_command(text: str, limit: int = QUOTED_COMMAND_CHARS) -> str:
+    """The message's first word without @botname, cut to `limit` characters and an ellipsis."""
+    words = text.split()
+    command = words[0].split("@")[0] if words else ""
+    return command if len(command) <= limit else command[:limit] + "…"
 
 
 async def stale_button(update: Update, context: AppContext) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import AppContext, Services
+from bot.storage.durable import StorageError
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
 from handlers import callback_data as data
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 500
 BUTTON_LABEL_CHARS = 60
@@ -73,9 +77,13 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
 
 
 async def _log_unanswered(services: Services, result: MatchResult) -> None:
-    await services.store.log_unanswered_question(
-        result.question, result.decision, list(result.candidates)
-    )
+    # The person already has their answer: a failed log write is the operator's to fix.
+    try:
+        await services.store.log_unanswered_question(
+            result.question, result.decision, list(result.candidates)
+        )
+    except (OSError, StorageError) as error:
+        log.warning("Could not log an unanswered question (%s); check the data folder", error)
 
 
 async def ask(update: Update, context: AppContext) -> None:

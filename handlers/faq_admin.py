@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from telegram import Update
 
 from bot.context import AppContext
 from bot.knowledge import describe_reload
+from bot.storage.questions import LoggedQuestion
 from handlers.access import admin_only
+from handlers.replies import reply_html_lines
 
 
 @admin_only
@@ -33,8 +36,13 @@ async def unanswered(update: Update, context: AppContext) -> None:
     if not rows:
         await message.reply_text("No unanswered questions logged yet.")
         return
-    lines = []
+    await reply_html_lines(message, unanswered_lines(rows))
+
+
+def unanswered_lines(rows: Sequence[LoggedQuestion]) -> list[str]:
+    """A heading, then one HTML line per logged question with its two best candidates."""
+    lines = ["<b>Latest unanswered questions</b>"]
     for row in rows:
         best = ", ".join(f"{cid} {score:.0f}" for cid, score in row.candidates[:2])
         lines.append(f"• {escape(row.question)} <i>({row.decision}; {escape(best)})</i>")
-    await message.reply_html("<b>Latest unanswered questions</b>\n" + "\n".join(lines))
+    return lines

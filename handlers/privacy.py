@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from html import escape
+from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import AppContext
+from bot.storage.registrations import Registration
+from bot.storage.store import UserData
+from bot.storage.subscribers import ChatStatus, Subscription
+from faq.placeholders import format_call_date
 from handlers import callback_data as data
 
 CONFIRM_ERASE = InlineKeyboardMarkup(
@@ -18,7 +25,7 @@ CONFIRM_ERASE = InlineKeyboardMarkup(
 
 
 async def show_my_data(update: Update, context: AppContext) -> None:
-    """Send the user a JSON file of everything the bot keeps about them."""
+    """Tell the user in plain words what the bot keeps about them, then send it all as JSON."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
@@ -29,11 +36,63 @@ async def show_my_data(update: Update, context: AppContext) -> None:
             "I keep no personal data about you: no pre-registration and no subscription."
         )
         return
+    await message.reply_html(describe_user_data(export, context.services.settings.zone))
     payload = json.dumps(export.to_json(), indent=2, ensure_ascii=False, default=str).encode()
     await message.reply_document(
         InputFile(payload, filename="my-data.json"),
         caption="Everything I keep about you. Erase it any time with /deletedata.",
     )
+
+
+def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
+    """What the bot keeps about someone, in plain words and local time (HTML, values escaped)."""
+    lines = [
+        "<b>What I keep about you</b>",
+        _registration_line(export.registration, zone),
+        _subscription_line(export.subscription, zone),
+    ]
+    if export.chat is not None:
+        lines.append(_chat_line(export.chat, zone))
+    lines.append("The file below holds every detail.")
+    return "\n".join(lines)
+
+
+def _registration_line(registration: Registration | None, zone: ZoneInfo) -> str:
+    if registration is None:
+        return "You have not pre-registered a city."
+    line = f"You pre-registered <b>{escape(registration.city)}</b> ({escape(registration.country)})"
+    if registration.registered_at is not None:
+        line += f" on {readable_moment(registration.registered_at, zone)}"
+    contact = [registration.contact_name, registration.contact_role, registration.email]
+    given = [escape(value) for value in contact if value]
+    return line + "." + (f"\nContact: {', '.join(given)}." if given else "")
+
+
+def _subscription_line(subscription: Subscription | None, zone: ZoneInfo) -> str:
+    if subscription is None:
+        return "You are not subscribed to news."
+    return f"You subscribed to news on {readable_moment(subscription.consented_at, zone)}."
+
+
+def _chat_line(chat: ChatStatus, zone: ZoneInfo) -> str:
+    when = readable_moment(chat.changed_at, zone)
+    if chat.blocked:
+        return f"You have blocked me since {when}, so I send you nothing."
+    return f"You unblocked me on {when}."
+
+
+def readable_moment(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment as "3 March 2025 at 14:05 (Brussels time)" in the given time zone."""
+    local = moment.astimezone(zone)
+    return f"{format_call_date(local.date())} at {local:%H:%M} ({zone_name(zone)})"
+
+
+def zone_name(zone: ZoneInfo) -> str:
+    """A time zone in words: "Brussels time", "New York time", or "UTC"."""
+    key = zone.key
+    if "/" not in key or key.startswith("Etc/"):
+        return key.removeprefix("Etc/")
+    return key.rsplit("/", 1)[-1].replace("_", " ") + " time"
 
 
 async def ask_to_erase(update: Update, context: AppContext) -> None:

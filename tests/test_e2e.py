@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
 import aiohttp
@@ -80,6 +82,20 @@ async def test_an_unrelated_question_gets_an_honest_fallback(
     assert "user" not in str(logged[0].to_document()).lower()  # no user id is kept
 
 
+async def test_a_logged_question_keeps_no_email_or_phone(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    await user.ask("pizza for 120000 people? mail ana@porto.example.pt or call 0471/12.34.56")
+
+    async def logged_yet() -> bool:
+        return bool(await store.unanswered_questions())
+
+    assert await _wait_until(logged_yet)
+    logged = (await store.unanswered_questions())[0].question
+    assert logged == "pizza for 120000 people? mail [email] or call [phone]"
+
+
 async def test_browse_topics_then_a_question(user: SandboxClient) -> None:
     topics = await user.ask("/faq")
     tags = [d for d in button_data(topics) if d.startswith("faqtag:")]
@@ -92,6 +108,28 @@ async def test_browse_topics_then_a_question(user: SandboxClient) -> None:
     await user.press(edited["message_id"], entry_buttons[0])
     answer = await user.next_bot_message()
     assert answer["text"]
+
+
+CHIT_CHAT = {"faq:greeting", "faq:thanks", "faq:goodbye"}
+
+
+async def _entries_listed_under(client: SandboxClient, tag: str) -> list[str]:
+    """The entry buttons a fresh /faq shows once the topic button `tag` is pressed."""
+    listing = await client.ask("/faq")
+    await client.press(listing["message_id"], tag)
+    heading = f"{tag.removeprefix('faqtag:')}: choose"
+    assert await _wait_until(lambda: _current_text_has(client, listing["message_id"], heading))
+    edited = [m for m in await client.messages() if m["message_id"] == listing["message_id"]]
+    return [d for d in button_data(edited[0]) if d.startswith("faq:")]
+
+
+async def test_browsing_hides_chit_chat_which_stays_answerable(user: SandboxClient) -> None:
+    topics = await user.ask("/faq")
+    tags = [d for d in button_data(topics) if d.startswith("faqtag:")]
+    assert "faqtag:Small talk" not in tags and "faqtag:This Bot" in tags
+    browsed = {entry for tag in tags for entry in await _entries_listed_under(user, tag)}
+    assert "faq:who-are-you" in browsed and not browsed & CHIT_CHAT
+    assert "Hello! I answer questions" in (await user.ask("hello"))["text"]
 
 
 async def test_subscribe_and_unsubscribe(user: SandboxClient, sandbox: RunningSandbox) -> None:
@@ -213,11 +251,14 @@ async def test_mydata_with_nothing_kept_says_so(user: SandboxClient) -> None:
     assert "document" not in reply
 
 
-async def test_mydata_sends_a_json_file_of_everything_kept(
+async def test_mydata_sends_a_summary_then_a_json_file_of_everything_kept(
     user: SandboxClient, http: aiohttp.ClientSession
 ) -> None:
     await user.ask("/subscribe")
-    reply = await user.ask("/mydata")
+    summary = await user.ask("/mydata")
+    assert "You subscribed to news on " in summary["text"]
+    assert "(Brussels time)" in summary["text"] and "not pre-registered" in summary["text"]
+    reply = await user.next_bot_message()
     document = reply["document"]
     assert document["file_name"] == "my-data.json"
     async with http.get(urljoin(user.base + "/", document["url"])) as response:
@@ -274,3 +315,72 @@ async def test_staff_get_their_command_menu_once_they_start_the_bot(
     assert "reloadfaq" in names and "stats" in names and "start" in names
     default_menu = [command.command for command in await bot.get_my_commands()]
     assert "reloadfaq" not in default_menu and "start" in default_menu
+
+
+async def _further_bot_messages(client: SandboxClient, after: int) -> list[dict[str, Any]]:
+    """Bot messages after `after`, waiting briefly for more until none come."""
+    found: list[dict[str, Any]] = []
+    while True:
+        fresh = [m for m in await client.messages(after=after, wait=1) if m["from"] == "bot"]
+        if not fresh:
+            return found
+        found.extend(fresh)
+        after = fresh[-1]["message_id"]
+
+
+async def test_unanswered_splits_a_long_list_into_several_messages(
+    admin: SandboxClient, user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    filler = " pizza & <pasta> in naples" * 20
+    for number in range(8):
+        await user.ask(f"question {number}:{filler}"[:500])
+
+    async def all_logged() -> bool:
+        return len(await store.unanswered_questions()) == 8
+
+    assert await _wait_until(all_logged)
+    first = await admin.ask("/unanswered")
+    replies = [first, *await _further_bot_messages(admin, first["message_id"])]
+    assert len(replies) >= 2
+    shown = "\n".join(reply["text"] for reply in replies)
+    assert "something went wrong" not in shown
+    assert all(f"question {number}:" in shown for number in range(8))
+    assert "& <pasta>" in shown  # escaped for HTML, shown literally
+
+
+async def test_an_unknown_command_of_thousands_of_characters_is_quoted_short(
+    user: SandboxClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        reply = await user.ask("/a" + "é" * 4094)
+    assert "I don't know the command /aéé" in reply["text"] and "/help" in reply["text"]
+    assert "…" in reply["text"] and len(reply["text"]) < 200
+    assert not [r for r in caplog.records if r.exc_info]
+    assert "/x<b>&" in (await user.ask("/x<b>& more"))["text"]  # escaped, shown literally
+
+
+async def test_a_question_log_that_cannot_be_written_leaves_the_user_with_the_answer(
+    user: SandboxClient,
+    sandbox: RunningSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = sandbox.application.bot_data.services.store
+
+    async def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "log_unanswered_question", disk_full)
+    with caplog.at_level(logging.WARNING):
+        reply = await user.ask("what is the best pizza topping in naples")
+        assert "don't know" in reply["text"]
+        assert await _further_bot_messages(user, reply["message_id"]) == []
+
+        async def warned() -> bool:
+            return any(
+                r.levelno >= logging.WARNING and "No space left on device" in r.getMessage()
+                for r in caplog.records
+            )
+
+        assert await _wait_until(warned)

@@ -168,6 +168,14 @@ BROKEN = [
         id="long-tag",
     ),
     pytest.param(
+        TOPICS,
+        "      Hello! Ask me anything about the call.\n    tags: [This Bot]\n",
+        "      Hello! Ask me anything about the call.\n    tags: [This Bot]\n    browse: maybe\n",
+        83,
+        '"browse" in entry "greeting" must be true or false, not text "maybe"',
+        id="bad-browse",
+    ),
+    pytest.param(
         "call.yaml",
         "opens: 2024-04-08",
         "opens: 8 April",
@@ -198,6 +206,26 @@ def test_broken_copy_reports_file_line_and_fault(
     assert problem.file.endswith(name)
     assert problem.line == line, str(problem)
     assert str(problem) == f"{problem.file}:{problem.line}: {problem.message}"
+
+
+def test_entries_with_browse_false_are_answerable_but_not_browsed(faq_dir: Path) -> None:
+    _edit(
+        faq_dir,
+        TOPICS,
+        "      Hello! Ask me anything about the call.\n    tags: [This Bot]\n",
+        "      Hello! Ask me anything about the call.\n    tags: [Small talk]\n    browse: false\n",
+    )
+    _edit(
+        faq_dir,
+        TOPICS,
+        "      You're welcome!\n    tags: [This Bot]\n",
+        "      You're welcome!\n    tags: [This Bot]\n    browse: false\n",
+    )
+    kb = load_knowledge_base(faq_dir)
+    assert not kb.entry("greeting").browse and kb.entry("who-are-you").browse
+    assert "Small talk" not in kb.tags() and "This Bot" in kb.tags()
+    assert [e.id for e in kb.entries_with_tag("This Bot")] == ["who-are-you"]
+    assert kb.entries_with_tag("Small talk") == []
 
 
 def test_bad_html_is_reported(faq_dir: Path) -> None:

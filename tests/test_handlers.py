@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.knowledge import ReloadOutcome
 from bot.settings import load_settings
 from faq.loader import FaqValidationError, Problem
 from handlers import register_handlers
+from handlers.errors import quoted_command
 from handlers.faq_admin import describe_reload
 from handlers.menu import ADMIN_COMMANDS, APPLICANT_COMMANDS, STAFF_COMMANDS, commands_for
 from handlers.start import welcome_text
@@ -58,3 +61,18 @@ def test_reload_report_on_success_counts_entries() -> None:
 def test_welcome_escapes_the_users_name() -> None:
     text = welcome_text("<script>x</script>")
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("/frobnicate now", "/frobnicate"),
+        ("/frobnicate@applicant_bot now", "/frobnicate"),
+        ("/" + "x" * 31, "/" + "x" * 31),
+        ("/" + "x" * 32, "/" + "x" * 31 + "…"),
+        ("/a" + "é" * 4094, "/a" + "é" * 30 + "…"),
+        ("   ", ""),
+    ],
+)
+def test_quoted_command_is_the_first_word_cut_short(text: str, quoted: str) -> None:
+    assert quoted_command(text) == quoted

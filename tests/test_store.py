@@ -133,6 +133,17 @@ async def test_question_log_keeps_no_user_and_lists_newest_first(store: Store) -
     assert await store.unanswered_questions(limit=1) == rows[:1]
 
 
+async def test_question_log_masks_personal_data_before_storing(store: Store) -> None:
+    await store.log_unanswered_question(
+        "Ghent, 260000 inhabitants: mail ana@gent.example.be or call +32 9 123 45 67",
+        "fallback",
+        [],
+    )
+    expected = "Ghent, 260000 inhabitants: mail [email] or call [phone]"
+    assert [row.question for row in await store.unanswered_questions()] == [expected]
+    assert "ana@" not in (store.data_dir / "questions.json").read_text(encoding="utf-8")
+
+
 async def test_question_log_is_capped_to_the_newest(tmp_path: Path) -> None:
     store = Store(tmp_path / "data", question_log_cap=50)
     for number in range(120):

@@ -11,7 +11,12 @@ from typing import Any, TypeVar
 from tinydb.table import Document, Table
 
 from bot.storage.call import CALL_RECORD_ID, CallRecord
-from bot.storage.questions import KEPT_CANDIDATES, MAX_QUESTION_CHARS, LoggedQuestion
+from bot.storage.questions import (
+    KEPT_CANDIDATES,
+    MAX_QUESTION_CHARS,
+    LoggedQuestion,
+    mask_personal_data,
+)
 from bot.storage.records import Record
 from bot.storage.registrations import Registration
 from bot.storage.subscribers import ChatStatus, Subscription
@@ -205,12 +210,13 @@ class Store:
     async def log_unanswered_question(
         self, question: str, decision: str, candidates: Sequence[tuple[str, float]]
     ) -> None:
-        """Log a question with the matcher's decision and best candidates, capped in size."""
+        """Log a question, personal data masked, with the matcher's decision and best candidates."""
         if not isinstance(question, str) or not isinstance(decision, str):
             raise ValueError("question and decision must be strings.")
         entry = LoggedQuestion.model_validate(
             {
-                "question": question[:MAX_QUESTION_CHARS],
+                # Masked before the cut, so a cut cannot leave half a phone number unmasked.
+                "question": mask_personal_data(question)[:MAX_QUESTION_CHARS],
                 "decision": decision,
                 "candidates": [
                     (str(entry_id), round(float(score), 2))
