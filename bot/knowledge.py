@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from telegram.error import TelegramError
 
 from faq.loader import FaqValidationError, directory_fingerprint, load_knowledge_base
+from faq.message_parts import pack_lines
 from faq.model import KnowledgeBase
 
 if TYPE_CHECKING:
@@ -73,19 +74,20 @@ class LiveKnowledgeBase:
             return ReloadOutcome(changed=True, entry_count=len(loaded.entries))
 
 
-def describe_reload(outcome: ReloadOutcome, kept_entries: int) -> str:
-    """One message for admins about a FAQ reload: success, or each problem with file and line."""
+def describe_reload(outcome: ReloadOutcome, kept_entries: int) -> list[str]:
+    """The messages for admins about a FAQ reload: success, or each problem with file and line."""
     if outcome.error is None:
-        return f"✅ FAQ reloaded: {outcome.entry_count} entries are live."
+        return [f"✅ FAQ reloaded: {outcome.entry_count} entries are live."]
     problems = outcome.error.problems
-    lines = [escape(str(p)) for p in problems[:MAX_ERRORS_SHOWN]]
+    lines = [
+        f"⚠️ The FAQ change was <b>not</b> applied; the last good version "
+        f"({kept_entries} entries) stays live. Fix these and save again:",
+        *(f"• <code>{escape(str(p))}</code>" for p in problems[:MAX_ERRORS_SHOWN]),
+    ]
     if len(problems) > MAX_ERRORS_SHOWN:
         lines.append(f"…and {len(problems) - MAX_ERRORS_SHOWN} more.")
-    return (
-        f"⚠️ The FAQ change was <b>not</b> applied; the last good version "
-        f"({kept_entries} entries) stays live. Fix these and save again:\n"
-        + "\n".join(f"• <code>{line}</code>" for line in lines)
-    )
+    # A problem quotes the YAML it found, so a few can outgrow one Telegram message.
+    return pack_lines(lines)
 
 
 async def watch_faq_folder(context: AppContext) -> None:
@@ -101,11 +103,13 @@ async def watch_faq_folder(context: AppContext) -> None:
         return
     report = describe_reload(outcome, len(knowledge.current.entries))
     log.warning("FAQ change rejected: %s", outcome.error)
-    if context.bot_data.last_faq_error_reported == report:
+    fingerprint = "\n".join(report)
+    if context.bot_data.last_faq_error_reported == fingerprint:
         return
-    context.bot_data.last_faq_error_reported = report
+    context.bot_data.last_faq_error_reported = fingerprint
     for admin_id in sorted(services.settings.admin_ids):
         try:
-            await context.bot.send_message(admin_id, report, parse_mode="HTML")
+            for part in report:
+                await context.bot.send_message(admin_id, part, parse_mode="HTML")
         except TelegramError as error:
             log.warning("Could not notify admin %s about the FAQ error: %s", admin_id, error)

@@ -21,9 +21,8 @@ async def reload_faq(update: Update, context: AppContext) -> None:
         return
     knowledge = context.services.knowledge
     outcome = await knowledge.reload()
-    await update.effective_message.reply_html(
-        describe_reload(outcome, len(knowledge.current.entries))
-    )
+    for part in describe_reload(outcome, len(knowledge.current.entries)):
+        await update.effective_message.reply_html(part)
 
 
 @admin_only

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge import ReloadOutcome
+from bot.knowledge import ReloadOutcome, describe_reload
 from bot.settings import load_settings
 from faq.loader import FaqValidationError, Problem
+from faq.message_parts import visible_length
 from handlers import register_handlers
 from handlers.errors import quoted_command
-from handlers.faq_admin import describe_reload
 from handlers.menu import ADMIN_COMMANDS, APPLICANT_COMMANDS, STAFF_COMMANDS, commands_for
 from handlers.start import welcome_text
 
@@ -49,13 +49,25 @@ def test_every_listed_command_has_a_handler() -> None:
 
 def test_reload_report_lists_file_and_line_escaped() -> None:
     error = FaqValidationError([Problem("faq/data/costs.yaml", 14, 'unknown key "<b>"')])
-    report = describe_reload(ReloadOutcome(changed=True, error=error), kept_entries=40)
+    (report,) = describe_reload(ReloadOutcome(changed=True, error=error), kept_entries=40)
     assert "faq/data/costs.yaml:14" in report
     assert "&lt;b&gt;" in report and "40 entries" in report
 
 
+def test_a_long_reload_report_is_split_into_messages_telegram_takes() -> None:
+    problems = [Problem(f"faq/data/f{n}.yaml", n, "x" * 900) for n in range(1, 21)]
+    outcome = ReloadOutcome(changed=True, error=FaqValidationError(problems))
+    report = describe_reload(outcome, kept_entries=40)
+    assert len(report) > 1
+    assert all(visible_length(part) <= 4096 for part in report)
+    shown = "\n".join(report)
+    assert all(f"f{n}.yaml:{n}" in shown for n in range(1, 16))
+    assert "…and 5 more." in shown
+
+
 def test_reload_report_on_success_counts_entries() -> None:
-    assert "37 entries" in describe_reload(ReloadOutcome(changed=True, entry_count=37), 37)
+    (report,) = describe_reload(ReloadOutcome(changed=True, entry_count=37), 37)
+    assert "37 entries" in report
 
 
 def test_welcome_escapes_the_users_name() -> None:
