@@ -32,7 +32,7 @@ def registration(key: int, padding: int = 2) -> Registration:
     return Registration(
         user_id=key,
         city=f"City {key}",
-        country="Portugal",
+        country="PT",
         email=f"mayor{key}@example.org",
         topics=("x" * 100,) * padding,
     )

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from bot.storage import durable as storage_module
 from bot.storage.durable import StorageCorruptError, StorageError
-from bot.storage.registrations import Registration
+from bot.storage.registrations import Registration, RegistrationDraft
 from bot.storage.store import Store
 from faq.call import CallOverrides
 
@@ -24,7 +24,7 @@ def record(user_id: int, city: str | None = None) -> Registration:
     return Registration(
         user_id=user_id,
         city=city or f"City {user_id}",
-        country="Portugal",
+        country="PT",
         contact_name="Ana Silva",
         email=f"ana{user_id}@example.org",
         contact_role="climate officer",
@@ -46,6 +46,7 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
     assert names == [
         "call.json",
         "chats.json",
+        "drafts.json",
         "questions.json",
         "registrations.json",
         "subscribers.json",
@@ -60,7 +61,7 @@ async def test_registration_upsert_get_delete_count(store: Store) -> None:
     await store.save_registration(record(5))
     await store.save_registration(record(3))
     assert await store.get_registration(5) == record(5)
-    replacement = Registration(user_id=5, city="Porto", country="Portugal")
+    replacement = Registration(user_id=5, city="Porto", country="PT")
     await store.save_registration(replacement)
     assert await store.get_registration(5) == replacement
     assert await store.count_registrations() == 2
@@ -85,7 +86,7 @@ async def test_records_are_frozen_and_come_back_equal_from_disk(tmp_path: Path) 
 
 async def test_bad_input_is_refused_with_a_clear_message(store: Store) -> None:
     with pytest.raises(ValidationError, match="greater than 0"):
-        Registration(user_id=-4, city="Porto", country="Portugal")
+        Registration(user_id=-4, city="Porto", country="PT")
     with pytest.raises(ValueError, match="non-zero integer Telegram id"):
         await store.get_registration("12")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="takes a Registration"):
@@ -220,6 +221,7 @@ async def test_export_and_erase_user_data(store: Store) -> None:
         "registration": None,
         "subscription": None,
         "chat": None,
+        "draft": None,
     }
     assert await store.get_registration(43) is not None
 
@@ -279,3 +281,32 @@ async def test_a_corrupt_file_stops_the_store_from_opening(tmp_path: Path) -> No
     with pytest.raises(StorageCorruptError, match=r"subscribers\.json cannot be read"):
         Store(data_dir)
     assert bad.read_bytes() == b'{"subscribers": {"1": '
+
+
+def draft(user_id: int, idle_since: datetime) -> RegistrationDraft:
+    return RegistrationDraft(
+        user_id=user_id, step="city", started_at=idle_since, last_activity=idle_since
+    )
+
+
+async def test_drafts_are_kept_exported_erased_and_dropped_when_idle(store: Store) -> None:
+    old, recent = datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 1, 3, tzinfo=UTC)
+    await store.save_draft(draft(7, old))
+    await store.save_draft(draft(8, recent).model_copy(update={"city": "Gent"}))
+    assert (await store.export_user_data(8)).draft == draft(8, recent).model_copy(
+        update={"city": "Gent"}
+    )
+    assert await store.delete_drafts_idle_since(datetime(2025, 1, 2, tzinfo=UTC)) == [7]
+    assert await store.get_draft(7) is None
+    await store.erase_user_data(8)
+    assert await store.get_draft(8) is None
+    assert await store.delete_draft(8) is False
+
+
+async def test_registrations_of_a_city_ignore_case_accents_and_spacing(store: Store) -> None:
+    await store.save_registration(record(1, city="Île-de-France"))
+    await store.save_registration(record(2, city="  ile de  FRANCE "))
+    await store.save_registration(record(3, city="Lyon"))
+    same = await store.registrations_of_city("ILE DE FRANCE", "pt")
+    assert [r.user_id for r in same] == [1, 2]
+    assert await store.registrations_of_city("Île-de-France", "FR") == []

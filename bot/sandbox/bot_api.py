@@ -384,9 +384,7 @@ class BotApi:
         document = await self._document(params)
         self._may_send("sendDocument", chat)
         stored = (
-            document
-            if isinstance(document, StoredFile)
-            else await self.world.store_file(*document)
+            document if isinstance(document, StoredFile) else await self.world.store_file(*document)
         )
         message = self.world.add_message(
             chat,

@@ -94,4 +94,3 @@ class FolderContents:
         for path in self.folder.iterdir():
             if path.name not in keys:
                 path.unlink(missing_ok=True)
-

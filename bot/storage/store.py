@@ -18,7 +18,7 @@ from bot.storage.questions import (
     mask_personal_data,
 )
 from bot.storage.records import Record
-from bot.storage.registrations import Registration
+from bot.storage.registrations import Registration, RegistrationDraft, city_key
 from bot.storage.subscribers import ChatStatus, Subscription
 from bot.storage.tables import RecordTable
 from faq.call import CallOverrides
@@ -47,11 +47,13 @@ class UserData:
     registration: Registration | None
     subscription: Subscription | None
     chat: ChatStatus | None
+    draft: RegistrationDraft | None = None
 
     @property
     def is_empty(self) -> bool:
         """True when nothing at all is kept about them."""
-        return self.registration is None and self.subscription is None and self.chat is None
+        kept = (self.registration, self.subscription, self.chat, self.draft)
+        return all(record is None for record in kept)
 
     def to_json(self) -> dict[str, Any]:
         """The export as JSON values."""
@@ -64,6 +66,7 @@ class UserData:
             "registration": document(self.registration),
             "subscription": document(self.subscription),
             "chat": document(self.chat),
+            "draft": document(self.draft),
         }
 
 
@@ -77,6 +80,7 @@ class Store:
         self._question_log_cap = question_log_cap
         self._tables: list[RecordTable[Any]] = []
         self._registrations = self._open("registrations", Registration)
+        self._drafts = self._open("drafts", RegistrationDraft)
         self._subscribers = self._open("subscribers", Subscription)
         self._chats = self._open("chats", ChatStatus)
         self._questions = self._open("questions", LoggedQuestion)
@@ -127,6 +131,21 @@ class Store:
         table = self._open_table(self._registrations)
         return await table.run(table.all)
 
+    async def registrations_of_city(self, city: str, country: str) -> list[Registration]:
+        """Registrations of this city (case and spacing ignored) in this country."""
+        wanted = (city_key(city), country.upper())
+        table = self._open_table(self._registrations)
+
+        def same_city(t: Table) -> list[Registration]:
+            found = [
+                doc
+                for doc in t.all()
+                if (city_key(str(doc.get("city", ""))), doc.get("country")) == wanted
+            ]
+            return [Registration.from_document(dict(doc)) for doc in found]
+
+        return await table.run(same_city)
+
     async def delete_registration(self, user_id: int) -> bool:
         """Delete the user's registration; False if there was none."""
         _check_id(user_id, "user_id", positive=True)
@@ -136,6 +155,39 @@ class Store:
     async def count_registrations(self) -> int:
         """How many registrations are stored."""
         return await self._open_table(self._registrations).run(len)
+
+    # Drafts of /register, keyed by user id: written at every step so a restart loses none.
+
+    async def save_draft(self, draft: RegistrationDraft) -> None:
+        """Create or replace the user's draft."""
+        if not isinstance(draft, RegistrationDraft):
+            raise TypeError(f"save_draft takes a RegistrationDraft, not {draft!r}.")
+        table = self._open_table(self._drafts)
+        await table.run(lambda t: table.put(t, draft.user_id, draft))
+
+    async def get_draft(self, user_id: int) -> RegistrationDraft | None:
+        """The user's draft, or None."""
+        _check_id(user_id, "user_id", positive=True)
+        table = self._open_table(self._drafts)
+        return await table.run(lambda t: table.get(t, user_id))
+
+    async def delete_draft(self, user_id: int) -> bool:
+        """Drop the user's draft; False if there was none."""
+        _check_id(user_id, "user_id", positive=True)
+        table = self._open_table(self._drafts)
+        return await table.run(lambda t: table.remove(t, user_id))
+
+    async def delete_drafts_idle_since(self, moment: datetime) -> list[int]:
+        """Drop every draft last touched before `moment`; the user ids whose draft went."""
+        table = self._open_table(self._drafts)
+
+        def drop(t: Table) -> list[int]:
+            stale = [d.user_id for d in table.all(t) if d.last_activity < moment]
+            if stale:
+                t.remove(doc_ids=stale)
+            return stale
+
+        return await table.run(drop)
 
     # Subscribers: consent to news and reminders, with the time it was given.
 
@@ -279,11 +331,17 @@ class Store:
             registration=await self.get_registration(user_id),
             subscription=await self.get_subscription(user_id),
             chat=await self.get_chat_status(user_id),
+            draft=await self.get_draft(user_id),
         )
 
     async def erase_user_data(self, user_id: int) -> None:
-        """Delete the user's registration, subscription and chat record."""
+        """Delete the user's registration, draft, subscription and chat record."""
         _check_id(user_id, "user_id", positive=True)
-        tables: tuple[RecordTable[Any], ...] = (self._registrations, self._subscribers, self._chats)
+        tables: tuple[RecordTable[Any], ...] = (
+            self._registrations,
+            self._drafts,
+            self._subscribers,
+            self._chats,
+        )
         for table in tables:
             await self._open_table(table).run(lambda t: RecordTable.remove(t, user_id))

@@ -27,8 +27,9 @@ def realistic_record(user_id: int) -> Registration:
     return Registration(
         user_id=user_id,
         city=f"Municipality of Example {user_id}",
-        country="Portugal",
+        country="PT",
         status="none",
+        commitment="yes",
         population=120_000 + user_id,
         contact_name=f"Ana Maria Silva {user_id}",
         contact_role="Climate neutrality project officer",
