@@ -70,6 +70,23 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=None, help="its data folder (default: DATA_DIR/emulator)"
     )
 
+    export = commands.add_parser(
+        "export", help="write the stored registrations as CSV or JSON (for staff)"
+    )
+    export_kinds = export.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
+    registrations = export_kinds.add_parser(
+        "registrations",
+        help="every pre-registration, duplicates and interest-only rows marked",
+        description=(
+            "Write every pre-registration in DATA_DIR as UTF-8 CSV (cells neutralised against "
+            "spreadsheet formulas) or JSON. Safe while the bot runs: the files are only read."
+        ),
+    )
+    registrations.add_argument("--format", choices=("csv", "json"), default="csv")
+    registrations.add_argument(
+        "--out", type=Path, default=None, help="file to write (default: standard output)"
+    )
+
     faq = commands.add_parser("faq", help="check the FAQ files or try questions against them")
     faq_commands = faq.add_subparsers(dest="faq_command", metavar="FAQ_COMMAND", required=True)
     check = faq_commands.add_parser(
@@ -162,6 +179,28 @@ def _emulator(settings: Settings, args: argparse.Namespace) -> int:
     return _serve(serve_emulator_forever(config, args.host, args.port), args.host, args.port)
 
 
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.registration.export import EXPORT_FORMATS, export_rows
+    from bot.storage.store import read_registrations
+    from faq.countries import country_name
+
+    rows = export_rows(read_registrations(settings.data_dir), country_name)
+    payload = EXPORT_FORMATS[args.format](rows)
+    if args.out is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return 0
+    try:
+        args.out.write_bytes(payload)
+    except OSError as error:
+        raise UserFacingError(
+            f"Could not write {args.out} ({error.strerror}); choose a file in a folder you "
+            "may write to."
+        ) from None
+    print(f"Wrote {len(rows)} registrations to {args.out}.", file=sys.stderr)
+    return 0
+
+
 def _questions(given: Sequence[str]) -> Iterable[str]:
     if given:
         return [" ".join(given)]
@@ -194,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
-    if args.command != "faq":
+    if args.command not in ("faq", "export"):
         configure_logging(settings.log_level, settings.telegram_bot_token)
     try:
         if args.command == "run":
@@ -203,6 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _sandbox(settings, args)
         if args.command == "emulator":
             return _emulator(settings, args)
+        if args.command == "export":
+            return _export(settings, args)
         return _faq(settings, args)
     except UserFacingError as error:
         print(error, file=sys.stderr)

@@ -15,6 +15,7 @@ from handlers import callback_data as data
 from handlers import (
     chat_member,
     errors,
+    export,
     faq,
     faq_admin,
     privacy,
@@ -39,6 +40,7 @@ def register_handlers(application: Application) -> None:
         CommandHandler("eligibility", upcoming.eligibility),
         CommandHandler("register", upcoming.register, filters=private),
         CommandHandler("stats", stats.stats),
+        CommandHandler("export", export.export_registrations),
         CommandHandler("reloadfaq", faq_admin.reload_faq),
         CommandHandler("unanswered", faq_admin.unanswered),
         CallbackQueryHandler(faq.browse, pattern=data.exactly(data.MENU_FAQ)),

@@ -33,7 +33,10 @@ APPLICANT_COMMANDS = (
     Command("mydata", "See the data I keep about you"),
     Command("deletedata", "Erase your data"),
 )
-STAFF_COMMANDS = (Command("stats", "Registrations and subscribers so far"),)
+STAFF_COMMANDS = (
+    Command("stats", "Registrations and subscribers so far"),
+    Command("export", "Download the registrations (CSV, or /export json)"),
+)
 ADMIN_COMMANDS = (
     Command("reloadfaq", "Check and reload the FAQ files now"),
     Command("unanswered", "Recent questions the FAQ did not answer"),

@@ -88,6 +88,18 @@ def _decode(path: Path, raw: bytes) -> dict[str, Any]:
     return data
 
 
+def read_without_writing(path: Path) -> dict[str, Any]:
+    """A data file's tables, read while another process may be writing it; {} if missing."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise StorageError(path, f"{path} cannot be read ({error.strerror}).") from error
+    # Writers replace the file by renaming a complete one over it, so any read sees a whole file.
+    return _decode(path, raw)
+
+
 def _fsync_folder(folder: Path) -> None:
     descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:

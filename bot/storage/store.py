@@ -20,7 +20,7 @@ from bot.storage.questions import (
 from bot.storage.records import Record
 from bot.storage.registrations import Registration, RegistrationDraft, city_key
 from bot.storage.subscribers import ChatStatus, Subscription
-from bot.storage.tables import RecordTable
+from bot.storage.tables import RecordTable, read_records
 from faq.call import CallOverrides
 
 QUESTION_LOG_CAP = 5000
@@ -68,6 +68,11 @@ class UserData:
             "chat": document(self.chat),
             "draft": document(self.draft),
         }
+
+
+def read_registrations(data_dir: Path) -> list[Registration]:
+    """The registrations in a data folder, read without writing (safe while the bot runs)."""
+    return read_records(Path(data_dir) / "registrations.json", "registrations", Registration)
 
 
 class Store:

@@ -11,11 +11,35 @@ from typing import Any, Generic, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from bot.storage.durable import StorageCorruptError, exclusive, open_database
+from bot.storage.durable import (
+    StorageCorruptError,
+    exclusive,
+    open_database,
+    read_without_writing,
+)
 from bot.storage.records import Record
 
 R = TypeVar("R", bound=Record)
 T = TypeVar("T")
+
+
+def checked_record(path: Path, kind: type[R], doc_id: object, document: dict[str, Any]) -> R:
+    """The record a stored document holds; StorageCorruptError names the file and record."""
+    try:
+        return kind.from_document(document)
+    except ValueError as error:
+        raise StorageCorruptError(
+            path, f"record {doc_id} is not a valid {kind.__name__.lower()}: {error}"
+        ) from None
+
+
+def read_records(path: Path, name: str, kind: type[R]) -> list[R]:
+    """Every record of a table, read without opening the file for writing (ascending id)."""
+    table = read_without_writing(path).get(name, {})
+    if not isinstance(table, dict):
+        raise StorageCorruptError(path, f"table {name!r} is not an object")
+    ordered = sorted(table.items(), key=lambda item: int(item[0]) if item[0].isdigit() else 0)
+    return [checked_record(path, kind, doc_id, document) for doc_id, document in ordered]
 
 
 @dataclass(frozen=True)
@@ -42,17 +66,7 @@ class RecordTable(Generic[R]):
     def _check_every_record(self) -> None:
         with exclusive(self.database):
             for document in self.table.all():
-                try:
-                    self.kind.from_document(dict(document))
-                except ValueError as error:
-                    raise StorageCorruptError(
-                        self.path, f"record {document.doc_id} is not a valid {self.what}: {error}"
-                    ) from None
-
-    @property
-    def what(self) -> str:
-        """The record type's name in words, for messages."""
-        return self.kind.__name__.lower()
+                checked_record(self.path, self.kind, document.doc_id, dict(document))
 
     async def run(self, operation: Callable[[Table], T]) -> T:
         """Run `operation` on the table in a worker thread, holding the file's lock."""

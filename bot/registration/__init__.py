@@ -1,0 +1,1 @@
+"""Pre-registration's pure logic: checking answers, the privacy notice, the staff export."""

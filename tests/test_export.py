@@ -1,0 +1,183 @@
+"""The staff export: rows, duplicate and interest marks, CSV safe in spreadsheets, JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urljoin
+
+import aiohttp
+import pytest
+
+from bot.registration.export import (
+    COLUMNS,
+    export_rows,
+    neutralise,
+    possible_duplicates,
+    to_csv,
+    to_json,
+)
+from bot.sandbox.server import RunningSandbox
+from bot.storage.registrations import Registration
+from bot.storage.store import Store
+from tests.conftest import STAFF_ID
+from tests.sandbox_client import SandboxClient
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def registration(
+    user_id: int, city: str = "Gent", country: str = "BE", **fields: object
+) -> Registration:
+    return Registration.model_validate(
+        {
+            "user_id": user_id,
+            "city": city,
+            "country": country,
+            "registered_at": datetime(2025, 1, user_id, 9, tzinfo=UTC),
+            **fields,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+32 2 123", "'+32 2 123"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Gent", "Gent"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_neutralise_quotes_cells_a_spreadsheet_would_run(cell: str, shown: str) -> None:
+    assert neutralise(cell) == shown
+
+
+def test_the_same_city_from_two_people_is_marked_on_both() -> None:
+    rows = [
+        registration(1, "Île-de-France", "FR"),
+        registration(2, "ile de france", "FR"),
+        registration(3, "Ile de France", "BE"),
+        registration(4, "Lyon", "FR"),
+    ]
+    assert possible_duplicates(rows) == {1, 2}
+
+
+def test_rows_are_oldest_first_with_country_names_and_marks() -> None:
+    rows = export_rows(
+        [registration(2, interest_only=True, verdict="not eligible"), registration(1)],
+        lambda code: {"BE": "Belgium"}[code],
+    )
+    assert [row["user_id"] for row in rows] == [1, 2]
+    assert rows[0]["country"] == "Belgium" and rows[0]["possible_duplicate"] is True
+    assert rows[1]["interest_only"] is True and rows[1]["verdict"] == "not eligible"
+    assert list(rows[0]) == list(COLUMNS)
+
+
+def test_csv_is_utf8_with_a_header_and_no_cell_a_spreadsheet_would_run() -> None:
+    hostile = registration(
+        1,
+        city="=cmd|' /C calc'!A0",
+        contact_name="@Zoë Łukasz",
+        contact_role="-officer",
+        email="+x@example.org",
+        topics=("mobility", "finance"),
+    )
+    data = to_csv(export_rows([hostile, registration(2, "Kraków", "PL")], str))
+    assert not data.startswith(b"\xef\xbb\xbf")
+    table = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
+    assert tuple(table[0]) == COLUMNS
+    first = table[0]
+    assert first["city"] == "'=cmd|' /C calc'!A0"
+    assert first["contact_name"] == "'@Zoë Łukasz" and first["contact_role"] == "'-officer"
+    assert first["email"] == "'+x@example.org"
+    assert first["topics"] == "mobility; finance"
+    assert first["interest_only"] == "no" and table[1]["city"] == "Kraków"
+    every_cell = [cell for row in table for cell in row.values()]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in every_cell)
+
+
+def test_json_keeps_the_values_as_they_are() -> None:
+    rows = export_rows([registration(1, city="=x", population=120_000)], str)
+    (shown,) = json.loads(to_json(rows))
+    assert shown["city"] == "=x" and shown["population"] == 120_000
+    assert shown["possible_duplicate"] is False
+
+
+async def _saved(sandbox: RunningSandbox, *registrations: Registration) -> None:
+    store = sandbox.application.bot_data.services.store
+    for saved in registrations:
+        await store.save_registration(saved)
+
+
+async def test_staff_get_the_registrations_as_a_csv_document(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    await _saved(sandbox, registration(1, "Gent"), registration(3, "gent"), registration(2, "=x"))
+    staff = SandboxClient(http, sandbox.url, STAFF_ID)
+    reply = await staff.ask("/export")
+    document = reply["document"]
+    assert document["file_name"].endswith(".csv")
+    assert "3 registrations: 2 marked as possible duplicates" in reply["text"]
+    async with http.get(urljoin(sandbox.url, document["url"])) as response:
+        table = list(csv.DictReader(io.StringIO((await response.read()).decode("utf-8"))))
+    assert [row["city"] for row in table] == ["Gent", "'=x", "gent"]
+    assert table[0]["country"] == "Belgium"
+    as_json = await staff.ask("/export json")
+    assert as_json["document"]["file_name"].endswith(".json")
+    wrong = await staff.ask("/export xlsx")
+    assert "csv or json only" in wrong["text"]
+
+
+async def test_anyone_else_is_refused_and_gets_no_document(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    await _saved(sandbox, registration(1))
+    reply = await user.ask("/export")
+    assert "programme team only" in reply["text"]
+    later = await user.messages(after=reply["message_id"], wait=1)
+    assert all("document" not in message for message in [reply, *later])
+
+
+def test_the_cli_exports_what_the_store_holds_without_writing_to_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    asyncio.run(_store_two(data))
+    before = {path.name: path.read_bytes() for path in data.iterdir()}
+    out = tmp_path / "out.csv"
+    result = _cli(["export", "registrations", "--out", str(out)], data)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 2 registrations" in result.stderr
+    assert list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))[1]["city"] == "Kraków"
+    as_json = _cli(["export", "registrations", "--format", "json"], data)
+    assert [row["city"] for row in json.loads(as_json.stdout)] == ["Gent", "Kraków"]
+    assert {path.name: path.read_bytes() for path in data.iterdir()} == before
+
+
+async def _store_two(data: Path) -> None:
+    store = Store(data)
+    await store.save_registration(registration(1))
+    await store.save_registration(registration(2, "Kraków", "PL"))
+    await store.close()
+
+
+def _cli(args: list[str], data: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env={**os.environ, "DATA_DIR": str(data), "PYTHONPATH": str(ROOT)},
+        cwd=data.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
