@@ -13,6 +13,7 @@ from bot.context import AppContext
 from bot.storage.registrations import Registration
 from bot.storage.store import UserData
 from bot.storage.subscribers import ChatStatus, Subscription
+from faq.countries import country_name
 from faq.placeholders import format_call_date
 from handlers import callback_data as data
 
@@ -60,7 +61,8 @@ def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
 def _registration_line(registration: Registration | None, zone: ZoneInfo) -> str:
     if registration is None:
         return "You have not pre-registered a city."
-    line = f"You pre-registered <b>{escape(registration.city)}</b> ({escape(registration.country)})"
+    country = escape(country_name(registration.country))
+    line = f"You pre-registered <b>{escape(registration.city)}</b> ({country})"
     if registration.registered_at is not None:
         line += f" on {readable_moment(registration.registered_at, zone)}"
     contact = [registration.contact_name, registration.contact_role, registration.email]
