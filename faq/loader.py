@@ -52,6 +52,7 @@ COUNTRY_GROUP_KEYS = tuple(group.value for group in CountryGroup)
 REQUIRED_COUNTRY_GROUPS = (CountryGroup.EU.value, CountryGroup.ASSOCIATED.value)
 EXCLUDABLE_STATUSES = tuple(s.value for s in CityStatus if s is not CityStatus.NONE)
 TOP_LEVEL_KEYS = ("entries", "call", "eligibility")
+DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_CHARS = 40
 MIN_ALTERNATIVES = 5
@@ -171,7 +172,24 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
         )
     except YAMLError as error:
         problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
+    except ValueError as error:
+        # ruamel builds dates while parsing: an impossible one (2024-13-40) raises ValueError.
+        problems.add(
+            file,
+            _impossible_date_line(text),
+            f"an impossible date ({error}); write dates as YYYY-MM-DD, e.g. 2024-04-08",
+        )
     return None
+
+
+def _impossible_date_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        for found in DATE_LIKE.finditer(line.split("#")[0]):
+            try:
+                date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return number
+    return 1
 
 
 def _text_field(node: Any, key: str, where: str, file: str, problems: _Collector) -> str | None:
@@ -501,7 +519,7 @@ def _parse_eligibility(
     if "checked_on" in node and checked_on is None and len(problems.problems) == before:
         problems.add(
             file,
-            _line(node, "checked_on", value=True),
+            _line(node, "checked_on"),
             f'"checked_on" {where} is empty; write the date the country list was checked',
         )
     sources = _text_list(node, "sources", where, file, problems) if "sources" in node else None
