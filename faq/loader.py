@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from rapidfuzz import process
@@ -52,6 +52,8 @@ COUNTRY_GROUP_KEYS = tuple(group.value for group in CountryGroup)
 REQUIRED_COUNTRY_GROUPS = (CountryGroup.EU.value, CountryGroup.ASSOCIATED.value)
 EXCLUDABLE_STATUSES = tuple(s.value for s in CityStatus if s is not CityStatus.NONE)
 TOP_LEVEL_KEYS = ("entries", "call", "eligibility")
+_Section = TypeVar("_Section")
+DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_CHARS = 40
 MIN_ALTERNATIVES = 5
@@ -171,7 +173,24 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
         )
     except YAMLError as error:
         problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
+    except ValueError as error:
+        # ruamel builds dates while parsing: an impossible one (2024-13-40) raises ValueError.
+        problems.add(
+            file,
+            _impossible_date_line(text),
+            f"an impossible date ({error}); write dates as YYYY-MM-DD, e.g. 2024-04-08",
+        )
     return None
+
+
+def _impossible_date_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        for found in DATE_LIKE.finditer(line.split("#")[0]):
+            try:
+                date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return number
+    return 1
 
 
 def _text_field(node: Any, key: str, where: str, file: str, problems: _Collector) -> str | None:
@@ -501,7 +520,7 @@ def _parse_eligibility(
     if "checked_on" in node and checked_on is None and len(problems.problems) == before:
         problems.add(
             file,
-            _line(node, "checked_on", value=True),
+            _line(node, "checked_on"),
             f'"checked_on" {where} is empty; write the date the country list was checked',
         )
     sources = _text_list(node, "sources", where, file, problems) if "sources" in node else None
@@ -765,7 +784,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
             folder, 0, "the FAQ folder has no .yaml files; add the FAQ files and call.yaml"
         )
     call = _single_call(calls, folder, problems)
-    eligibility = _single_eligibility(rules, problems)
+    eligibility = _first_section(rules, "eligibility", problems)
     call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
     _check_cross_entry(raws, problems)
     for raw in raws:
@@ -853,27 +872,20 @@ def _single_call(
             'no file defines the call; add call.yaml with "call:" and its name, opens, deadline',
         )
         return None
-    first_file, first_line = calls[0][1], calls[0][2]
-    for _, file, line in calls[1:]:
-        problems.add(
-            file,
-            line,
-            f'a second "call:" section (the first is at {first_file}:{first_line}); keep only one',
-        )
-    return calls[0][0]
+    return _first_section(calls, "call", problems)
 
 
-def _single_eligibility(
-    rules: list[tuple[EligibilityRules | None, str, int]], problems: _Collector
-) -> EligibilityRules | None:
-    if not rules:
+def _first_section(
+    found: list[tuple[_Section | None, str, int]], key: str, problems: _Collector
+) -> _Section | None:
+    """The first file's section; every later file with the same section is a problem."""
+    if not found:
         return None
-    first_file, first_line = rules[0][1], rules[0][2]
-    for _, file, line in rules[1:]:
+    first_file, first_line = found[0][1], found[0][2]
+    for _, file, line in found[1:]:
         problems.add(
             file,
             line,
-            f'a second "eligibility:" section (the first is at {first_file}:{first_line}); '
-            "keep only one",
+            f'a second "{key}:" section (the first is at {first_file}:{first_line}); keep only one',
         )
-    return rules[0][0]
+    return found[0][0]
