@@ -14,6 +14,7 @@ from bot import lifecycle
 from bot.context import AppContext, BotApplication, BotData, Services
 from bot.knowledge import LiveKnowledgeBase
 from bot.settings import Settings
+from bot.storage.folder_lock import FolderLock
 from bot.storage.persistence import StorePersistence
 from bot.storage.store import Store
 from bot.telegram.transport import AiohttpRequest
@@ -40,13 +41,18 @@ def build_application(
         raise ValueError("a bot token is needed to build the application")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     knowledge = LiveKnowledgeBase(settings.faq_dir)
-    persistence = StorePersistence(
-        settings.data_dir / "persistence.json",
-        store_data=PersistenceInput(bot_data=False, callback_data=False),
-        # Conversation steps reach disk within a second; durable records go through Store at once.
-        update_interval=1,
-    )
-    store = Store(settings.data_dir)
+    folder_lock = FolderLock(settings.data_dir).acquire()
+    try:
+        persistence = StorePersistence(
+            settings.data_dir / "persistence.json",
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            # Conversation steps reach disk within a second; records go through Store at once.
+            update_interval=1,
+        )
+        store = Store(settings.data_dir)
+    except BaseException:
+        folder_lock.release()
+        raise
     request = AiohttpRequest()
     # Long polling holds one connection open; its wait is added to this read timeout.
     polling_request = AiohttpRequest(connection_pool_size=1)
@@ -75,5 +81,6 @@ def build_application(
     application: BotApplication = builder.build()
     application.bot_data.services = Services(settings=settings, store=store, knowledge=knowledge)
     application.bot_data.http_requests = (request, polling_request)
+    application.bot_data.folder_lock = folder_lock
     register_handlers(application)
     return application

@@ -18,6 +18,7 @@ from bot.settings import Settings, SettingsError, load_settings
 EXIT_UNREACHABLE = 1
 EXIT_CONFIG = 2
 TELEGRAM_API = "https://api.telegram.org"
+ENV_FILE_HELP = "settings file (default: ./.env when it exists; a file named here must exist)"
 
 
 class UserFacingError(Exception):
@@ -34,18 +35,27 @@ def _parser() -> argparse.ArgumentParser:
         "--env-file",
         type=Path,
         default=None,
-        help="settings file (default: ./.env when it exists; a file named here must exist)",
+        help=ENV_FILE_HELP,
     )
+    # Accepted after the command too (`applicant-bot run --env-file F`).
+    env_option = argparse.ArgumentParser(add_help=False)
+    env_option.add_argument("--env-file", type=Path, default=argparse.SUPPRESS, help=ENV_FILE_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     commands.add_parser(
         "run",
+        parents=[env_option],
         help="run the bot on real Telegram (long polling, or webhook when WEBHOOK_URL is set)",
-        description="Run the bot on real Telegram. Needs TELEGRAM_BOT_TOKEN.",
+        description=(
+            "Run the bot. Needs TELEGRAM_BOT_TOKEN. It talks to Telegram, or to the Bot API "
+            "server at TELEGRAM_API_BASE_URL (a self-hosted telegram-bot-api, or "
+            "applicant-bot emulator)."
+        ),
     )
 
     sandbox = commands.add_parser(
         "sandbox",
+        parents=[env_option],
         help="run the bot against the local Telegram sandbox, with a web chat page",
         description="Run the real bot against the embedded Telegram emulator; no token needed.",
     )
@@ -57,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     emulator = commands.add_parser(
         "emulator",
+        parents=[env_option],
         help="run only the local Telegram emulator (for a bot started with applicant-bot run)",
         description=(
             "Run the Telegram emulator with the web chat page and client API, keeping its world "
@@ -71,11 +82,14 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     export = commands.add_parser(
-        "export", help="write the stored registrations as CSV or JSON (for staff)"
+        "export",
+        parents=[env_option],
+        help="write the stored registrations as CSV or JSON (for staff)",
     )
     export_kinds = export.add_subparsers(dest="export_kind", metavar="WHAT", required=True)
     registrations = export_kinds.add_parser(
         "registrations",
+        parents=[env_option],
         help="every pre-registration, duplicates and interest-only rows marked",
         description=(
             "Write every pre-registration in DATA_DIR as UTF-8 CSV (cells neutralised against "
@@ -87,16 +101,20 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="file to write (default: standard output)"
     )
 
-    faq = commands.add_parser("faq", help="check the FAQ files or try questions against them")
+    faq = commands.add_parser(
+        "faq", parents=[env_option], help="check the FAQ files or try questions against them"
+    )
     faq_commands = faq.add_subparsers(dest="faq_command", metavar="FAQ_COMMAND", required=True)
     check = faq_commands.add_parser(
         "check",
+        parents=[env_option],
         help="validate the FAQ folder and self-test its phrasings",
         description="Validate the FAQ, then check every phrasing is answered by its own entry.",
     )
     check.add_argument("directory", nargs="?", type=Path, help="FAQ folder (default: FAQ_DIR)")
     ask = faq_commands.add_parser(
         "ask",
+        parents=[env_option],
         help="show what the bot would do with a question",
         description="Show what the bot would do with a question (or one per line on stdin).",
     )
@@ -134,7 +152,7 @@ def _run(settings: Settings) -> int:
     except NetworkError as error:
         print(
             f"Could not reach the Telegram Bot API at {server} ({error.message}); check this "
-            "machine's network connection and proxy settings (HTTPS_PROXY), and "
+            "machine's network connection and proxy settings (HTTPS_PROXY, HTTP_PROXY), and "
             "TELEGRAM_API_BASE_URL if you set it.",
             file=sys.stderr,
         )
@@ -148,8 +166,12 @@ def _check_port(port: int) -> None:
 
 
 def _serve(server: Coroutine[Any, Any, None], host: str, port: int) -> int:
+    from bot.sandbox.journal import JournalCorruptError, JournalError
+
     try:
         asyncio.run(server)
+    except (JournalError, JournalCorruptError) as error:
+        raise UserFacingError(str(error)) from None
     except OSError as error:
         if error.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
             raise

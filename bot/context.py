@@ -14,6 +14,7 @@ from faq.call import CallState, current_call
 if TYPE_CHECKING:
     from bot.knowledge import LiveKnowledgeBase
     from bot.settings import Settings
+    from bot.storage.folder_lock import FolderLock
     from bot.storage.store import Store
 
 
@@ -42,6 +43,7 @@ class BotData:
         self.last_faq_error_reported: str | None = None
         # The bot's HTTP backends, so a failed start-up can close what PTB opened.
         self.http_requests: tuple[BaseRequest, ...] = ()
+        self.folder_lock: FolderLock | None = None
 
     @property
     def services(self) -> Services:

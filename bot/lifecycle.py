@@ -59,8 +59,14 @@ def startup(steps: Sequence[StartupStep]) -> StartupStep:
 
 
 async def on_shutdown(application: BotApplication) -> None:
-    """PTB's post_shutdown: close the storage files."""
+    """PTB's post_shutdown: close the storage files and free the data folder."""
+    await _close_storage(application)
+
+
+async def _close_storage(application: BotApplication) -> None:
     await application.bot_data.services.store.close()
+    if application.bot_data.folder_lock is not None:
+        application.bot_data.folder_lock.release()
 
 
 async def _initialize(application: BotApplication) -> None:
@@ -74,7 +80,7 @@ async def _initialize(application: BotApplication) -> None:
         for request in application.bot_data.http_requests:
             with suppress(Exception):
                 await request.shutdown()
-        await application.bot_data.services.store.close()
+        await _close_storage(application)
         raise
 
 

@@ -51,6 +51,9 @@ def thresholds_of(services: Services) -> MatchThresholds:
 
 async def answer_entry(update: Update, context: AppContext, entry: Entry) -> None:
     """Send an entry's answer with follow-up buttons, offering /subscribe if dates are unset."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     services = context.services
     call = await services.call_state()
     kb = services.knowledge.current
@@ -59,14 +62,11 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
         for related in (find_entry(kb, rid) for rid in entry.related)
         if related is not None
     ]
-    if needs_subscribe_offer(entry, call):
+    if needs_subscribe_offer(entry, call) and not await services.store.is_subscriber(chat.id):
         subscribe = InlineKeyboardButton(
             "🔔 Tell me when dates are set", callback_data=data.MENU_SUBSCRIBE
         )
         rows.append([subscribe])
-    chat = update.effective_chat
-    if chat is None:
-        return
     await context.bot.send_message(
         chat.id,
         render_answer(entry, call, services.today()),
@@ -76,11 +76,12 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
     )
 
 
-async def _log_unanswered(services: Services, result: MatchResult) -> None:
+async def _log_unanswered(services: Services, asked: str, result: MatchResult) -> None:
     # The person already has their answer: a failed log write is the operator's to fix.
     try:
+        # The whole text, not the matcher's cut: the store masks personal data before it cuts.
         await services.store.log_unanswered_question(
-            result.question, result.decision, list(result.candidates)
+            asked, result.decision, list(result.candidates)
         )
     except (OSError, StorageError) as error:
         log.warning("Could not log an unanswered question (%s); check the data folder", error)
@@ -110,7 +111,7 @@ async def ask(update: Update, context: AppContext) -> None:
     else:
         await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     # Logged after replying: the person should not wait for the log's durable write.
-    await _log_unanswered(services, result)
+    await _log_unanswered(services, message.text, result)
 
 
 async def show_entry(update: Update, context: AppContext) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 
 from bot import __version__
 from bot.cli import main
+from bot.sandbox.journal import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -149,3 +151,45 @@ def test_a_sandbox_port_in_use_is_explained(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert f"Could not listen on 127.0.0.1:{port}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_second_bot_on_a_data_folder_in_use_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    with (data / ".bot.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = _run(
+            "run",
+            cwd=tmp_path,
+            DATA_DIR=str(data),
+            TELEGRAM_BOT_TOKEN="123:abcdef",
+            TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{_closed_port()}",
+        )
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"{data} is in use by another running bot; stop that one first, or give this one "
+        "its own DATA_DIR."
+    ]
+
+
+def test_an_emulator_folder_in_use_is_refused_in_one_sentence(tmp_path: Path) -> None:
+    folder = tmp_path / "emu"
+    folder.mkdir()
+    with (folder / LOCK_NAME).open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = _run(
+            "emulator", "--port", str(_closed_port()), "--data-dir", str(folder), cwd=tmp_path
+        )
+    assert result.returncode == 2, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"Another emulator is already using {folder}; stop it first, or give this one "
+        "another --data-dir."
+    ]
+
+
+def test_env_file_may_follow_the_command(tmp_path: Path) -> None:
+    result = _run("faq", "check", "--env-file", "nope.env", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--env-file: 'nope.env' is not a file" in result.stderr

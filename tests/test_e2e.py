@@ -96,6 +96,27 @@ async def test_a_logged_question_keeps_no_email_or_phone(
     assert logged == "pizza for 120000 people? mail [email] or call [phone]"
 
 
+@pytest.mark.parametrize(
+    "personal",
+    ["mail giovanni.bianchi@example.org thanks", "ring +32 2 123 45 67 thanks", "ring 0475123456"],
+)
+@pytest.mark.parametrize("at", [470, 490, 497])
+async def test_personal_data_across_the_matchers_cut_is_still_masked(
+    user: SandboxClient, sandbox: RunningSandbox, personal: str, at: int
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    question = ("pizza and pasta " * 40)[:at] + " " + personal
+    await user.ask(question)
+
+    async def logged_yet() -> bool:
+        return bool(await store.unanswered_questions())
+
+    assert await _wait_until(logged_yet)
+    logged = (await store.unanswered_questions())[0].question
+    assert logged.endswith(("[email] thanks", "[phone] thanks", "[phone]", "[number]"))
+    assert "giovanni" not in logged and "0475" not in logged and "+32" not in logged
+
+
 async def test_browse_topics_then_a_question(user: SandboxClient) -> None:
     topics = await user.ask("/faq")
     tags = [d for d in button_data(topics) if d.startswith("faqtag:")]
@@ -384,3 +405,15 @@ async def test_a_question_log_that_cannot_be_written_leaves_the_user_with_the_an
             )
 
         assert await _wait_until(warned)
+
+
+async def test_the_dates_answer_offers_news_only_to_people_not_yet_subscribed(
+    user: SandboxClient,
+) -> None:
+    before = await user.ask("When is the deadline?")
+    assert "to be announced" in before["text"]
+    assert "menu:subscribe" in button_data(before)
+    await user.press(before["message_id"], "menu:subscribe")
+    assert "You are subscribed" in (await user.next_bot_message())["text"]
+    after = await user.ask("When is the deadline?")
+    assert "menu:subscribe" not in button_data(after)

@@ -175,14 +175,14 @@ async def test_call_overrides_survive_a_restart(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "document", "problem"),
     [
-        ("call", {"opens": "not-a-date"}, "record 1 is not a valid callrecord: opens"),
-        ("call", {"deadline": "2025-02-30"}, "record 1 is not a valid callrecord: deadline"),
+        ("call", {"opens": "not-a-date"}, "record 1 is not a valid call setting: opens"),
+        ("call", {"deadline": "2025-02-30"}, "record 1 is not a valid call setting: deadline"),
         ("subscribers", {"chat_id": 5}, "record 1 is not a valid subscription: consented_at"),
         ("registrations", {"user_id": 1, "city": ""}, "record 1 is not a valid registration"),
         (
             "questions",
             {"question": "q", "decision": "maybe", "asked_at": "2025-01-01T00:00Z"},
-            "record 1 is not a valid loggedquestion: decision",
+            "record 1 is not a valid logged question: decision",
         ),
     ],
 )

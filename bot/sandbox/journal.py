@@ -9,7 +9,6 @@ leaves exactly one consistent pair.
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from bot.storage.folder_lock import FolderInUseError, FolderLock
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ class JournalCorruptError(Exception):
 
 class JournalError(Exception):
     """The journal cannot save changes (the disk failed, or it is closed)."""
+
+
+IN_USE = (
+    "Another emulator is already using {folder}; stop it first, or give this one another "
+    "--data-dir."
+)
 
 
 def journal_name(generation: int) -> str:
@@ -77,12 +84,11 @@ class Journal:
         self.folder = folder
         self.compact_after_bytes = compact_after_bytes
         folder.mkdir(parents=True, exist_ok=True)
-        self._lock = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        self._lock = FolderLock(folder, LOCK_NAME, IN_USE)
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock)
-            raise JournalError(f"Another emulator is already using {folder}.") from None
+            self._lock.acquire()
+        except FolderInUseError as error:
+            raise JournalError(str(error)) from None
         self.generation = 0
         self._descriptor: int | None = None
         self._size = 0
@@ -241,6 +247,4 @@ class Journal:
 
     def release(self) -> None:
         """Let another emulator open the folder (closing the lock file releases the lock)."""
-        if self._lock >= 0:
-            os.close(self._lock)
-            self._lock = -1
+        self._lock.release()

@@ -106,9 +106,9 @@ async def serve_emulator_forever(config: EmulatorConfig, host: str, port: int) -
         kept = f"World kept in: {config.data_dir}" if config.data_dir else "World kept in memory"
         print(
             f"Telegram emulator running: open {base}/ in your browser to chat as a user.\n"
-            f"Start a bot against it with: TELEGRAM_API_BASE_URL={base} applicant-bot run\n"
-            "  (any token of the form <digits>:<letters, digits, _ or -> works, "
-            "e.g. 123456:sandbox)\n"
+            "Start a bot against it with:\n"
+            f"  TELEGRAM_API_BASE_URL={base} TELEGRAM_BOT_TOKEN=123456:sandbox applicant-bot run\n"
+            "  (any token of the form <digits>:<letters, digits, _ or -> works)\n"
             f"{kept}\n"
             "Press Ctrl-C to stop.",
             flush=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -14,6 +15,8 @@ CALL_RECORD_ID = 1
 
 class CallRecord(Record):
     """Staff-set call values; a missing one falls back to the FAQ's call.yaml."""
+
+    label: ClassVar[str] = "call setting"
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     opens: date | None = None

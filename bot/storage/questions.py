@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -15,6 +15,8 @@ KEPT_CANDIDATES = 3
 
 class LoggedQuestion(Record):
     """A question, what the matcher decided, and its best candidates with their scores."""
+
+    label: ClassVar[str] = "logged question"
 
     question: str = Field(max_length=MAX_QUESTION_CHARS)
     decision: Literal["answer", "suggest", "fallback"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -11,6 +11,8 @@ class Record(BaseModel):
     """A stored record: immutable, checked field by field when built or read from a file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    # What one record is called in messages about a stored file.
+    label: ClassVar[str] = "record"
 
     def to_document(self) -> dict[str, Any]:
         """The JSON-ready document kept in the file."""

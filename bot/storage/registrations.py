@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -27,6 +27,8 @@ def city_key(city: str) -> str:
 class Registration(Record):
     """A city's pre-registration as the person who made it confirmed it."""
 
+    label: ClassVar[str] = "registration"
+
     user_id: int = Field(gt=0)
     city: str = Field(min_length=1, max_length=MAX_FIELD_CHARS)
     country: str = Field(min_length=2, max_length=2)  # ISO 3166-1 alpha-2 (XK for Kosovo)
@@ -48,6 +50,8 @@ class Registration(Record):
 
 class RegistrationDraft(Record):
     """What someone answered so far in /register, with the step they are at."""
+
+    label: ClassVar[str] = "registration draft"
 
     user_id: int = Field(gt=0)
     step: str = Field(min_length=1, max_length=40)

@@ -31,6 +31,10 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _check_id(value: object, what: str, *, positive: bool) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value == 0:
         raise ValueError(f"{what} must be a non-zero integer Telegram id, not {value!r}.")
@@ -273,7 +277,7 @@ class Store:
         entry = LoggedQuestion.model_validate(
             {
                 # Masked before the cut, so a cut cannot leave half a phone number unmasked.
-                "question": mask_personal_data(question)[:MAX_QUESTION_CHARS],
+                "question": _shortened(mask_personal_data(question), MAX_QUESTION_CHARS),
                 "decision": decision,
                 "candidates": [
                     (str(entry_id), round(float(score), 2))

@@ -29,7 +29,7 @@ def checked_record(path: Path, kind: type[R], doc_id: object, document: dict[str
         return kind.from_document(document)
     except ValueError as error:
         raise StorageCorruptError(
-            path, f"record {doc_id} is not a valid {kind.__name__.lower()}: {error}"
+            path, f"record {doc_id} is not a valid {kind.label}: {error}"
         ) from None
 
 
