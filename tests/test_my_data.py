@@ -29,7 +29,7 @@ def _data(
 GHENT = Registration(
     user_id=USER,
     city="Gent <&> Co",
-    country="Belgium",
+    country="BE",
     contact_name="Ana <b>Silva</b>",
     contact_role="climate officer",
     email="ana@gent.example.be",
