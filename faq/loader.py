@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from rapidfuzz import process
@@ -15,6 +15,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from faq.countries import is_country_code
+from faq.eligibility import (
+    DEFAULT_CLIMATE_NEUTRAL_BY,
+    DEFAULT_EXCLUDED,
+    CityStatus,
+    CountryGroup,
+    EligibilityRules,
+)
 from faq.matcher import build_index
 from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
@@ -32,7 +40,20 @@ ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "rela
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags")
 LINK_KEYS = ("title", "url")
 CALL_KEYS = ("name", "opens", "deadline")
-TOP_LEVEL_KEYS = ("entries", "call")
+ELIGIBILITY_KEYS = (
+    "checked_on",
+    "sources",
+    "countries",
+    "excluded_statuses",
+    "climate_neutral_by",
+)
+REQUIRED_ELIGIBILITY_KEYS = ("checked_on", "sources", "countries")
+COUNTRY_GROUP_KEYS = tuple(group.value for group in CountryGroup)
+REQUIRED_COUNTRY_GROUPS = (CountryGroup.EU.value, CountryGroup.ASSOCIATED.value)
+EXCLUDABLE_STATUSES = tuple(s.value for s in CityStatus if s is not CityStatus.NONE)
+TOP_LEVEL_KEYS = ("entries", "call", "eligibility")
+_Section = TypeVar("_Section")
+DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID_CHARS = 40
 MIN_ALTERNATIVES = 5
@@ -152,7 +173,24 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
         )
     except YAMLError as error:
         problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
+    except ValueError as error:
+        # ruamel builds dates while parsing: an impossible one (2024-13-40) raises ValueError.
+        problems.add(
+            file,
+            _impossible_date_line(text),
+            f"an impossible date ({error}); write dates as YYYY-MM-DD, e.g. 2024-04-08",
+        )
     return None
+
+
+def _impossible_date_line(text: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        for found in DATE_LIKE.finditer(line.split("#")[0]):
+            try:
+                date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return number
+    return 1
 
 
 def _text_field(node: Any, key: str, where: str, file: str, problems: _Collector) -> str | None:
@@ -422,7 +460,10 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
         name = None
     else:
         name = _text_field(node, "name", 'in the "call" section', file, problems)
-    dates = {key: _parse_date(node, key, file, problems) for key in ("opens", "deadline")}
+    dates = {
+        key: _parse_date(node, key, 'in the "call" section', file, problems)
+        for key in ("opens", "deadline")
+    }
     opens, deadline = dates["opens"], dates["deadline"]
     if opens is not None and deadline is not None and deadline < opens:
         problems.add(
@@ -436,7 +477,9 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
     return CallSettings(name=name.strip(), opens=opens, deadline=deadline)
 
 
-def _parse_date(node: Any, key: str, file: str, problems: _Collector) -> date | None:
+def _parse_date(
+    node: Any, key: str, where: str, file: str, problems: _Collector, *, nullable: bool = True
+) -> date | None:
     value = node.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -450,10 +493,135 @@ def _parse_date(node: Any, key: str, file: str, problems: _Collector) -> date | 
     problems.add(
         file,
         _line(node, key, value=True),
-        f'"{key}" in the "call" section is "{value}", not a date; write it as YYYY-MM-DD '
-        "(e.g. 2024-04-08) or null while to be announced",
+        f'"{key}" {where} is "{value}", not a date; write it as YYYY-MM-DD '
+        "(e.g. 2024-04-08)" + (" or null while to be announced" if nullable else ""),
     )
     return None
+
+
+def _parse_eligibility(
+    node: Any, top: Any, file: str, problems: _Collector
+) -> EligibilityRules | None:
+    where = 'in the "eligibility" section'
+    if not isinstance(node, dict):
+        problems.add(
+            file,
+            _line(top, "eligibility"),
+            'the "eligibility" section must be a mapping with '
+            + ", ".join(REQUIRED_ELIGIBILITY_KEYS),
+        )
+        return None
+    before = len(problems.problems)
+    _check_keys(node, ELIGIBILITY_KEYS, where, file, problems)
+    for key in REQUIRED_ELIGIBILITY_KEYS:
+        if key not in node:
+            problems.add(file, _line(top, "eligibility"), f'"{key}" is missing {where}; add it')
+    checked_on = _parse_date(node, "checked_on", where, file, problems, nullable=False)
+    if "checked_on" in node and checked_on is None and len(problems.problems) == before:
+        problems.add(
+            file,
+            _line(node, "checked_on"),
+            f'"checked_on" {where} is empty; write the date the country list was checked',
+        )
+    sources = _text_list(node, "sources", where, file, problems) if "sources" in node else None
+    if sources is not None and not sources:
+        problems.add(file, _line(node, "sources"), f'"sources" {where} is empty; list source ids')
+    groups = _parse_country_groups(node, where, file, problems) if "countries" in node else None
+    excluded = _parse_excluded_statuses(node, where, file, problems)
+    year = _parse_year(node, where, file, problems)
+    if len(problems.problems) > before:
+        return None
+    assert checked_on is not None and sources is not None and groups is not None
+    return EligibilityRules(
+        groups=groups,
+        checked_on=checked_on,
+        sources=tuple(text for text, _ in sources),
+        excluded_statuses=excluded,
+        climate_neutral_by=year,
+    )
+
+
+def _parse_country_groups(
+    node: Any, where: str, file: str, problems: _Collector
+) -> dict[str, CountryGroup] | None:
+    countries = node.get("countries")
+    line = _line(node, "countries", value=True)
+    if not isinstance(countries, dict):
+        problems.add(
+            file,
+            line,
+            f'"countries" {where} must be a mapping of {", ".join(COUNTRY_GROUP_KEYS)}, '
+            f"not {_kind(countries) if countries is not None else 'empty'}",
+        )
+        return None
+    _check_keys(countries, COUNTRY_GROUP_KEYS, 'in "countries"', file, problems)
+    for key in REQUIRED_COUNTRY_GROUPS:
+        if key not in countries:
+            problems.add(file, line, f'"countries" has no "{key}"; list its country codes')
+    groups: dict[str, CountryGroup] = {}
+    first_line: dict[str, int] = {}
+    for group in CountryGroup:
+        if group.value not in countries:
+            continue
+        codes = _text_list(countries, group.value, 'in "countries"', file, problems)
+        if codes is not None and not codes:
+            problems.add(
+                file,
+                _line(countries, group.value),
+                f'"{group.value}" in "countries" is empty; list its country codes or remove it',
+            )
+        for code, code_line in codes or ():
+            if not is_country_code(code):
+                hint = f'; write "{code.upper()}"' if is_country_code(code.upper()) else ""
+                problems.add(
+                    file,
+                    code_line,
+                    f'"{code}" in "{group.value}" is not an ISO 3166-1 alpha-2 country code '
+                    f"(Kosovo is XK){hint}",
+                )
+            elif code in groups:
+                problems.add(
+                    file,
+                    code_line,
+                    f'"{code}" is listed twice: it is already in "{groups[code].value}" at '
+                    f"{file}:{first_line[code]}; keep one",
+                )
+            else:
+                groups[code] = group
+                first_line[code] = code_line
+    return groups
+
+
+def _parse_excluded_statuses(
+    node: Any, where: str, file: str, problems: _Collector
+) -> frozenset[CityStatus]:
+    if "excluded_statuses" not in node:
+        return DEFAULT_EXCLUDED
+    items = _text_list(node, "excluded_statuses", where, file, problems) or []
+    excluded: set[CityStatus] = set()
+    for text, item_line in items:
+        if text in EXCLUDABLE_STATUSES:
+            excluded.add(CityStatus(text))
+        else:
+            problems.add(
+                file,
+                item_line,
+                f'"{text}" in "excluded_statuses" is not a city status; use '
+                f"{', '.join(EXCLUDABLE_STATUSES)}",
+            )
+    return frozenset(excluded)
+
+
+def _parse_year(node: Any, where: str, file: str, problems: _Collector) -> int:
+    value = node.get("climate_neutral_by", DEFAULT_CLIMATE_NEUTRAL_BY)
+    if isinstance(value, int) and not isinstance(value, bool) and 2030 <= value <= 2100:
+        return value
+    problems.add(
+        file,
+        _line(node, "climate_neutral_by", value=True),
+        f'"climate_neutral_by" {where} must be a year such as 2050, not "{value}"',
+    )
+    return DEFAULT_CLIMATE_NEUTRAL_BY
 
 
 def _check_cross_entry(raws: list[_RawEntry], problems: _Collector) -> None:
@@ -581,10 +749,12 @@ def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
         )
 
 
-def build_knowledge_base(entries: Iterable[Entry], call: CallSettings) -> KnowledgeBase:
+def build_knowledge_base(
+    entries: Iterable[Entry], call: CallSettings, eligibility: EligibilityRules | None = None
+) -> KnowledgeBase:
     """A knowledge base of these entries, with its matching index built once here."""
     kept = tuple(entries)
-    return KnowledgeBase(entries=kept, call=call, index=build_index(kept))
+    return KnowledgeBase(entries=kept, call=call, index=build_index(kept), eligibility=eligibility)
 
 
 def load_knowledge_base(directory: Path) -> KnowledgeBase:
@@ -601,18 +771,20 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
         )
     raws: list[_RawEntry] = []
     calls: list[tuple[CallSettings | None, str, int]] = []
+    rules: list[tuple[EligibilityRules | None, str, int]] = []
     files = sorted(directory.glob("*.yaml"))
     for path in files:
         file = _display_path(path)
         document = _read_yaml(path, file, problems)
         if document is None and problems.problems and problems.problems[-1].file == file:
             continue
-        _load_document(document, file, raws, calls, problems)
+        _load_document(document, file, raws, calls, rules, problems)
     if not files:
         problems.add(
             folder, 0, "the FAQ folder has no .yaml files; add the FAQ files and call.yaml"
         )
     call = _single_call(calls, folder, problems)
+    eligibility = _first_section(rules, "eligibility", problems)
     call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
     _check_cross_entry(raws, problems)
     for raw in raws:
@@ -622,7 +794,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     if problems.problems:
         raise FaqValidationError(problems.problems)
     assert call is not None
-    return build_knowledge_base(tuple(raw.entry for raw in raws), call)
+    return build_knowledge_base(tuple(raw.entry for raw in raws), call, eligibility)
 
 
 def _load_document(
@@ -630,6 +802,7 @@ def _load_document(
     file: str,
     raws: list[_RawEntry],
     calls: list[tuple[CallSettings | None, str, int]],
+    rules: list[tuple[EligibilityRules | None, str, int]],
     problems: _Collector,
 ) -> None:
     if document is None:
@@ -646,13 +819,25 @@ def _load_document(
     _check_keys(document, TOP_LEVEL_KEYS, "at the top of the file", file, problems)
     present = [key for key in TOP_LEVEL_KEYS if key in document]
     if not present:
-        problems.add(file, 1, 'the file has neither "entries:" nor "call:" at the top; add one')
+        problems.add(
+            file, 1, 'the file has none of "entries:", "call:", "eligibility:" at the top; add one'
+        )
         return
     if len(present) > 1:
         problems.add(
             file,
-            _line(document, "call"),
-            'a file holds either "entries:" or "call:", not both; move the call to call.yaml',
+            _line(document, present[1]),
+            f'a file holds one of "entries:", "call:", "eligibility:", not both "{present[0]}" '
+            f'and "{present[1]}"; move the call to call.yaml and the rules to '
+            "eligibility-rules.yaml",
+        )
+    if "eligibility" in document:
+        rules.append(
+            (
+                _parse_eligibility(document["eligibility"], document, file, problems),
+                file,
+                _line(document, "eligibility"),
+            )
         )
     if "call" in document:
         calls.append(
@@ -687,11 +872,20 @@ def _single_call(
             'no file defines the call; add call.yaml with "call:" and its name, opens, deadline',
         )
         return None
-    first_file, first_line = calls[0][1], calls[0][2]
-    for _, file, line in calls[1:]:
+    return _first_section(calls, "call", problems)
+
+
+def _first_section(
+    found: list[tuple[_Section | None, str, int]], key: str, problems: _Collector
+) -> _Section | None:
+    """The first file's section; every later file with the same section is a problem."""
+    if not found:
+        return None
+    first_file, first_line = found[0][1], found[0][2]
+    for _, file, line in found[1:]:
         problems.add(
             file,
             line,
-            f'a second "call:" section (the first is at {first_file}:{first_line}); keep only one',
+            f'a second "{key}:" section (the first is at {first_file}:{first_line}); keep only one',
         )
-    return calls[0][0]
+    return found[0][0]

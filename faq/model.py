@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from faq.eligibility import EligibilityRules
     from faq.matcher import MatchIndex
 
 
@@ -57,12 +58,13 @@ class CallSettings:
 
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """All entries plus the call settings and their matching index (build it with
+    """All entries, the call settings, the eligibility rules and the matching index (build it with
     `faq.loader.build_knowledge_base`, which keeps the index in step with the entries)."""
 
     entries: tuple[Entry, ...]
     call: CallSettings
     index: MatchIndex = field(repr=False, compare=False)
+    eligibility: EligibilityRules | None = None  # None when no file has "eligibility:"
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -391,19 +391,21 @@ _STEMMED_CONTEXT = frozenset(_light_stem(w) for w in CONTEXT_WORDS)
 _STEMMED_FILLER = frozenset(_light_stem(w) for w in FILLER_WORDS) | FILLER_WORDS
 
 
+def fold_accents(text: str) -> str:
+    """Case-folded text without accents ("Österreich" -> "osterreich"), any script kept."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def simplify_text(text: str) -> str:
     """Lower-case, accent-free text of letters, digits and single spaces (nothing expanded)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    lowered = plain.casefold().translate(_APOSTROPHES).replace("'", "")
+    lowered = fold_accents(text).translate(_APOSTROPHES).replace("'", "")
     return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 
 def normalize_text(text: str) -> str:
     """Like simplify_text, with contractions and chat shorthand ("whats", "thx") expanded."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    lowered = plain.casefold().translate(_APOSTROPHES)
+    lowered = fold_accents(text).translate(_APOSTROPHES)
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     lowered = _LONG_RUN.sub(r"\1\1", lowered.replace("'", ""))

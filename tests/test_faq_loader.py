@@ -185,6 +185,14 @@ BROKEN = [
     ),
     pytest.param(
         "call.yaml",
+        "opens: 2024-04-08",
+        "opens: 2024-04-31",
+        3,
+        "an impossible date (day is out of range for month)",
+        id="impossible-date",
+    ),
+    pytest.param(
+        "call.yaml",
         "deadline: null",
         "deadline: 2024-01-01",
         4,

@@ -116,6 +116,15 @@ def test_faq_imports_neither_telegram_nor_the_bot(module: str) -> None:
     assert not forbidden, f"{module} imports {sorted(forbidden)}"
 
 
+@pytest.mark.parametrize(
+    "module", sorted(m for m in source_modules() if m.startswith("bot.registration"))
+)
+def test_registration_logic_imports_neither_telegram_nor_handlers(module: str) -> None:
+    _, anywhere = imports_of(module)
+    forbidden = {name for name in anywhere if _top(name) in ("telegram", "handlers")}
+    assert not forbidden, f"{module} imports {sorted(forbidden)}"
+
+
 @pytest.mark.parametrize("module", sorted(source_modules()))
 def test_tinydb_is_used_only_inside_bot_storage(module: str) -> None:
     _, anywhere = imports_of(module)

@@ -1,1 +1,1 @@
-"""Pre-registration in the bot: the privacy notice, the steps and their texts, draft expiry."""
+"""Pre-registration's pure logic: typed answers, the privacy notice, the steps and their texts."""

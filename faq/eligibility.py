@@ -1,0 +1,191 @@
+"""The Cohort 2 eligibility rules (countries as data) and the verdict for one city's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from faq.countries import country_name
+
+
+class Verdict(Enum):
+    """The outcome of a check; the value is the wording shown to cities."""
+
+    ELIGIBLE = "eligible"
+    NOT_ELIGIBLE = "not eligible"
+    UNCLEAR = "unclear"
+
+
+class CityStatus(Enum):
+    """What the city already is in the Cities Mission, as the city says."""
+
+    MISSION_CITY = "mission"
+    PILOT_CITY = "pilot"
+    TWIN_CITY = "twin"
+    APPLIED_BEFORE = "applied"
+    NONE = "none"
+
+
+class Commitment(Enum):
+    """Whether the city can show a commitment to climate neutrality by 2050 at the latest."""
+
+    YES = "yes"
+    NO = "no"
+    NOT_SURE = "unsure"
+
+
+class CountryGroup(Enum):
+    """How a country is listed; the value is its key under "countries:" in the YAML file."""
+
+    EU = "eu"
+    ASSOCIATED = "associated"
+    PILLAR_TWO_ONLY = "pillar2_only"
+
+
+DEFAULT_EXCLUDED = frozenset({CityStatus.MISSION_CITY, CityStatus.PILOT_CITY, CityStatus.TWIN_CITY})
+DEFAULT_CLIMATE_NEUTRAL_BY = 2050
+OFFICIAL_PAGE = (
+    "the call guidelines on the official programme page, "
+    "netzerocities.eu/twinning-learning-programme"
+)
+
+
+@dataclass(frozen=True)
+class EligibilityRules:
+    """The country list from faq/data/eligibility-rules.yaml, with the date it was checked."""
+
+    groups: Mapping[str, CountryGroup]
+    checked_on: date
+    sources: tuple[str, ...]
+    excluded_statuses: frozenset[CityStatus] = DEFAULT_EXCLUDED
+    climate_neutral_by: int = DEFAULT_CLIMATE_NEUTRAL_BY
+
+    def group_of(self, code: str) -> CountryGroup | None:
+        """The group of this alpha-2 code (any case), None when the country is not listed."""
+        return self.groups.get(code.strip().upper())
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A verdict with one plain-text reason per rule that mattered, and what to check."""
+
+    verdict: Verdict
+    reasons: tuple[str, ...]
+    to_check: str | None
+
+
+@dataclass(frozen=True)
+class _Finding:
+    verdict: Verdict
+    reason: str
+    to_check: str | None = None
+
+
+def _listed_on(rules: EligibilityRules) -> str:
+    checked = rules.checked_on
+    return f"{checked.day} {checked:%B %Y}"
+
+
+def _country_finding(rules: EligibilityRules, code: str) -> _Finding:
+    group = rules.group_of(code)
+    try:
+        name = country_name(code.strip().upper())
+    except KeyError:
+        name = code
+    if group is CountryGroup.EU:
+        return _Finding(Verdict.ELIGIBLE, f"{name} is an EU Member State.")
+    if group is CountryGroup.ASSOCIATED:
+        return _Finding(
+            Verdict.ELIGIBLE,
+            f"{name} is a Horizon Europe Associated Country, in the list of {_listed_on(rules)}.",
+        )
+    if group is CountryGroup.PILLAR_TWO_ONLY:
+        return _Finding(
+            Verdict.UNCLEAR,
+            f"{name} is associated to Horizon Europe for Pillar II only; the sources do not say "
+            "whether that is enough for this call.",
+            f"Whether cities in {name} can apply: {OFFICIAL_PAGE}, or ask the programme team "
+            "through that page.",
+        )
+    return _Finding(
+        Verdict.NOT_ELIGIBLE,
+        f"{name} is neither an EU Member State nor a Horizon Europe Associated Country in the "
+        f"list of {_listed_on(rules)}.",
+        f"The list changes over time: if {name}'s status has changed, check {OFFICIAL_PAGE}.",
+    )
+
+
+_EXCLUDED_REASONS = {
+    CityStatus.MISSION_CITY: (
+        "Mission Cities cannot apply to Cohort 2 (they could apply in Cohort 1)."
+    ),
+    CityStatus.PILOT_CITY: "A city that is already a Pilot City cannot apply.",
+    CityStatus.TWIN_CITY: "A city that is already a Twin City cannot apply.",
+    CityStatus.APPLIED_BEFORE: "A city that applied before cannot apply again.",
+}
+_STATUS_WORDS = {
+    CityStatus.MISSION_CITY: "a Mission City",
+    CityStatus.PILOT_CITY: "a Pilot City",
+    CityStatus.TWIN_CITY: "a Twin City",
+    CityStatus.APPLIED_BEFORE: "a city that applied before",
+}
+
+
+def _status_finding(rules: EligibilityRules, status: CityStatus) -> _Finding:
+    if status in rules.excluded_statuses:
+        return _Finding(Verdict.NOT_ELIGIBLE, _EXCLUDED_REASONS[status])
+    if status is CityStatus.APPLIED_BEFORE:
+        return _Finding(
+            Verdict.UNCLEAR,
+            "The sources say nothing about cities that applied before and were not selected.",
+            f"Whether a city not selected before may apply again: {OFFICIAL_PAGE}, or ask the "
+            "programme team through that page.",
+        )
+    if status is CityStatus.NONE:
+        return _Finding(
+            Verdict.ELIGIBLE, "The city is not a Mission City, a Pilot City or a Twin City."
+        )
+    return _Finding(Verdict.ELIGIBLE, f"The rules do not exclude {_STATUS_WORDS[status]}.")
+
+
+def _commitment_finding(rules: EligibilityRules, commitment: Commitment) -> _Finding:
+    required = (
+        f"Applicants must show a commitment to climate neutrality by {rules.climate_neutral_by} "
+        "at the latest"
+    )
+    if commitment is Commitment.YES:
+        return _Finding(
+            Verdict.ELIGIBLE,
+            f"The city can show a commitment to climate neutrality by {rules.climate_neutral_by}.",
+        )
+    if commitment is Commitment.NO:
+        return _Finding(Verdict.NOT_ELIGIBLE, f"{required}.")
+    return _Finding(
+        Verdict.UNCLEAR,
+        f"{required}, and it is not yet sure the city can.",
+        f"What the call accepts as a commitment to climate neutrality: {OFFICIAL_PAGE}.",
+    )
+
+
+def judge(
+    rules: EligibilityRules, country_code: str, status: CityStatus, commitment: Commitment
+) -> Judgement:
+    """The verdict: any failed rule makes it not eligible, then any unclear one unclear."""
+    findings = (
+        _country_finding(rules, country_code),
+        _status_finding(rules, status),
+        _commitment_finding(rules, commitment),
+    )
+    for verdict in (Verdict.NOT_ELIGIBLE, Verdict.UNCLEAR):
+        if any(finding.verdict is verdict for finding in findings):
+            # Every rule that was not met is listed, failed and unclear alike.
+            kept = [finding for finding in findings if finding.verdict is not Verdict.ELIGIBLE]
+            checks = [finding.to_check for finding in kept if finding.to_check]
+            return Judgement(
+                verdict,
+                tuple(finding.reason for finding in kept),
+                " ".join(checks) if checks else None,
+            )
+    return Judgement(Verdict.ELIGIBLE, tuple(finding.reason for finding in findings), None)
