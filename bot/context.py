@@ -13,7 +13,6 @@ from telegram.request import BaseRequest
 from faq.call import CallState, current_call
 
 
-
 def utc_now() -> datetime:
     """The current moment in UTC, whole seconds."""
     return datetime.now(UTC).replace(microsecond=0)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -29,7 +32,7 @@ from handlers import (
 def register_handlers(application: Application) -> None:
     """Add the bot's handlers in the order they must be tried."""
     private = filters.ChatType.PRIVATE
-    ordered = [
+    ordered: list[BaseHandler[Any, Any, Any]] = [
         # The conversations first: while one waits for an answer, the typed text is theirs.
         registration.conversation(),
         eligibility.conversation(),

@@ -1,4 +1,4 @@
-"""/eligibility: check a city with three questions, keeping nothing (the answers ride in buttons)."""
+"""/eligibility: check a city in three questions, keeping nothing (the answers ride in buttons)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ COMMITMENT_QUESTION = (
 )
 OUT_OF_DATE = "This button is out of date; send /eligibility to check again."
 OFFERS = {
-    Verdict.ELIGIBLE: "Pre-register your city's interest with /register (it is not an application).",
+    Verdict.ELIGIBLE: "Pre-register your city's interest with /register "
+    "(it is not an application).",
     Verdict.UNCLEAR: "You can still pre-register your city's interest with /register "
     "(it is not an application) while you check.",
     Verdict.NOT_ELIGIBLE: "You can still register your city's interest with /register, to hear "
@@ -57,24 +58,39 @@ class Asked(StrEnum):
 
 def country_keyboard(codes: Sequence[str], *, other: bool = True) -> InlineKeyboardMarkup:
     """Country buttons, two per row, then "Other (type it)"."""
-    buttons = [InlineKeyboardButton(country_label(c), callback_data=data.eligibility_country(c)) for c in codes]
+    buttons = [
+        InlineKeyboardButton(country_label(c), callback_data=data.eligibility_country(c))
+        for c in codes
+    ]
     rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
     if other:
-        rows.append([InlineKeyboardButton("Other (type it)", callback_data=data.ELIGIBILITY_OTHER_COUNTRY)])
+        rows.append(
+            [InlineKeyboardButton("Other (type it)", callback_data=data.ELIGIBILITY_OTHER_COUNTRY)]
+        )
     return InlineKeyboardMarkup(rows)
 
 
 def status_keyboard(code: str) -> InlineKeyboardMarkup:
     """One button per status, carrying the country."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data.eligibility_status(code, s.value))] for s, label in STATUS_LABELS.items()]
+        [
+            [InlineKeyboardButton(label, callback_data=data.eligibility_status(code, s.value))]
+            for s, label in STATUS_LABELS.items()
+        ]
     )
 
 
 def commitment_keyboard(code: str, status: str) -> InlineKeyboardMarkup:
     """Yes / No / Not sure, carrying country and status."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data.eligibility_commitment(code, status, c.value)) for c, label in COMMITMENT_LABELS.items()]]
+        [
+            [
+                InlineKeyboardButton(
+                    label, callback_data=data.eligibility_commitment(code, status, c.value)
+                )
+                for c, label in COMMITMENT_LABELS.items()
+            ]
+        ]
     )
 
 
@@ -112,7 +128,9 @@ async def typed_country(update: Update, context: AppContext) -> object:
     if match.suggestions:
         text = f"I don't know the country “{shown}”. Did you mean one of these? Or type it again."
     else:
-        text = f"I don't know the country “{shown}”; please check the spelling, or type it in English."
+        text = (
+            f"I don't know the country “{shown}”; please check the spelling, or type it in English."
+        )
     markup = country_keyboard(match.suggestions or COMMON_COUNTRIES, other=False)
     await message.reply_html(text, reply_markup=markup)
     return Asked.COUNTRY
@@ -137,7 +155,9 @@ async def country(update: Update, context: AppContext) -> object:
     (code,) = data.eligibility_answers(query.data)
     await query.answer()
     # The answers ride in the buttons, so even a check started before a restart goes on.
-    await query.edit_message_text(_status_text(code), parse_mode="HTML", reply_markup=status_keyboard(code))
+    await query.edit_message_text(
+        _status_text(code), parse_mode="HTML", reply_markup=status_keyboard(code)
+    )
     return END
 
 
@@ -152,7 +172,9 @@ async def status(update: Update, context: AppContext) -> None:
         return
     await query.answer()
     text = f"{_answers(code, CityStatus(value))}\n\n{COMMITMENT_QUESTION}"
-    await query.edit_message_text(text, parse_mode="HTML", reply_markup=commitment_keyboard(code, value))
+    await query.edit_message_text(
+        text, parse_mode="HTML", reply_markup=commitment_keyboard(code, value)
+    )
 
 
 async def commitment(update: Update, context: AppContext) -> None:
@@ -169,14 +191,18 @@ async def commitment(update: Update, context: AppContext) -> None:
     await query.answer()
     rules = context.services.knowledge.current.eligibility
     judgement = judge_answers(rules, code, *answers)
-    register = InlineKeyboardMarkup([[InlineKeyboardButton("📝 Pre-register", callback_data=data.REGISTER_START)]])
+    register = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("📝 Pre-register", callback_data=data.REGISTER_START)]]
+    )
     await query.edit_message_text(
-        f"{verdict_text(judgement)}\n\n{OFFERS[judgement.verdict]}", parse_mode="HTML", reply_markup=register
+        f"{verdict_text(judgement)}\n\n{OFFERS[judgement.verdict]}",
+        parse_mode="HTML",
+        reply_markup=register,
     )
 
 
 async def out_of_date(update: Update, context: AppContext) -> None:
-    """"Other (type it)" after the check was left: start again."""
+    """ "Other (type it)" after the check was left: start again."""
     if update.callback_query is not None:
         await update.callback_query.answer(OUT_OF_DATE, show_alert=True)
 
@@ -199,7 +225,9 @@ def conversation() -> ConversationHandler[Any]:
                 Asked.COUNTRY: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed_country),
                     country_button,
-                    CallbackQueryHandler(other_country, pattern=data.exactly(data.ELIGIBILITY_OTHER_COUNTRY)),
+                    CallbackQueryHandler(
+                        other_country, pattern=data.exactly(data.ELIGIBILITY_OTHER_COUNTRY)
+                    ),
                 ]
             },
             fallbacks=[CommandHandler("cancel", stop)],

@@ -6,7 +6,7 @@ import asyncio
 import functools
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from html import escape
 from typing import Any
 
@@ -91,7 +91,7 @@ RESUMED_TEXT = "You are in the middle of pre-registering; let's carry on where y
 NOT_APPLICATION = "Remember: this is <b>not an application</b>; apply on the official form."
 
 Choices = list[list[tuple[str, str]]]
-StepCallback = Callable[[Update, AppContext, RegistrationDraft], Awaitable[object]]
+StepCallback = Callable[[Update, AppContext, RegistrationDraft], Coroutine[Any, Any, object]]
 
 
 def _choices(draft: RegistrationDraft, step: Step, countries: Sequence[str]) -> Choices:
@@ -205,10 +205,12 @@ async def _open_draft(update: Update, context: AppContext) -> RegistrationDraft 
 
 def guarded(
     step: Step | None,
-) -> Callable[[StepCallback], Callable[[Update, AppContext], Awaitable[object]]]:
+) -> Callable[[StepCallback], Callable[[Update, AppContext], Coroutine[Any, Any, object]]]:
     """Run a step callback on the open draft; stale buttons get an alert and change nothing."""
 
-    def decorate(callback: StepCallback) -> Callable[[Update, AppContext], Awaitable[object]]:
+    def decorate(
+        callback: StepCallback,
+    ) -> Callable[[Update, AppContext], Coroutine[Any, Any, object]]:
         @functools.wraps(callback)
         async def run(update: Update, context: AppContext) -> object:
             draft = await _open_draft(update, context)
@@ -627,7 +629,7 @@ async def closed(update: Update, context: AppContext) -> None:
 
 
 def _buttons(
-    step: Step, callback: Callable[[Update, AppContext], Awaitable[object]], *actions: str
+    step: Step, callback: Callable[[Update, AppContext], Coroutine[Any, Any, object]], *actions: str
 ) -> CallbackQueryHandler[Any, Any]:
     return CallbackQueryHandler(callback, pattern=data.registration_choice(step, *actions))
 
@@ -635,7 +637,7 @@ def _buttons(
 def conversation() -> ConversationHandler[Any]:
     """The persistent /register conversation: one state per step."""
     text = filters.TEXT & ~filters.COMMAND
-    typed = MessageHandler(text, use_buttons)
+    typed: MessageHandler[Any, Any] = MessageHandler(text, use_buttons)
     statuses = [s.value for s in STATUS_LABELS]
     commitments = [c.value for c in COMMITMENT_LABELS]
     topic_actions = ["done", *(f"t:{key}" for key in TOPICS)]

@@ -49,7 +49,7 @@ def summary(record: Registration | RegistrationDraft) -> str:
     """Every answer of a registration or draft, one per line, values escaped."""
     status = STATUS_LABELS[CityStatus(record.status)] if record.status else "—"
     commitment = COMMITMENT_LABELS[Commitment(record.commitment)] if record.commitment else "—"
-    verdict = record.verdict or "—"
+    verdict: str = record.verdict or "—"
     if record.interest_only:
         verdict += " (registering interest only)"
     rows = [
