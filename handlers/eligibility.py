@@ -22,7 +22,7 @@ from telegram.warnings import PTBUserWarning
 from bot.context import AppContext
 from bot.registration.answers import looks_like_question
 from bot.registration.steps import COMMITMENT_LABELS, COMMON_COUNTRIES, STATUS_LABELS, judge_answers
-from bot.registration.texts import country_label, verdict_text
+from bot.registration.texts import country_label, unknown_country, verdict_text
 from faq.countries import match_country
 from faq.eligibility import CityStatus, Commitment, Verdict
 from handlers import callback_data as data
@@ -124,13 +124,7 @@ async def typed_country(update: Update, context: AppContext) -> object:
     if match.code is not None:
         await message.reply_html(_status_text(match.code), reply_markup=status_keyboard(match.code))
         return END
-    shown = escape(message.text.strip()[:40])
-    if match.suggestions:
-        text = f"I don't know the country “{shown}”. Did you mean one of these? Or type it again."
-    else:
-        text = (
-            f"I don't know the country “{shown}”; please check the spelling, or type it in English."
-        )
+    text = unknown_country(message.text, match.suggestions)
     markup = country_keyboard(match.suggestions or COMMON_COUNTRIES, other=False)
     await message.reply_html(text, reply_markup=markup)
     return Asked.COUNTRY

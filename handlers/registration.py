@@ -55,7 +55,13 @@ from bot.registration.steps import (
     toggled,
     with_verdict,
 )
-from bot.registration.texts import country_label, staff_notice, summary, verdict_text
+from bot.registration.texts import (
+    country_label,
+    staff_notice,
+    summary,
+    unknown_country,
+    verdict_text,
+)
 from bot.storage.registrations import Registration, RegistrationDraft
 from faq.countries import match_country, warm_up
 from handlers import callback_data as data
@@ -283,6 +289,21 @@ async def _typed(
     return await _answered(update, context, changed(draft, **{field: value}), step)
 
 
+# The steps that take a name or role: the draft field, and what the refusal asks for.
+NAMES = {
+    Step.CITY: ("city", "the name of your city"),
+    Step.CONTACT_NAME: ("contact_name", "the contact person's name"),
+    Step.CONTACT_ROLE: ("contact_role", "their role or position"),
+}
+
+
+async def _typed_name(
+    update: Update, context: AppContext, draft: RegistrationDraft, step: Step
+) -> Step:
+    field, what = NAMES[step]
+    return await _typed(update, context, draft, step, field, lambda text: check_text(text, what))
+
+
 async def start(update: Update, context: AppContext) -> object:
     """/register: carry on with an open draft, show a saved registration, or ask consent."""
     user = update.effective_user
@@ -385,14 +406,7 @@ async def consent(update: Update, context: AppContext, draft: RegistrationDraft)
 @guarded(Step.CITY)
 async def city(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
     """City: the typed name of the city or municipality."""
-    return await _typed(
-        update,
-        context,
-        draft,
-        Step.CITY,
-        "city",
-        lambda text: check_text(text, "the name of your city"),
-    )
+    return await _typed_name(update, context, draft, Step.CITY)
 
 
 @guarded(Step.COUNTRY)
@@ -417,14 +431,6 @@ async def country(update: Update, context: AppContext, draft: RegistrationDraft)
             countries=match.suggestions or COMMON_COUNTRIES,
         )
     return await _answered(update, context, changed(draft, country=match.code), Step.COUNTRY)
-
-
-def unknown_country(text: str, suggestions: Sequence[str]) -> str:
-    """The sentence for a country name that matched none (HTML, the name escaped)."""
-    shown = escape(text.strip()[:40])
-    if suggestions:
-        return f"I don't know the country “{shown}”. Did you mean one of these? Or type it again."
-    return f"I don't know the country “{shown}”; please check the spelling, or type it in English."
 
 
 @guarded(Step.STATUS)
@@ -459,27 +465,13 @@ async def population(update: Update, context: AppContext, draft: RegistrationDra
 @guarded(Step.CONTACT_NAME)
 async def contact_name(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
     """Contact name: the contact person's name."""
-    return await _typed(
-        update,
-        context,
-        draft,
-        Step.CONTACT_NAME,
-        "contact_name",
-        lambda text: check_text(text, "the contact person's name"),
-    )
+    return await _typed_name(update, context, draft, Step.CONTACT_NAME)
 
 
 @guarded(Step.CONTACT_ROLE)
 async def contact_role(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
     """Contact role: their role or position."""
-    return await _typed(
-        update,
-        context,
-        draft,
-        Step.CONTACT_ROLE,
-        "contact_role",
-        lambda text: check_text(text, "their role or position"),
-    )
+    return await _typed_name(update, context, draft, Step.CONTACT_ROLE)
 
 
 @guarded(Step.EMAIL)

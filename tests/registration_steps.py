@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
+
 from bot.registration.steps import TOPICS, Step
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
@@ -129,3 +131,17 @@ async def durable_sandbox(settings: Settings) -> AsyncIterator[RunningSandbox]:
     )
     async with running_sandbox(settings, emulator_config=config) as running:
         yield running
+
+
+@asynccontextmanager
+async def restarted_at(
+    settings: Settings, http: aiohttp.ClientSession, step: Step, user_id: int = 1001
+) -> AsyncIterator[tuple[RunningSandbox, SandboxClient]]:
+    """Walk to a step, stop the sandbox, start a new one on the same data: it and the user."""
+    async with durable_sandbox(settings) as first:
+        before = SandboxClient(http, first.url, user_id)
+        await walk_to(before, step)
+    async with durable_sandbox(settings) as second:
+        after = SandboxClient(http, second.url, user_id)
+        after.seen = before.seen
+        yield second, after

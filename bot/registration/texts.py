@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from bot.registration.steps import COMMITMENT_LABELS, STATUS_LABELS, TOPICS
@@ -77,3 +78,11 @@ def staff_notice(registration: Registration, *, updated: bool, possible_duplicat
         flags.append("⚠️ possible duplicate: someone else registered this city too")
     lines = [f"<b>{heading}</b> (user {registration.user_id})", *flags, summary(registration)]
     return "\n".join(lines)
+
+
+def unknown_country(text: str, suggestions: Sequence[str]) -> str:
+    """The sentence for a typed country that matched none (the name escaped)."""
+    shown = escape(text.strip()[:40])
+    if suggestions:
+        return f"I don't know the country “{shown}”. Did you mean one of these? Or type it again."
+    return f"I don't know the country “{shown}”; please check the spelling, or type it in English."
