@@ -21,6 +21,7 @@ from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_processor import PerChatUpdateProcessor
 from handlers import register_handlers
 from handlers.menu import set_command_menus
+from handlers.registration import prepare as prepare_registration
 
 __all__ = ["BotApplication", "build_application"]
 
@@ -67,7 +68,7 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .request(request)
         .get_updates_request(polling_request)
-        .post_init(lifecycle.startup([set_command_menus]))
+        .post_init(lifecycle.startup([set_command_menus, prepare_registration]))
         .post_shutdown(lifecycle.on_shutdown)
     )
     base_url = base_url or (f"{api_base}/bot" if api_base else None)

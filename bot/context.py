@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 from telegram.request import BaseRequest
 
 from faq.call import CallState, current_call
+
+
+def utc_now() -> datetime:
+    """The current moment in UTC, whole seconds."""
+    return datetime.now(UTC).replace(microsecond=0)
+
 
 if TYPE_CHECKING:
     from bot.knowledge import LiveKnowledgeBase
@@ -25,6 +32,8 @@ class Services:
     settings: Settings
     store: Store
     knowledge: LiveKnowledgeBase
+    # The time for pre-registration (consent, drafts, their 24-hour expiry); tests replace it.
+    clock: Callable[[], datetime] = utc_now
 
     def today(self) -> date:
         """Today's date in the programme's time zone."""

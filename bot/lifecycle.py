@@ -13,14 +13,16 @@ from aiohttp import web
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.context import BotApplication
+from bot.context import AppContext, BotApplication
 from bot.knowledge import watch_faq_folder
+from bot.registration.steps import IDLE_LIMIT
 from bot.settings import Settings
 from bot.telegram.webhook import create_webhook_app, webhook_path
 
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+DRAFT_SWEEP_SECONDS = 3600
 StartupStep = Callable[[BotApplication], Coroutine[Any, Any, None]]
 
 
@@ -40,7 +42,7 @@ async def until_stopped() -> None:
 
 
 def startup(steps: Sequence[StartupStep]) -> StartupStep:
-    """PTB's post_init: start the FAQ watch, then run the given steps (e.g. command menus)."""
+    """PTB's post_init: the given steps (e.g. command menus), then the FAQ watch and draft sweep."""
 
     async def on_startup(application: BotApplication) -> None:
         services = application.bot_data.services
@@ -53,9 +55,21 @@ def startup(steps: Sequence[StartupStep]) -> StartupStep:
                 first=services.settings.faq_reload_seconds,
                 name="watch_faq_folder",
             )
+            # PTB does not restore conversation timeouts after a restart: this sweep does.
+            application.job_queue.run_repeating(
+                drop_idle_drafts, interval=DRAFT_SWEEP_SECONDS, first=60, name="drop_idle_drafts"
+            )
         log.info("Bot started with %d FAQ entries", len(services.knowledge.current.entries))
 
     return on_startup
+
+
+async def drop_idle_drafts(context: AppContext) -> None:
+    """Job: delete drafts idle past the limit; their conversation ends at the next update."""
+    services = context.services
+    dropped = await services.store.delete_drafts_idle_since(services.clock() - IDLE_LIMIT)
+    if dropped:
+        log.info("Dropped %d registration drafts left for over %s", len(dropped), IDLE_LIMIT)
 
 
 async def on_shutdown(application: BotApplication) -> None:

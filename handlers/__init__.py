@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram.ext import (
     Application,
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -14,22 +17,26 @@ from telegram.ext import (
 from handlers import callback_data as data
 from handlers import (
     chat_member,
+    eligibility,
     errors,
     export,
     faq,
     faq_admin,
     privacy,
+    registration,
     start,
     stats,
     subscriptions,
-    upcoming,
 )
 
 
 def register_handlers(application: Application) -> None:
     """Add the bot's handlers in the order they must be tried."""
     private = filters.ChatType.PRIVATE
-    ordered = [
+    ordered: list[BaseHandler[Any, Any, Any]] = [
+        # The conversations first: while one waits for an answer, the typed text is theirs.
+        registration.conversation(),
+        eligibility.conversation(),
         CommandHandler("start", start.start, filters=private),
         CommandHandler("help", start.show_help),
         CommandHandler("faq", faq.browse),
@@ -37,8 +44,9 @@ def register_handlers(application: Application) -> None:
         CommandHandler("unsubscribe", subscriptions.unsubscribe, filters=private),
         CommandHandler("mydata", privacy.show_my_data, filters=private),
         CommandHandler("deletedata", privacy.ask_to_erase, filters=private),
-        CommandHandler("eligibility", upcoming.eligibility),
-        CommandHandler("register", upcoming.register, filters=private),
+        CommandHandler("myregistration", registration.my_registration, filters=private),
+        CommandHandler("privacy", privacy.show_notice),
+        CommandHandler("cancel", registration.nothing_to_cancel, filters=private),
         CommandHandler("stats", stats.stats),
         CommandHandler("export", export.export_registrations),
         CommandHandler("reloadfaq", faq_admin.reload_faq),
@@ -47,6 +55,9 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(faq.not_found, pattern=data.exactly(data.MENU_NOT_FOUND)),
         CallbackQueryHandler(subscriptions.subscribe, pattern=data.exactly(data.MENU_SUBSCRIBE)),
         CallbackQueryHandler(privacy.erase_or_keep, pattern=data.ERASE_OR_KEEP_PATTERN),
+        CallbackQueryHandler(registration.keep_saved, pattern=data.exactly(data.REGISTER_KEEP)),
+        CallbackQueryHandler(registration.closed, pattern=data.REGISTRATION_ANY_PATTERN),
+        *eligibility.buttons(),
         CallbackQueryHandler(faq.show_topic, pattern=data.FAQ_TOPIC_PATTERN),
         CallbackQueryHandler(faq.show_entry, pattern=data.FAQ_ENTRY_PATTERN),
         CallbackQueryHandler(errors.stale_button),

@@ -13,6 +13,17 @@ MENU_SUBSCRIBE = "menu:subscribe"
 ERASE_DATA = "privacy:erase"
 KEEP_DATA = "privacy:keep"
 
+# /register: entry buttons, then one button family per step, "reg:<step>:<action>".
+REGISTRATION_PREFIX = "reg:"
+REGISTER_START = "reg:start"
+REGISTER_UPDATE = "reg:update"
+REGISTER_KEEP = "reg:keep"
+NAVIGATION_ACTIONS = ("back", "cancel", "why")
+
+# /eligibility: the answers so far ride in the data, so nothing is kept between presses.
+ELIGIBILITY_PREFIX = "elig:"
+ELIGIBILITY_OTHER_COUNTRY = "elig:other"
+
 
 def faq_entry(entry_id: str) -> str:
     """The data of a button that shows one FAQ entry."""
@@ -34,6 +45,45 @@ def topic_of(data: str) -> str:
     return data.removeprefix(TAG_CALLBACK_PREFIX)
 
 
+def registration(step: str, action: str) -> str:
+    """The data of a button of one /register step, e.g. "reg:status:mission"."""
+    return f"{REGISTRATION_PREFIX}{step}:{action}"
+
+
+def registration_step_and_action(data: str) -> tuple[str, str]:
+    """The step and the action in a `registration` button's data ("" for entry buttons)."""
+    step, _, action = data.removeprefix(REGISTRATION_PREFIX).partition(":")
+    return step, action
+
+
+def registration_choice(step: str, *actions: str) -> str:
+    """A pattern matching this step's buttons with these actions (any action when none given)."""
+    head = re.escape(registration(step, ""))
+    if not actions:
+        return f"^{head}"
+    return f"^{head}(" + "|".join(re.escape(action) for action in actions) + ")$"
+
+
+def eligibility_country(code: str) -> str:
+    """The data of a country button in /eligibility."""
+    return f"{ELIGIBILITY_PREFIX}c:{code}"
+
+
+def eligibility_status(code: str, status: str) -> str:
+    """The data of a status button in /eligibility, carrying the country."""
+    return f"{ELIGIBILITY_PREFIX}s:{code}:{status}"
+
+
+def eligibility_commitment(code: str, status: str, commitment: str) -> str:
+    """The data of a commitment button in /eligibility, carrying country and status."""
+    return f"{ELIGIBILITY_PREFIX}m:{code}:{status}:{commitment}"
+
+
+def eligibility_answers(data: str) -> list[str]:
+    """The answers an /eligibility button carries: [country], [.., status], [.., commitment]."""
+    return data.removeprefix(ELIGIBILITY_PREFIX).split(":")[1:]
+
+
 def exactly(data: str) -> str:
     """A pattern matching only this data."""
     return f"^{re.escape(data)}$"
@@ -47,3 +97,11 @@ def one_of(*choices: str) -> str:
 ERASE_OR_KEEP_PATTERN = one_of(ERASE_DATA, KEEP_DATA)
 FAQ_ENTRY_PATTERN = f"^{re.escape(ENTRY_CALLBACK_PREFIX)}"
 FAQ_TOPIC_PATTERN = f"^{re.escape(TAG_CALLBACK_PREFIX)}"
+REGISTRATION_ANY_PATTERN = f"^{re.escape(REGISTRATION_PREFIX)}"
+REGISTRATION_NAVIGATION_PATTERN = (
+    f"^{re.escape(REGISTRATION_PREFIX)}[a-z_]+:(" + "|".join(NAVIGATION_ACTIONS) + ")$"
+)
+REGISTRATION_RESUME_PATTERN = one_of(REGISTER_START, REGISTER_UPDATE)
+ELIGIBILITY_COUNTRY_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}c:[A-Z]{{2}}$"
+ELIGIBILITY_STATUS_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}s:[A-Z]{{2}}:[a-z]+$"
+ELIGIBILITY_COMMITMENT_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}m:[A-Z]{{2}}:[a-z]+:[a-z]+$"

@@ -28,8 +28,11 @@ APPLICANT_COMMANDS = (
     Command("faq", "Browse questions by topic"),
     Command("subscribe", "Get news and deadline reminders"),
     Command("unsubscribe", "Stop news and reminders"),
-    Command("eligibility", "Who can apply"),
-    Command("register", "Pre-register your city"),
+    Command("eligibility", "Check step by step whether your city can apply"),
+    Command("register", "Pre-register your city's interest (not an application)"),
+    Command("myregistration", "See or edit your pre-registration"),
+    Command("cancel", "Stop the registration or check under way"),
+    Command("privacy", "The privacy notice"),
     Command("mydata", "See the data I keep about you"),
     Command("deletedata", "Erase your data"),
 )

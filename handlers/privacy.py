@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import AppContext
-from bot.storage.registrations import Registration
+from bot.registration.notice import FULL_NOTICE
+from bot.registration.texts import country_label, summary
+from bot.storage.registrations import Registration, RegistrationDraft
 from bot.storage.store import UserData
 from bot.storage.subscribers import ChatStatus, Subscription
-from faq.countries import country_name
 from faq.placeholders import format_call_date
 from handlers import callback_data as data
 
@@ -50,8 +51,10 @@ def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
     lines = [
         "<b>What I keep about you</b>",
         _registration_line(export.registration, zone),
-        _subscription_line(export.subscription, zone),
     ]
+    if export.draft is not None:
+        lines.append(_draft_line(export.draft, zone))
+    lines.append(_subscription_line(export.subscription, zone))
     if export.chat is not None:
         lines.append(_chat_line(export.chat, zone))
     lines.append("The file below holds every detail.")
@@ -61,13 +64,33 @@ def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
 def _registration_line(registration: Registration | None, zone: ZoneInfo) -> str:
     if registration is None:
         return "You have not pre-registered a city."
-    country = escape(country_name(registration.country))
+    country = escape(country_label(registration.country))
     line = f"You pre-registered <b>{escape(registration.city)}</b> ({country})"
     if registration.registered_at is not None:
         line += f" on {readable_moment(registration.registered_at, zone)}"
+    if registration.updated_at not in (None, registration.registered_at):
+        assert registration.updated_at is not None
+        line += f", last updated on {readable_moment(registration.updated_at, zone)}"
     contact = [registration.contact_name, registration.contact_role, registration.email]
     given = [escape(value) for value in contact if value]
-    return line + "." + (f"\nContact: {', '.join(given)}." if given else "")
+    line += "." + (f"\nContact: {', '.join(given)}." if given else "")
+    return f"{line}\n{_consent_line(registration, zone)}\n{summary(registration)}"
+
+
+def _consent_line(record: Registration | RegistrationDraft, zone: ZoneInfo) -> str:
+    if record.consented_at is None:
+        return "You have not agreed to the privacy notice yet."
+    version = escape(record.notice_version or "unknown")
+    when = readable_moment(record.consented_at, zone)
+    return f"You agreed to the privacy notice of {version} on {when}."
+
+
+def _draft_line(draft: RegistrationDraft, zone: ZoneInfo) -> str:
+    when = readable_moment(draft.last_activity, zone)
+    return (
+        f"<b>An unfinished pre-registration</b>, last answered on {when} (dropped after 24 "
+        f"hours without an answer):\n{_consent_line(draft, zone)}\n{summary(draft)}"
+    )
 
 
 def _subscription_line(subscription: Subscription | None, zone: ZoneInfo) -> str:
@@ -97,14 +120,34 @@ def zone_name(zone: ZoneInfo) -> str:
     return key.rsplit("/", 1)[-1].replace("_", " ") + " time"
 
 
+async def show_notice(update: Update, context: AppContext) -> None:
+    """/privacy: the full privacy notice with its version."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_html(FULL_NOTICE)
+
+
 async def ask_to_erase(update: Update, context: AppContext) -> None:
     """Ask for confirmation before erasing the user's data."""
     if update.effective_message is not None:
         await update.effective_message.reply_text(
-            "Erase everything I keep about you (pre-registration, subscription)? "
-            "This cannot be undone.",
+            "Erase everything I keep about you (pre-registration, unfinished answers, "
+            "subscription)? This cannot be undone.",
             reply_markup=CONFIRM_ERASE,
         )
+
+
+def erased_items(export: UserData) -> list[str]:
+    """What an erase removed, in words (HTML, values escaped)."""
+    items = []
+    if export.registration is not None:
+        items.append(f"your pre-registration of {escape(export.registration.city)}")
+    if export.draft is not None:
+        items.append("your unfinished pre-registration")
+    if export.subscription is not None:
+        items.append("your news subscription")
+    if export.chat is not None:
+        items.append("the record of whether you blocked me")
+    return items
 
 
 async def erase_or_keep(update: Update, context: AppContext) -> None:
@@ -117,10 +160,18 @@ async def erase_or_keep(update: Update, context: AppContext) -> None:
     if query.data != data.ERASE_DATA:
         await query.edit_message_text("Nothing was erased.")
         return
-    await context.services.store.erase_user_data(user.id)
+    store = context.services.store
+    export = await store.export_user_data(user.id)
+    await store.erase_user_data(user.id)
     context.application.drop_user_data(user.id)
     if update.effective_chat is not None:
         context.application.drop_chat_data(update.effective_chat.id)
+    items = erased_items(export)
+    if not items:
+        await query.edit_message_text("There was nothing to erase: I kept nothing about you.")
+        return
     await query.edit_message_text(
-        "Done: everything I kept about you is erased. You will get no more news."
+        f"Done: I erased {', '.join(items)}. Nothing about you is kept now, and you will get "
+        "no more news.",
+        parse_mode="HTML",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -28,13 +29,34 @@ class SandboxClient:
             self.seen = max(self.seen, body["message_id"])
             return int(body["message_id"])
 
-    async def press(self, message_id: int, data: str) -> None:
-        """Press the inline button with this callback data on a bot message."""
+    async def press(self, message_id: int, data: str) -> str:
+        """Press the inline button with this callback data on a bot message; the query id."""
         async with self.session.post(
             f"{self.base}/api/users/{self.user_id}/callbacks",
             json={"message_id": message_id, "data": data},
         ) as response:
             assert response.status == 200, await response.text()
+            return str((await response.json())["callback_query_id"])
+
+    async def button_answer(self, query_id: str, timeout: float = 10) -> dict[str, Any]:
+        """Wait until the bot answers this button press; its text and show_alert."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            async with self.session.get(
+                f"{self.base}/api/users/{self.user_id}/callbacks/{query_id}"
+            ) as response:
+                assert response.status == 200, await response.text()
+                answer = dict(await response.json())
+            if answer["answered"]:
+                return answer
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"button press {query_id} not answered within {timeout} s")
+
+    async def alert(self, message_id: int, data: str) -> str:
+        """Press a button and return the alert text the bot answered with."""
+        answer = await self.button_answer(await self.press(message_id, data))
+        assert answer["show_alert"], answer
+        return str(answer["text"])
 
     async def messages(self, after: int = 0, wait: float = 0) -> list[dict[str, Any]]:
         """The chat's messages newer than `after`, optionally long-polling for a bot message."""

@@ -140,6 +140,29 @@ async def test_pressing_a_button_delivers_a_callback_query(
     assert query.chat_instance
 
 
+async def test_the_bots_answer_to_a_press_is_kept_for_the_client(
+    served: Served, user: SandboxClient, bot: Bot, http: aiohttp.ClientSession
+) -> None:
+    await user.send("/start")
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Old", callback_data="old")]])
+    sent = await bot.send_message(USER, "Menu", reply_markup=keyboard)
+    query_id = await user.press(sent.message_id, "old")
+    url = f"{served[1]}/api/users/{USER}/callbacks/{query_id}"
+    assert (await request(http, "GET", url))[1] == {
+        "answered": False,
+        "text": "",
+        "show_alert": False,
+    }
+    await bot.answer_callback_query(query_id, "Out of date", show_alert=True)
+    assert await user.button_answer(query_id) == {
+        "answered": True,
+        "text": "Out of date",
+        "show_alert": True,
+    }
+    status, body = await request(http, "GET", f"{served[1]}/api/users/1002/callbacks/{query_id}")
+    assert status == 400 and "pressed no button" in body["error"]
+
+
 @pytest.mark.parametrize(
     ("payload", "fragment"),
     [

@@ -38,6 +38,8 @@ def test_every_listed_command_has_a_handler() -> None:
     class Recorder:
         def add_handler(self, handler: object) -> None:
             registered.update(getattr(handler, "commands", ()))
+            for entry in getattr(handler, "entry_points", ()):  # a conversation's commands
+                registered.update(getattr(entry, "commands", ()))
 
         def add_error_handler(self, callback: object) -> None:
             pass

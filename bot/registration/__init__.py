@@ -1,1 +1,1 @@
-"""Pre-registration's pure logic: checking answers, the privacy notice, the staff export."""
+"""Pre-registration's pure logic: answers, the privacy notice, the steps and texts, the export."""

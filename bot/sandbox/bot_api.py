@@ -364,7 +364,7 @@ class BotApi:
         text = call.params.text("text") or ""
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
-        self.world.answer_callback(query_id)
+        self.world.answer_callback(query_id, text, call.params.flag("show_alert"))
         return True
 
     async def send_chat_action(self, call: BotCall) -> bool:

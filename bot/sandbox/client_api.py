@@ -82,6 +82,7 @@ class ClientApi:
             web.post("/api/users/{user_id}/messages", self.send_message),
             web.get("/api/users/{user_id}/messages", self.list_messages),
             web.post("/api/users/{user_id}/callbacks", self.press_button),
+            web.get("/api/users/{user_id}/callbacks/{query_id}", self.button_answer),
             web.post("/api/users/{user_id}/block", self.block),
             web.post("/api/users/{user_id}/unblock", self.unblock),
             web.get("/api/files/{file_id}", self.download),
@@ -186,6 +187,19 @@ class ClientApi:
             },
         )
         return web.json_response({"callback_query_id": query_id})
+
+    async def button_answer(self, request: web.Request) -> web.Response:
+        """How the bot answered one of the user's button presses (so far)."""
+        user_id = self._user_id(request)
+        pressed = self.world.callbacks.get(request.match_info["query_id"])
+        if pressed is None or pressed.chat_id != user_id:
+            raise ClientError(
+                f"User {user_id} pressed no button with that callback query id; "
+                "use the id a POST to /callbacks returned."
+            )
+        return web.json_response(
+            {"answered": pressed.answered, "text": pressed.text, "show_alert": pressed.show_alert}
+        )
 
     async def list_messages(self, request: web.Request) -> web.Response:
         """The chat's messages after `after`, optionally waiting up to `wait` s for a bot one."""

@@ -33,6 +33,9 @@ class CallbackRecord:
     chat_id: int
     message_id: int
     answered: bool = False
+    # What the bot answered: a toast, or an alert the user must dismiss when show_alert is set.
+    text: str = ""
+    show_alert: bool = False
 
 
 @dataclass
@@ -230,18 +233,25 @@ class World:
         )
         return query_id
 
-    def answer_callback(self, query_id: str) -> None:
-        """Mark a button press as answered."""
+    def answer_callback(self, query_id: str, text: str = "", show_alert: bool = False) -> None:
+        """Mark a button press as answered, with the text (and alert flag) the bot gave."""
         pressed = self.callbacks[query_id]
-        self._change({"t": "callback", "id": query_id, **asdict(pressed), "answered": True})
+        answer = {"answered": True, "text": text, "show_alert": show_alert}
+        self._change({"t": "callback", "id": query_id, **asdict(pressed), **answer})
 
     def _apply_callback(self, record: Record) -> None:
         pressed = self.callbacks.get(record["id"])
         if pressed is not None:
             pressed.answered = bool(record.get("answered"))
+            pressed.text = str(record.get("text", ""))
+            pressed.show_alert = bool(record.get("show_alert"))
             return
         self.callbacks[record["id"]] = CallbackRecord(
-            record["chat_id"], record["message_id"], bool(record.get("answered"))
+            record["chat_id"],
+            record["message_id"],
+            bool(record.get("answered")),
+            str(record.get("text", "")),
+            bool(record.get("show_alert")),
         )
         while len(self.callbacks) > MAX_CALLBACK_QUERIES:
             self.callbacks.popitem(last=False)

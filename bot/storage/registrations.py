@@ -69,6 +69,9 @@ class RegistrationDraft(Record):
     contact_role: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     email: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     topics: tuple[str, ...] = Field(default=(), max_length=MAX_TOPICS)
+    interest_only: bool = False
+    # The bot's message asking the current step: buttons on any other message are stale.
+    prompt_message_id: int | None = Field(default=None, gt=0)
     # Set when a field is edited from the review: answering it returns there.
     reviewing: bool = False
     # Set when the person is updating a saved registration rather than making a new one.

@@ -1,0 +1,684 @@
+"""/register: pre-register a city step by step, the draft saved through the Store at every step."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import warnings
+from collections.abc import Callable, Coroutine, Sequence
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.context import AppContext
+from bot.registration.answers import (
+    AnswerError,
+    check_email,
+    check_text,
+    looks_like_question,
+    parse_population,
+)
+from bot.registration.notice import NOTICE_VERSION, SHORT_NOTICE
+from bot.registration.steps import (
+    COMMITMENT_LABELS,
+    COMMON_COUNTRIES,
+    EDIT_LABELS,
+    EDITABLE,
+    ELIGIBILITY_STEPS,
+    IDLE_LIMIT,
+    QUESTIONS,
+    STATUS_LABELS,
+    TOPICS,
+    WHY,
+    Step,
+    changed,
+    draft_of,
+    is_idle,
+    judge_draft,
+    missing_fields,
+    new_draft,
+    registration_of,
+    step_after,
+    step_before,
+    toggled,
+    with_verdict,
+)
+from bot.registration.texts import (
+    country_label,
+    staff_notice,
+    summary,
+    unknown_country,
+    verdict_text,
+)
+from bot.storage.registrations import Registration, RegistrationDraft
+from faq.countries import match_country, warm_up
+from handlers import callback_data as data
+from handlers import faq, privacy
+
+log = logging.getLogger(__name__)
+
+END = ConversationHandler.END
+STALE_TEXT = "This button belongs to an earlier question; please use the buttons of my latest one."
+CLOSED_TEXT = "This pre-registration question is no longer open; send /register to start again."
+USE_BUTTONS_TEXT = "Please use the buttons below to answer."
+GONE_TEXT = (
+    "Your unfinished pre-registration is no longer open (it was left for over 24 hours, or "
+    "erased), so nothing was saved. Send /register to start again."
+)
+TIMED_OUT_TEXT = (
+    "I dropped your unfinished pre-registration after 24 hours without an answer; nothing was "
+    "saved. Send /register to start again."
+)
+CANCELLED_TEXT = (
+    "Cancelled: nothing was saved, and your answers so far are deleted. "
+    "Send /register any time to start again."
+)
+STOPPED_TEXT = (
+    "Thank you for checking. Nothing was saved. Send /subscribe for news of later calls, or "
+    "/register again if your city's situation changes."
+)
+NOT_ELIGIBLE_OFFER = (
+    "You may still <b>register your city's interest</b>, so the people running this bot know "
+    "of it and you hear of later calls, or stop here."
+)
+RESUMED_TEXT = "You are in the middle of pre-registering; let's carry on where you were."
+NOT_APPLICATION = "Remember: this is <b>not an application</b>; apply on the official form."
+
+Choices = list[list[tuple[str, str]]]
+StepCallback = Callable[[Update, AppContext, RegistrationDraft], Coroutine[Any, Any, object]]
+
+
+def _choices(draft: RegistrationDraft, step: Step, countries: Sequence[str]) -> Choices:
+    """The answer buttons of a step as rows of (label, action)."""
+    if step is Step.CONSENT:
+        return [[("✅ I agree", "agree")]]
+    if step is Step.COUNTRY:
+        buttons = [(country_label(code), code) for code in countries]
+        return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if step is Step.STATUS:
+        return [[(label, status.value)] for status, label in STATUS_LABELS.items()]
+    if step is Step.COMMITMENT:
+        return [[(label, value.value) for value, label in COMMITMENT_LABELS.items()]]
+    if step is Step.VERDICT:
+        return [[("Register our interest anyway", "interest")], [("Stop here", "stop")]]
+    if step is Step.TOPICS:
+        ticks = [
+            (("✔️ " if key in draft.topics else "") + label, f"t:{key}")
+            for key, label in TOPICS.items()
+        ]
+        done = "✅ Done" if draft.topics else "Skip (no topics)"
+        return [*(ticks[i : i + 2] for i in range(0, len(ticks), 2)), [(done, "done")]]
+    if step is Step.REVIEW:
+        edits = [(f"✏️ {label}", f"edit:{field}") for field, label in EDIT_LABELS.items()]
+        return [*(edits[i : i + 3] for i in range(0, len(edits), 3)), [("✅ Confirm", "confirm")]]
+    return []
+
+
+def keyboard(
+    draft: RegistrationDraft, step: Step, countries: Sequence[str] = COMMON_COUNTRIES
+) -> InlineKeyboardMarkup:
+    """A step's answer buttons, then Back (where there is a step before), Why? and Cancel."""
+    rows = [
+        [
+            InlineKeyboardButton(label, callback_data=data.registration(step, action))
+            for label, action in row
+        ]
+        for row in _choices(draft, step, countries)
+    ]
+    navigation = [("« Back", "back")] if step_before(draft, step) is not None else []
+    navigation += [("Why?", "why"), ("Cancel", "cancel")]
+    rows.append(
+        [
+            InlineKeyboardButton(label, callback_data=data.registration(step, action))
+            for label, action in navigation
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def question(draft: RegistrationDraft, step: Step, context: AppContext) -> str:
+    """What the bot asks at a step (HTML)."""
+    if step is Step.CONSENT:
+        return SHORT_NOTICE
+    if step is Step.VERDICT:
+        judgement = judge_draft(context.services.knowledge.current.eligibility, draft)
+        shown = verdict_text(judgement) if judgement else ""
+        return f"{shown}\n\n{NOT_ELIGIBLE_OFFER}"
+    if step is Step.REVIEW:
+        updating = "You are updating your saved pre-registration.\n" if draft.updating else ""
+        return (
+            f"<b>Please check your answers</b>\n{updating}{summary(draft)}\n\n"
+            "Press a field to change it, or Confirm to save."
+        )
+    return QUESTIONS[step]
+
+
+async def ask(
+    update: Update,
+    context: AppContext,
+    draft: RegistrationDraft,
+    step: Step,
+    *,
+    intro: str = "",
+    countries: Sequence[str] = COMMON_COUNTRIES,
+) -> Step:
+    """Ask a step (after an optional intro) and save the draft at it; the new state."""
+    chat = update.effective_chat
+    assert chat is not None
+    text = "\n\n".join(part for part in (intro, question(draft, step, context)) if part)
+    markup = keyboard(draft, step, countries)
+    sent = await context.bot.send_message(chat.id, text, parse_mode="HTML", reply_markup=markup)
+    await context.services.store.save_draft(
+        changed(
+            draft,
+            step=step,
+            prompt_message_id=sent.message_id,
+            last_activity=context.services.clock(),
+            reviewing=draft.reviewing or step is Step.REVIEW,
+        )
+    )
+    return step
+
+
+async def _open_draft(update: Update, context: AppContext) -> RegistrationDraft | None:
+    """The person's draft if still open; otherwise say so (deleting an idle one) and None."""
+    user = update.effective_user
+    assert user is not None
+    store = context.services.store
+    draft = await store.get_draft(user.id)
+    if draft is not None and not is_idle(draft.last_activity, context.services.clock()):
+        return draft
+    if draft is not None:
+        await store.delete_draft(user.id)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, GONE_TEXT)
+    return None
+
+
+def guarded(
+    step: Step | None,
+) -> Callable[[StepCallback], Callable[[Update, AppContext], Coroutine[Any, Any, object]]]:
+    """Run a step callback on the open draft; stale buttons get an alert and change nothing."""
+
+    def decorate(
+        callback: StepCallback,
+    ) -> Callable[[Update, AppContext], Coroutine[Any, Any, object]]:
+        @functools.wraps(callback)
+        async def run(update: Update, context: AppContext) -> object:
+            draft = await _open_draft(update, context)
+            if draft is None:
+                return END
+            query = update.callback_query
+            if query is not None:
+                pressed_step, _ = data.registration_step_and_action(query.data or "")
+                message = query.message
+                current = message is not None and message.message_id == draft.prompt_message_id
+                if pressed_step != draft.step or not current:
+                    await query.answer(STALE_TEXT, show_alert=True)
+                    return Step(draft.step)
+                if _action(update) != "why":  # Why? answers with an alert of its own
+                    await query.answer()
+            elif step is not None and draft.step != step:
+                # The conversation state and the draft disagree (a crash between the two
+                # writes): the draft is the record, so ask its step again.
+                return await ask(update, context, draft, Step(draft.step))
+            return await callback(update, context, draft)
+
+        return run
+
+    return decorate
+
+
+def _action(update: Update) -> str:
+    query = update.callback_query
+    return data.registration_step_and_action(query.data or "")[1] if query else ""
+
+
+def _text(update: Update) -> str:
+    message = update.effective_message
+    return message.text or "" if message else ""
+
+
+async def _answered(
+    update: Update, context: AppContext, draft: RegistrationDraft, step: Step
+) -> Step:
+    """Move on from an answered step, judging eligibility when its answers changed."""
+    intro = ""
+    if step in ELIGIBILITY_STEPS:
+        judgement = judge_draft(context.services.knowledge.current.eligibility, draft)
+        draft = with_verdict(draft, judgement)
+        if judgement is not None and (step is Step.COMMITMENT or draft.reviewing):
+            intro = verdict_text(judgement)
+    following = step_after(draft, step)
+    return await ask(
+        update, context, draft, following, intro="" if following is Step.VERDICT else intro
+    )
+
+
+async def _typed(
+    update: Update,
+    context: AppContext,
+    draft: RegistrationDraft,
+    step: Step,
+    field: str,
+    parse: Callable[[str], Any],
+) -> Step:
+    """A free-text step: answer a question from the FAQ, refuse a bad value, or move on."""
+    text = _text(update)
+    if looks_like_question(text):
+        await faq.ask(update, context)
+        return await ask(update, context, draft, step)
+    try:
+        value = parse(text)
+    except AnswerError as error:
+        return await ask(update, context, draft, step, intro=escape(str(error)))
+    return await _answered(update, context, changed(draft, **{field: value}), step)
+
+
+# The steps that take a name or role: the draft field, and what the refusal asks for.
+NAMES = {
+    Step.CITY: ("city", "the name of your city"),
+    Step.CONTACT_NAME: ("contact_name", "the contact person's name"),
+    Step.CONTACT_ROLE: ("contact_role", "their role or position"),
+}
+
+
+async def _typed_name(
+    update: Update, context: AppContext, draft: RegistrationDraft, step: Step
+) -> Step:
+    field, what = NAMES[step]
+    return await _typed(update, context, draft, step, field, lambda text: check_text(text, what))
+
+
+async def start(update: Update, context: AppContext) -> object:
+    """/register: carry on with an open draft, show a saved registration, or ask consent."""
+    user = update.effective_user
+    if user is None or update.effective_chat is None:
+        return END
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    store, now = context.services.store, context.services.clock()
+    draft = await store.get_draft(user.id)
+    if draft is not None and not is_idle(draft.last_activity, now):
+        return await ask(update, context, draft, Step(draft.step), intro=RESUMED_TEXT)
+    saved = await store.get_registration(user.id)
+    if saved is not None:
+        await show_saved(update, context, saved, "You have already pre-registered:", keep=True)
+        return END
+    return await ask(update, context, new_draft(user.id, now), Step.CONSENT)
+
+
+async def show_saved(
+    update: Update, context: AppContext, saved: Registration, heading: str, *, keep: bool
+) -> None:
+    """A saved registration with a button to edit it (and one to keep it as it is)."""
+    rows = [[InlineKeyboardButton("✏️ Edit it", callback_data=data.REGISTER_UPDATE)]]
+    if keep:
+        rows.append([InlineKeyboardButton("Keep it as it is", callback_data=data.REGISTER_KEEP)])
+    buttons = InlineKeyboardMarkup(rows)
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"<b>{heading}</b>\n{summary(saved)}",
+        parse_mode="HTML",
+        reply_markup=buttons,
+    )
+
+
+async def update_saved(update: Update, context: AppContext) -> object:
+    """Edit under a saved registration: its review (after consent again if the notice changed)."""
+    user, query = update.effective_user, update.callback_query
+    if user is None or query is None:
+        return END
+    await query.answer()
+    saved = await context.services.store.get_registration(user.id)
+    if saved is None:
+        await query.edit_message_text(
+            "You have no saved pre-registration; send /register to make one."
+        )
+        return END
+    draft = draft_of(saved, context.services.clock())
+    if saved.notice_version != NOTICE_VERSION:
+        return await ask(
+            update,
+            context,
+            draft,
+            Step.CONSENT,
+            intro="The privacy notice has changed since you agreed:",
+        )
+    return await ask(update, context, draft, Step.REVIEW)
+
+
+async def my_registration(update: Update, context: AppContext) -> None:
+    """/myregistration: the saved registration, with Edit."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None:
+        return
+    saved = await context.services.store.get_registration(user.id)
+    if saved is None:
+        await message.reply_text("You have not pre-registered a city; send /register to do it.")
+        return
+    await show_saved(update, context, saved, "Your pre-registration", keep=False)
+
+
+async def keep_saved(update: Update, context: AppContext) -> None:
+    """Keep under a saved registration: nothing changes."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        await query.edit_message_reply_markup(None)
+        await context.bot.send_message(
+            query.from_user.id, "Kept as it is. See it any time with /myregistration."
+        )
+
+
+async def resume(update: Update, context: AppContext) -> object:
+    """/register (or its buttons) during a registration: ask the current step again."""
+    draft = await _open_draft(update, context)
+    if draft is None:
+        return END
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    return await ask(update, context, draft, Step(draft.step), intro=RESUMED_TEXT)
+
+
+@guarded(Step.CONSENT)
+async def consent(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Consent: they agreed to the privacy notice; its time and version are kept."""
+    agreed = changed(draft, consented_at=context.services.clock(), notice_version=NOTICE_VERSION)
+    return await ask(update, context, agreed, step_after(agreed, Step.CONSENT))
+
+
+@guarded(Step.CITY)
+async def city(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """City: the typed name of the city or municipality."""
+    return await _typed_name(update, context, draft, Step.CITY)
+
+
+@guarded(Step.COUNTRY)
+async def country(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Country: a button, or a typed name matched despite typos and other languages."""
+    if update.callback_query is not None:
+        return await _answered(
+            update, context, changed(draft, country=_action(update)), Step.COUNTRY
+        )
+    text = _text(update)
+    if looks_like_question(text):
+        await faq.ask(update, context)
+        return await ask(update, context, draft, Step.COUNTRY)
+    match = match_country(text)
+    if match.code is None:
+        return await ask(
+            update,
+            context,
+            draft,
+            Step.COUNTRY,
+            intro=unknown_country(text, match.suggestions),
+            countries=match.suggestions or COMMON_COUNTRIES,
+        )
+    return await _answered(update, context, changed(draft, country=match.code), Step.COUNTRY)
+
+
+@guarded(Step.STATUS)
+async def status(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Status: what the city already is in the Cities Mission."""
+    return await _answered(update, context, changed(draft, status=_action(update)), Step.STATUS)
+
+
+@guarded(Step.COMMITMENT)
+async def commitment(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Commitment: to climate neutrality by 2050; the verdict follows."""
+    return await _answered(
+        update, context, changed(draft, commitment=_action(update)), Step.COMMITMENT
+    )
+
+
+@guarded(Step.VERDICT)
+async def verdict(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
+    """Verdict (not eligible): register interest anyway, or stop."""
+    if _action(update) == "stop":
+        return await _drop(update, context, STOPPED_TEXT)
+    interested = changed(draft, interest_only=True)
+    return await ask(update, context, interested, step_after(interested, Step.VERDICT))
+
+
+@guarded(Step.POPULATION)
+async def population(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Population: "120000", "120,000", "120k", "1.2 million"."""
+    return await _typed(update, context, draft, Step.POPULATION, "population", parse_population)
+
+
+@guarded(Step.CONTACT_NAME)
+async def contact_name(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Contact name: the contact person's name."""
+    return await _typed_name(update, context, draft, Step.CONTACT_NAME)
+
+
+@guarded(Step.CONTACT_ROLE)
+async def contact_role(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Contact role: their role or position."""
+    return await _typed_name(update, context, draft, Step.CONTACT_ROLE)
+
+
+@guarded(Step.EMAIL)
+async def email(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Email: the work email address."""
+    return await _typed(update, context, draft, Step.EMAIL, "email", check_email)
+
+
+@guarded(Step.TOPICS)
+async def topics(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Topics: a press toggles one (the same message is edited), Done moves on."""
+    action = _action(update)
+    if action == "done":
+        return await _answered(update, context, draft, Step.TOPICS)
+    draft = changed(
+        draft,
+        topics=toggled(draft.topics, action.removeprefix("t:")),
+        last_activity=context.services.clock(),
+    )
+    await context.services.store.save_draft(draft)
+    query = update.callback_query
+    assert query is not None
+    await query.edit_message_reply_markup(keyboard(draft, Step.TOPICS))
+    return Step.TOPICS
+
+
+@guarded(Step.REVIEW)
+async def review(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
+    """Review: Edit a field (answering returns here), or Confirm."""
+    action = _action(update)
+    if action.startswith("edit:"):
+        return await ask(update, context, draft, EDITABLE[action.removeprefix("edit:")])
+    missing = missing_fields(draft)
+    if missing:
+        return await ask(update, context, draft, EDITABLE.get(missing[0], Step.CONSENT))
+    return await confirm(update, context, draft)
+
+
+async def confirm(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
+    """Save the registration, drop the draft, subscribe them, and tell the staff chat."""
+    store, now = context.services.store, context.services.clock()
+    previous = await store.get_registration(draft.user_id)
+    registration = registration_of(draft, previous, now)
+    await store.save_registration(registration)
+    await store.delete_draft(draft.user_id)
+    await store.add_subscriber(draft.user_id)
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"✅ <b>Thank you: {escape(registration.city)} is pre-registered.</b>\n"
+        f"{NOT_APPLICATION}\n"
+        "I subscribed you to news and deadline reminders; stop them any time with /unsubscribe. "
+        "See your registration with /myregistration, erase it with /deletedata.",
+        parse_mode="HTML",
+    )
+    await _notify_staff(context, registration, updated=previous is not None)
+    return END
+
+
+async def _notify_staff(context: AppContext, registration: Registration, *, updated: bool) -> None:
+    staff_chat = context.services.settings.staff_chat_id
+    if staff_chat is None:
+        return
+    same_city = await context.services.store.registrations_of_city(
+        registration.city, registration.country
+    )
+    duplicate = any(other.user_id != registration.user_id for other in same_city)
+    try:
+        await context.bot.send_message(
+            staff_chat,
+            staff_notice(registration, updated=updated, possible_duplicate=duplicate),
+            parse_mode="HTML",
+        )
+    except TelegramError as error:
+        # The registration is saved; the staff chat's problem is the operators' to fix.
+        log.warning("Could not notify the staff chat %s of a registration (%s)", staff_chat, error)
+
+
+@guarded(None)
+async def use_buttons(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
+    """Text where a button was expected: answer a question, or ask for the buttons."""
+    if looks_like_question(_text(update)):
+        await faq.ask(update, context)
+        return await ask(update, context, draft, Step(draft.step))
+    return await ask(update, context, draft, Step(draft.step), intro=USE_BUTTONS_TEXT)
+
+
+@guarded(None)
+async def navigate(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
+    """Back, Why? and Cancel, at any step."""
+    action, step = _action(update), Step(draft.step)
+    if action == "why":
+        assert update.callback_query is not None
+        await update.callback_query.answer(WHY[step], show_alert=True)
+        return step
+    if action == "cancel":
+        return await _drop(update, context, CANCELLED_TEXT)
+    previous = step_before(draft, step)
+    return await ask(update, context, draft, previous or step)
+
+
+async def cancel(update: Update, context: AppContext) -> int:
+    """/cancel: end the registration, deleting the draft."""
+    return await _drop(update, context, CANCELLED_TEXT)
+
+
+async def _drop(update: Update, context: AppContext, text: str) -> int:
+    user, chat = update.effective_user, update.effective_chat
+    if user is not None:
+        await context.services.store.delete_draft(user.id)
+    if chat is not None:
+        await context.bot.send_message(chat.id, text, parse_mode="HTML")
+    return END
+
+
+async def erase(update: Update, context: AppContext) -> object:
+    """/deletedata's confirm button mid-registration: erase as /deletedata does, and end here."""
+    await privacy.erase_or_keep(update, context)
+    query = update.callback_query
+    return END if query is not None and query.data == data.ERASE_DATA else None
+
+
+async def timed_out(update: object, context: AppContext) -> None:
+    """The running process's 24-hour timeout: drop the draft and say so."""
+    if not isinstance(update, Update) or update.effective_user is None:
+        return
+    await context.services.store.delete_draft(update.effective_user.id)
+    await context.bot.send_message(update.effective_user.id, TIMED_OUT_TEXT)
+
+
+async def nothing_to_cancel(update: Update, context: AppContext) -> None:
+    """/cancel with no registration or check under way."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text("There is nothing to cancel just now.")
+
+
+async def stale(update: Update, context: AppContext) -> None:
+    """A /register button that belongs to another question than the open one."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE_TEXT, show_alert=True)
+
+
+async def closed(update: Update, context: AppContext) -> None:
+    """A /register button with no registration under way."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(CLOSED_TEXT, show_alert=True)
+
+
+def _buttons(
+    step: Step, callback: Callable[[Update, AppContext], Coroutine[Any, Any, object]], *actions: str
+) -> CallbackQueryHandler[Any, Any]:
+    return CallbackQueryHandler(callback, pattern=data.registration_choice(step, *actions))
+
+
+def conversation() -> ConversationHandler[Any]:
+    """The persistent /register conversation: one state per step."""
+    text = filters.TEXT & ~filters.COMMAND
+    typed: MessageHandler[Any, Any] = MessageHandler(text, use_buttons)
+    statuses = [s.value for s in STATUS_LABELS]
+    commitments = [c.value for c in COMMITMENT_LABELS]
+    topic_actions = ["done", *(f"t:{key}" for key in TOPICS)]
+    edits = [f"edit:{field}" for field in EDITABLE]
+    private = filters.ChatType.PRIVATE
+    states: dict[object, list[Any]] = {
+        Step.CONSENT: [_buttons(Step.CONSENT, consent, "agree"), typed],
+        Step.CITY: [MessageHandler(text, city)],
+        Step.COUNTRY: [
+            MessageHandler(text, country),
+            CallbackQueryHandler(
+                country, pattern=data.registration_choice(Step.COUNTRY) + "[A-Z]{2}$"
+            ),
+        ],
+        Step.STATUS: [_buttons(Step.STATUS, status, *statuses), typed],
+        Step.COMMITMENT: [_buttons(Step.COMMITMENT, commitment, *commitments), typed],
+        Step.VERDICT: [_buttons(Step.VERDICT, verdict, "interest", "stop"), typed],
+        Step.POPULATION: [MessageHandler(text, population)],
+        Step.CONTACT_NAME: [MessageHandler(text, contact_name)],
+        Step.CONTACT_ROLE: [MessageHandler(text, contact_role)],
+        Step.EMAIL: [MessageHandler(text, email)],
+        Step.TOPICS: [_buttons(Step.TOPICS, topics, *topic_actions), typed],
+        Step.REVIEW: [_buttons(Step.REVIEW, review, *edits, "confirm"), typed],
+        ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+    }
+    with warnings.catch_warnings():
+        # Buttons are checked against the draft's current question instead of per message.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("register", start, filters=private),
+                CallbackQueryHandler(start, pattern=data.exactly(data.REGISTER_START)),
+                CallbackQueryHandler(update_saved, pattern=data.exactly(data.REGISTER_UPDATE)),
+            ],
+            states=states,
+            fallbacks=[
+                CommandHandler("cancel", cancel),
+                CommandHandler("register", resume),
+                CallbackQueryHandler(resume, pattern=data.REGISTRATION_RESUME_PATTERN),
+                CallbackQueryHandler(erase, pattern=data.ERASE_OR_KEEP_PATTERN),
+                CallbackQueryHandler(navigate, pattern=data.REGISTRATION_NAVIGATION_PATTERN),
+                CallbackQueryHandler(stale, pattern=data.REGISTRATION_ANY_PATTERN),
+            ],
+            name="registration",
+            persistent=True,
+            conversation_timeout=IDLE_LIMIT.total_seconds(),
+        )
+
+
+async def prepare(application: object) -> None:
+    """A start-up step: build the country-name index now, off the event loop."""
+    await asyncio.to_thread(warm_up)

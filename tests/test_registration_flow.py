@@ -1,0 +1,183 @@
+"""The pure parts of /register: step order, verdict routing, records, texts, button data."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from bot.lifecycle import drop_idle_drafts
+from bot.registration.notice import FULL_NOTICE, NOTICE_VERSION, SHORT_NOTICE
+from bot.registration.steps import (
+    EDITABLE,
+    STATUS_LABELS,
+    TOPICS,
+    Step,
+    changed,
+    draft_of,
+    is_idle,
+    new_draft,
+    registration_of,
+    step_after,
+    step_before,
+    toggled,
+)
+from bot.registration.texts import staff_notice, summary, verdict_text
+from bot.storage.store import Store
+from faq.eligibility import Judgement, Verdict
+from handlers import callback_data as data
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+USER = 1001
+
+
+def _draft(**fields: Any) -> Any:
+    return changed(new_draft(USER, NOW), **fields)
+
+
+FULL = dict(
+    consented_at=NOW,
+    notice_version=NOTICE_VERSION,
+    city="Gent & <Co>",
+    country="BE",
+    status="none",
+    commitment="yes",
+    verdict="eligible",
+    population=260_000,
+    contact_name="Ana <b>Silva</b>",
+    contact_role="Climate officer",
+    email="ana@gent.example.be",
+    topics=("mobility",),
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "answered", "following"),
+    [
+        ({}, Step.CONSENT, Step.CITY),
+        ({}, Step.CITY, Step.COUNTRY),
+        ({}, Step.COUNTRY, Step.STATUS),
+        ({}, Step.STATUS, Step.COMMITMENT),
+        ({"verdict": "eligible"}, Step.COMMITMENT, Step.POPULATION),
+        ({"verdict": "unclear"}, Step.COMMITMENT, Step.POPULATION),
+        ({"verdict": "not eligible"}, Step.COMMITMENT, Step.VERDICT),
+        ({"verdict": "not eligible", "interest_only": True}, Step.COMMITMENT, Step.POPULATION),
+        ({"verdict": "not eligible"}, Step.COUNTRY, Step.STATUS),  # judged only at commitment
+        ({"verdict": "not eligible", "reviewing": True}, Step.COUNTRY, Step.VERDICT),
+        ({"verdict": "eligible", "reviewing": True}, Step.STATUS, Step.REVIEW),
+        ({"reviewing": True}, Step.VERDICT, Step.REVIEW),
+        ({}, Step.VERDICT, Step.POPULATION),
+        ({}, Step.EMAIL, Step.TOPICS),
+        ({}, Step.TOPICS, Step.REVIEW),
+        ({"reviewing": True}, Step.CONSENT, Step.REVIEW),
+    ],
+)
+def test_the_step_after_an_answer(fields: dict[str, Any], answered: Step, following: Step) -> None:
+    assert step_after(_draft(**fields), answered) is following
+
+
+@pytest.mark.parametrize(
+    ("reviewing", "step", "previous"),
+    [
+        (False, Step.CONSENT, None),
+        (False, Step.CITY, Step.CONSENT),
+        (False, Step.POPULATION, Step.COMMITMENT),  # the verdict is skipped
+        (False, Step.REVIEW, Step.TOPICS),
+        (True, Step.EMAIL, Step.REVIEW),
+        (True, Step.REVIEW, Step.TOPICS),
+    ],
+)
+def test_back(reviewing: bool, step: Step, previous: Step | None) -> None:
+    assert step_before(_draft(reviewing=reviewing), step) is previous
+
+
+@pytest.mark.parametrize(
+    ("topics", "pressed", "result"),
+    [
+        ((), "finance", ("finance",)),
+        (("finance",), "mobility", ("mobility", "finance")),  # kept in the buttons' order
+        (("mobility", "finance"), "finance", ("mobility",)),
+    ],
+)
+def test_pressing_a_topic_toggles_it(
+    topics: tuple[str, ...], pressed: str, result: tuple[str, ...]
+) -> None:
+    assert toggled(topics, pressed) == result
+
+
+@pytest.mark.parametrize(
+    ("idle", "expired"),
+    [
+        (timedelta(hours=23, minutes=59), False),
+        (timedelta(hours=24), False),
+        (timedelta(hours=24, seconds=1), True),
+    ],
+)
+def test_a_draft_expires_after_24_hours(idle: timedelta, expired: bool) -> None:
+    assert is_idle(NOW - idle, NOW) is expired
+
+
+def test_a_confirmed_draft_becomes_a_registration_and_an_update_keeps_the_first_time() -> None:
+    draft = _draft(**FULL, step=Step.REVIEW, reviewing=True, prompt_message_id=9)
+    first = registration_of(draft, None, NOW)
+    assert first.registered_at == first.updated_at == NOW and first.city == "Gent & <Co>"
+    later = NOW + timedelta(days=3)
+    again = registration_of(draft_of(first, later), first, later)
+    assert (again.registered_at, again.updated_at) == (NOW, later)
+    assert draft_of(first, later).updating and draft_of(first, later).step == Step.REVIEW
+
+
+def test_summaries_and_the_staff_notice_escape_what_people_typed() -> None:
+    registration = registration_of(_draft(**FULL, interest_only=True), None, NOW)
+    for text in (
+        summary(registration),
+        staff_notice(registration, updated=False, possible_duplicate=True),
+    ):
+        assert "Gent &amp; &lt;Co&gt;" in text and "&lt;b&gt;Silva" in text
+        assert "<Co>" not in text and "Belgium" in text and "260,000" in text
+    notice = staff_notice(registration, updated=True, possible_duplicate=True)
+    assert "updated" in notice and "possible duplicate" in notice and "interest only" in notice
+    plain = staff_notice(
+        registration_of(_draft(**FULL), None, NOW), updated=False, possible_duplicate=False
+    )
+    assert "duplicate" not in plain and "interest only" not in plain
+
+
+def test_a_verdict_lists_its_reasons_escaped() -> None:
+    judgement = Judgement(Verdict.UNCLEAR, ("A <reason> & more",), "Check <this>")
+    text = verdict_text(judgement)
+    assert "A &lt;reason&gt; &amp; more" in text and "Check &lt;this&gt;" in text
+
+
+def test_the_notice_says_what_why_how_long_how_to_erase_and_not_who_receives_it() -> None:
+    for notice in (SHORT_NOTICE, FULL_NOTICE):
+        assert NOTICE_VERSION in notice and "/deletedata" in notice
+        assert "not an application" in notice and "people running this bot" in notice
+        assert "NetZeroCities" not in notice
+        assert "work email" in notice and "population" in notice
+
+
+def test_every_button_fits_telegrams_64_bytes() -> None:
+    buttons = [data.registration(step, "why") for step in Step]
+    buttons += [data.registration(Step.REVIEW, f"edit:{field}") for field in EDITABLE]
+    buttons += [data.registration(Step.TOPICS, f"t:{topic}") for topic in TOPICS]
+    buttons += [data.eligibility_commitment("XK", s.value, "unsure") for s in STATUS_LABELS]
+    assert all(len(button.encode()) <= 64 for button in buttons)
+    assert data.registration_step_and_action("reg:topics:t:finance") == ("topics", "t:finance")
+    assert data.eligibility_answers("elig:m:XK:applied:unsure") == ["XK", "applied", "unsure"]
+
+
+async def test_the_hourly_job_drops_drafts_idle_for_24_hours(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    try:
+        await store.save_draft(new_draft(USER, NOW - timedelta(hours=25)))
+        await store.save_draft(new_draft(USER + 1, NOW - timedelta(hours=1)))
+        services = SimpleNamespace(store=store, clock=lambda: NOW)
+        await drop_idle_drafts(SimpleNamespace(services=services))  # type: ignore[arg-type]
+        assert await store.get_draft(USER) is None
+        assert await store.get_draft(USER + 1) is not None
+    finally:
+        await store.close()
