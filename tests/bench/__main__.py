@@ -8,7 +8,13 @@ import time
 
 from tests.bench.table import BenchRow, format_table
 
-BENCHMARKS = ("bench_e2e", "bench_storage", "bench_matching", "bench_emulator")
+BENCHMARKS = (
+    "bench_e2e",
+    "bench_storage",
+    "bench_matching",
+    "bench_emulator",
+    "bench_registration",
+)
 
 
 def main() -> int:
