@@ -94,7 +94,10 @@ NOT_ELIGIBLE_OFFER = (
     "of it and you hear of later calls, or stop here."
 )
 RESUMED_TEXT = "You are in the middle of pre-registering; let's carry on where you were."
-NOT_APPLICATION = "Remember: this is <b>not an application</b>; apply on the official form."
+NOT_APPLICATION = (
+    "Remember: this is <b>not an application</b>; applications follow the official call "
+    'guidelines (ask me "how do I apply?").'
+)
 
 Choices = list[list[tuple[str, str]]]
 StepCallback = Callable[[Update, AppContext, RegistrationDraft], Coroutine[Any, Any, object]]

@@ -35,6 +35,6 @@ FULL_NOTICE = (
     "call.\n\n"
     "<b>Your choices.</b> See everything with /mydata, erase everything with /deletedata, stop "
     "news with /unsubscribe.\n\n"
-    "<b>Pre-registering here is not an application</b> to the programme: apply on the "
-    "official form."
+    "<b>Pre-registering here is not an application</b> to the programme: applications follow "
+    "the official call guidelines (ask me \"how do I apply?\")."
 )
