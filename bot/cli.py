@@ -98,6 +98,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     registrations.add_argument("--format", choices=("csv", "json"), default="csv")
     registrations.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="the bot's data folder (default: DATA_DIR; the sandbox's is DATA_DIR/sandbox)",
+    )
+    registrations.add_argument(
         "--out", type=Path, default=None, help="file to write (default: standard output)"
     )
 
@@ -206,7 +212,14 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
     from bot.storage.store import read_registrations
     from faq.countries import country_name
 
-    rows = export_rows(read_registrations(settings.data_dir), country_name)
+    data_dir = args.data_dir or settings.data_dir
+    if not (data_dir / "registrations.json").is_file():
+        print(
+            f"No registrations are stored in {data_dir}; give the bot's data folder with "
+            "--data-dir (the sandbox keeps its data in DATA_DIR/sandbox).",
+            file=sys.stderr,
+        )
+    rows = export_rows(read_registrations(data_dir), country_name)
     payload = EXPORT_FORMATS[args.format](rows)
     if args.out is None:
         sys.stdout.buffer.write(payload)

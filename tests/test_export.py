@@ -181,3 +181,19 @@ def _cli(args: list[str], data: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
     )
+
+
+def test_the_cli_takes_a_data_folder_and_says_when_it_holds_no_registrations(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "bot-data"
+    asyncio.run(_store_two(data))
+    elsewhere = tmp_path / "empty"
+    elsewhere.mkdir()
+    found = _cli(["export", "registrations", "--data-dir", str(data)], elsewhere)
+    assert found.returncode == 0 and "Kraków" in found.stdout
+    empty = _cli(["export", "registrations"], elsewhere)
+    assert empty.returncode == 0
+    assert empty.stdout.splitlines() == [",".join(COLUMNS)]
+    assert f"No registrations are stored in {elsewhere}" in empty.stderr
+    assert "--data-dir" in empty.stderr
