@@ -11,6 +11,7 @@ from telegram.ext import (
 )
 
 from bot import lifecycle
+from bot.announcements.scheduler import start_announcements
 from bot.context import AppContext, BotApplication, BotData, Services
 from bot.knowledge import LiveKnowledgeBase
 from bot.settings import Settings
@@ -68,7 +69,9 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .request(request)
         .get_updates_request(polling_request)
-        .post_init(lifecycle.startup([set_command_menus, prepare_registration]))
+        .post_init(
+            lifecycle.startup([set_command_menus, prepare_registration, start_announcements])
+        )
         .post_shutdown(lifecycle.on_shutdown)
     )
     base_url = base_url or (f"{api_base}/bot" if api_base else None)

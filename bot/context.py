@@ -41,7 +41,9 @@ class Services:
 
     async def call_state(self) -> CallState:
         """The call's current dates: staff-set values win over the FAQ's call.yaml."""
-        return current_call(self.knowledge.current.call, await self.store.get_call_overrides())
+        return current_call(
+            self.knowledge.current.call, await self.store.get_call_overrides(), self.settings.zone
+        )
 
 
 class BotData:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from bot.announcements.reminders import parse_offsets
 from faq.matcher import DEFAULT_THRESHOLDS
 
 BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
@@ -134,6 +136,14 @@ def _check_webhook_secret(value: Any) -> str | None:
     return secret
 
 
+def _check_reminder_offsets(value: Any) -> str:
+    text = str(value).strip()
+    offsets = parse_offsets(text)
+    if not offsets:
+        raise ValueError("lists no offset; use e.g. 14d,7d,1d,3h")
+    return text
+
+
 UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
 OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
 
@@ -175,6 +185,10 @@ class Settings(BaseModel):
         default=DEFAULT_THRESHOLDS.suggest, ge=0, le=100, alias="FAQ_SUGGEST_SCORE"
     )
     faq_reload_seconds: float = Field(default=2.0, gt=0, le=60, alias="FAQ_RELOAD_SECONDS")
+    reminder_offsets_text: Annotated[str, BeforeValidator(_check_reminder_offsets)] = Field(
+        default="14d,7d,1d,3h", alias="REMINDER_OFFSETS"
+    )
+    reminder_grace_hours: float = Field(default=6.0, ge=0, le=24 * 14, alias="REMINDER_GRACE_HOURS")
 
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
@@ -197,6 +211,16 @@ class Settings(BaseModel):
     def is_staff(self, user_id: int | None) -> bool:
         """True for staff and admins (admins can do everything staff can)."""
         return user_id is not None and (user_id in self.staff_ids or user_id in self.admin_ids)
+
+    @property
+    def reminder_offsets(self) -> tuple[timedelta, ...]:
+        """How long before the deadline each reminder goes out, longest first."""
+        return parse_offsets(self.reminder_offsets_text)
+
+    @property
+    def reminder_grace(self) -> timedelta:
+        """How late a missed reminder or notice may still be sent at start-up."""
+        return timedelta(hours=self.reminder_grace_hours)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,0 +1,1 @@
+"""Call dates, reminders, announcement texts and the .ics (pure), and their scheduler."""
