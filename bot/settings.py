@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from bot.announcements.reminders import parse_offsets
 from faq.matcher import DEFAULT_THRESHOLDS
 
 BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
@@ -136,6 +135,27 @@ def _check_webhook_secret(value: Any) -> str | None:
     return secret
 
 
+_OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_OFFSET = re.compile(r"(\d+)\s*([dhm])")
+OFFSETS_EXAMPLE = "14d,7d,1d,3h"
+
+
+def parse_offsets(text: str) -> tuple[timedelta, ...]:
+    """Offsets such as "14d,7d,1d,3h", longest first; ValueError in one sentence otherwise."""
+    offsets: set[timedelta] = set()
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        match = _OFFSET.fullmatch(part)
+        if match is None or int(match.group(1)) == 0:
+            raise ValueError(
+                f"{part!r} is not a reminder offset; use whole numbers with d (days), h (hours) "
+                f"or m (minutes), comma-separated, e.g. {OFFSETS_EXAMPLE}"
+            )
+        offsets.add(timedelta(**{_OFFSET_UNITS[match.group(2)]: int(match.group(1))}))
+    return tuple(sorted(offsets, reverse=True))
+
+
 def _check_reminder_offsets(value: Any) -> str:
     text = str(value).strip()
     offsets = parse_offsets(text)
@@ -186,7 +206,7 @@ class Settings(BaseModel):
     )
     faq_reload_seconds: float = Field(default=2.0, gt=0, le=60, alias="FAQ_RELOAD_SECONDS")
     reminder_offsets_text: Annotated[str, BeforeValidator(_check_reminder_offsets)] = Field(
-        default="14d,7d,1d,3h", alias="REMINDER_OFFSETS"
+        default=OFFSETS_EXAMPLE, alias="REMINDER_OFFSETS"
     )
     reminder_grace_hours: float = Field(default=6.0, ge=0, le=24 * 14, alias="REMINDER_GRACE_HOURS")
 

@@ -49,6 +49,8 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
         "drafts.json",
         "questions.json",
         "registrations.json",
+        "scheduled.json",
+        "skipped_notices.json",
         "subscribers.json",
     ]
     for path in (tmp_path / "data").iterdir():

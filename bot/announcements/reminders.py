@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
-
-_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
-_OFFSET = re.compile(r"(\d+)\s*([dhm])")
-OFFSETS_EXAMPLE = "14d,7d,1d,3h"
-
-
-def parse_offsets(text: str) -> tuple[timedelta, ...]:
-    """Offsets such as "14d,7d,1d,3h", longest first; ValueError in one sentence otherwise."""
-    offsets: set[timedelta] = set()
-    for part in (p.strip().lower() for p in text.split(",")):
-        if not part:
-            continue
-        match = _OFFSET.fullmatch(part)
-        if match is None or int(match.group(1)) == 0:
-            raise ValueError(
-                f"{part!r} is not a reminder offset; use whole numbers with d (days), h (hours) "
-                f"or m (minutes), comma-separated, e.g. {OFFSETS_EXAMPLE}"
-            )
-        offsets.add(timedelta(**{_UNITS[match.group(2)]: int(match.group(1))}))
-    return tuple(sorted(offsets, reverse=True))
-
 
 def offset_label(offset: timedelta) -> str:
     """An offset as the setting writes it: "14d", "3h", "90m"."""
