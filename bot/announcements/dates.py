@@ -57,7 +57,7 @@ def parse_moment(text: str, zone: tzinfo, field: DateField) -> datetime:
         raise DateInputError(f"{shown}; write it day first, e.g. {EXAMPLES}.")
     if not has_time_of_day(cleaned):
         parsed = datetime.combine(parsed.date(), field.whole_day_at)
-    return parsed.replace(second=0, microsecond=0, tzinfo=zone)
+    return parsed.replace(microsecond=0, tzinfo=zone)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+
 def offset_label(offset: timedelta) -> str:
     """An offset as the setting writes it: "14d", "3h", "90m"."""
     minutes = int(offset.total_seconds()) // 60
