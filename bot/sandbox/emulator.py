@@ -25,10 +25,10 @@ from bot.sandbox.bot_api import SERVED_METHODS, BotApi
 from bot.sandbox.client_api import ClientApi
 from bot.sandbox.config import EmulatorConfig, FaultConfig
 from bot.sandbox.faults import Fault, FaultInjector
-from bot.sandbox.journal import JournalError
 from bot.sandbox.params import ApiError, read_params
 from bot.sandbox.webhook_sender import WebhookSender
 from bot.sandbox.world_folder import open_world
+from bot.storage.journal import JournalError
 
 __all__ = [
     "SERVED_METHODS",
