@@ -18,6 +18,7 @@ BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
 INTEGER_PATTERN = re.compile(r"[+-]?\d+")
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MAX_BROADCAST_PER_SECOND = 1000.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -134,6 +135,20 @@ def _check_webhook_secret(value: Any) -> str | None:
     return secret
 
 
+def _check_broadcast_rate(value: Any) -> float:
+    text = str(value).strip()
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate <= MAX_BROADCAST_PER_SECOND:
+        raise ValueError(
+            f"{text!r} is not a number of messages per second above 0 and up to "
+            f"{MAX_BROADCAST_PER_SECOND:g}; use e.g. 25 (Telegram allows about 30 a second in all)"
+        )
+    return rate
+
+
 UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
 OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
 
@@ -175,6 +190,9 @@ class Settings(BaseModel):
         default=DEFAULT_THRESHOLDS.suggest, ge=0, le=100, alias="FAQ_SUGGEST_SCORE"
     )
     faq_reload_seconds: float = Field(default=2.0, gt=0, le=60, alias="FAQ_RELOAD_SECONDS")
+    broadcast_per_second: Annotated[float, BeforeValidator(_check_broadcast_rate)] = Field(
+        default=25.0, alias="BROADCAST_PER_SECOND"
+    )
 
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:

@@ -1,0 +1,1 @@
+"""Announcements: the durable outbox and the broadcaster that delivers it."""
