@@ -21,7 +21,7 @@ class Announcement(Record):
     id: str = Field(pattern=ANNOUNCEMENT_ID_PATTERN)
     kind: str = Field(min_length=1, max_length=32)
     html: str = Field(min_length=1)
-    created_by: int | None
+    created_by: int | None = None
     created_at: AwareDatetime
     key: str | None = None
     status: AnnouncementStatus = "queued"
