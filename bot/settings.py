@@ -19,6 +19,7 @@ BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
 INTEGER_PATTERN = re.compile(r"[+-]?\d+")
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MAX_BROADCAST_PER_SECOND = 1000.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -164,6 +165,20 @@ def _check_reminder_offsets(value: Any) -> str:
     return text
 
 
+def _check_broadcast_rate(value: Any) -> float:
+    text = str(value).strip()
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate <= MAX_BROADCAST_PER_SECOND:
+        raise ValueError(
+            f"{text!r} is not a number of messages per second above 0 and up to "
+            f"{MAX_BROADCAST_PER_SECOND:g}; use e.g. 25 (Telegram allows about 30 a second in all)"
+        )
+    return rate
+
+
 UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
 OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
 
@@ -209,6 +224,11 @@ class Settings(BaseModel):
         default=OFFSETS_EXAMPLE, alias="REMINDER_OFFSETS"
     )
     reminder_grace_hours: float = Field(default=6.0, ge=0, le=24 * 14, alias="REMINDER_GRACE_HOURS")
+
+
+    broadcast_per_second: Annotated[float, BeforeValidator(_check_broadcast_rate)] = Field(
+        default=25.0, alias="BROADCAST_PER_SECOND"
+    )
 
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:

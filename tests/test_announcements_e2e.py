@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ import aiohttp
 import pytest
 from icalendar import Calendar
 
-import bot.sandbox.server as sandbox_server
 from bot.announcements.changes import announcement_for
 from bot.sandbox.server import RunningSandbox
 from bot.settings import Settings, load_settings
@@ -22,7 +20,6 @@ from bot.storage.store import Store
 from faq.call import CallOverrides
 from handlers.access import NOT_ALLOWED_TEXT
 from tests.conftest import ADMIN_ID, STAFF_ID
-from tests.direct_outbox import DirectOutbox
 from tests.registration_steps import durable_sandbox
 from tests.sandbox_client import SandboxClient, button_data
 
@@ -37,22 +34,6 @@ STAFF_COMMANDS = [
     "/schedule 31/05/2030 10:00 Hello",
     "/announcements",
 ]
-
-
-@pytest.fixture(autouse=True)
-def direct_outbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Until the delivery branch is merged, the bot gets an outbox that sends at once."""
-    build = sandbox_server.build_application
-
-    def build_with_outbox(*args: Any, **kwargs: Any) -> Any:
-        application = build(*args, **kwargs)
-        services = application.bot_data.services
-        if not hasattr(services, "outbox"):
-            services.outbox = DirectOutbox(application)  # type: ignore[attr-defined]
-        return application
-
-    monkeypatch.setattr(sandbox_server, "build_application", build_with_outbox)
-    yield
 
 
 def local(settings: Settings, ahead: timedelta) -> str:

@@ -224,6 +224,7 @@ async def test_export_and_erase_user_data(store: Store) -> None:
         "subscription": None,
         "chat": None,
         "draft": None,
+        "queued_messages": [],
     }
     assert await store.get_registration(43) is not None
 

@@ -1,1 +1,2 @@
-"""Call dates, reminders, announcement texts and the .ics (pure), and their scheduler."""
+"""Announcements: call dates, reminders, texts and the .ics (pure), the scheduler, the
+durable outbox and the broadcaster that delivers it."""

@@ -12,6 +12,7 @@ from tinydb.table import Document, Table
 
 from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
 from bot.storage.call import CALL_RECORD_ID, CallRecord
+from bot.storage.outbox import Announcement
 from bot.storage.questions import (
     KEPT_CANDIDATES,
     MAX_QUESTION_CHARS,
@@ -53,12 +54,14 @@ class UserData:
     subscription: Subscription | None
     chat: ChatStatus | None
     draft: RegistrationDraft | None = None
+    # Announcements still to be sent to them (the outbox's part, added by the caller).
+    queued: tuple[Announcement, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """True when nothing at all is kept about them."""
         kept = (self.registration, self.subscription, self.chat, self.draft)
-        return all(record is None for record in kept)
+        return all(record is None for record in kept) and not self.queued
 
     def to_json(self) -> dict[str, Any]:
         """The export as JSON values."""
@@ -72,6 +75,10 @@ class UserData:
             "subscription": document(self.subscription),
             "chat": document(self.chat),
             "draft": document(self.draft),
+            "queued_messages": [
+                {"id": a.id, "kind": a.kind, "html": a.html, "queued_at": a.created_at.isoformat()}
+                for a in self.queued
+            ],
         }
 
 
