@@ -218,6 +218,18 @@ async def store_deadline(data_dir: Path, deadline: datetime) -> None:
     await store.close()
 
 
+async def subscribed_before_a_stop(
+    settings: Settings, http: aiohttp.ClientSession, deadline_ahead: timedelta
+) -> tuple[SandboxClient, SandboxClient]:
+    """A subscriber and the admin (who started the bot), then a stop; the deadline set after."""
+    async with durable_sandbox(settings) as first:
+        user = await subscribed(SandboxClient(http, first.url, 1001))
+        admin = SandboxClient(http, first.url, ADMIN_ID)
+        await admin.ask("/start")
+    await store_deadline(settings.data_dir, datetime.now(UTC) + deadline_ahead)
+    return user, admin
+
+
 async def test_a_reminder_fires_once_and_not_again_after_a_restart(
     settings: Settings, http: aiohttp.ClientSession
 ) -> None:
@@ -240,9 +252,7 @@ async def test_a_reminder_missed_within_grace_is_sent_at_start(
     settings: Settings, http: aiohttp.ClientSession
 ) -> None:
     settings = with_offsets(settings, "1d")
-    async with durable_sandbox(settings) as first:
-        user = await subscribed(SandboxClient(http, first.url, 1001))
-    await store_deadline(settings.data_dir, datetime.now(UTC) + timedelta(days=1, hours=-2))
+    user, _ = await subscribed_before_a_stop(settings, http, timedelta(days=1, hours=-2))
     async with durable_sandbox(settings) as second:
         again = SandboxClient(http, second.url, 1001)
         again.seen = user.seen
@@ -254,11 +264,7 @@ async def test_a_reminder_missed_beyond_grace_is_skipped_and_reported_once(
     settings: Settings, http: aiohttp.ClientSession
 ) -> None:
     settings = with_offsets(settings, "1d")
-    async with durable_sandbox(settings) as first:
-        user = await subscribed(SandboxClient(http, first.url, 1001))
-        admin = SandboxClient(http, first.url, ADMIN_ID)
-        await admin.ask("/start")
-    await store_deadline(settings.data_dir, datetime.now(UTC) + timedelta(days=1, hours=-10))
+    user, admin = await subscribed_before_a_stop(settings, http, timedelta(days=1, hours=-10))
     async with durable_sandbox(settings) as second:
         staff = SandboxClient(http, second.url, ADMIN_ID)
         staff.seen = admin.seen

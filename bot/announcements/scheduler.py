@@ -61,11 +61,21 @@ def due_notices(call: CallState, settings: Settings) -> list[DueNotice]:
     return sorted(notices, key=lambda notice: notice.at)
 
 
-def _job_kwargs(settings: Settings, job_id: str) -> dict[str, Any]:
+def _run_once(
+    application: AnyApplication, callback: Any, when: datetime, data: str, prefix: str
+) -> None:
     # APScheduler's default misfire grace is 1 s: a job held up a little longer (a busy loop,
     # a suspended laptop) would be dropped without a word. Fixed ids make re-arming replace.
-    grace = max(int(settings.reminder_grace.total_seconds()), 1)
-    return {"misfire_grace_time": grace, "id": job_id, "replace_existing": True}
+    assert application.job_queue is not None
+    name = f"{prefix}{data}"
+    grace = max(int(application.bot_data.services.settings.reminder_grace.total_seconds()), 1)
+    application.job_queue.run_once(
+        callback,
+        when=when,
+        data=data,
+        name=name,
+        job_kwargs={"misfire_grace_time": grace, "id": name, "replace_existing": True},
+    )
 
 
 def _remove_jobs(application: AnyApplication, prefix: str) -> None:
@@ -114,14 +124,7 @@ async def arm_call_jobs(application: AnyApplication, *, at_startup: bool) -> Non
             continue
         when = lateness(notice.at, now, services.settings.reminder_grace)
         if when is Lateness.AHEAD:
-            name = f"{CALL_JOB_PREFIX}{notice.key}"
-            application.job_queue.run_once(
-                send_due_notice,
-                when=notice.at,
-                data=notice.key,
-                name=name,
-                job_kwargs=_job_kwargs(services.settings, name),
-            )
+            _run_once(application, send_due_notice, notice.at, notice.key, CALL_JOB_PREFIX)
         elif notice.kind == "call_opened" and call.phase(now) is CallPhase.CLOSED:
             await services.store.record_skipped(notice.key, notice.at, reported=True)
         elif notice.kind == "call_opened" and (not at_startup or when is Lateness.LATE):
@@ -151,15 +154,7 @@ async def send_due_notice(context: AppContext) -> None:
 
 def arm_scheduled_job(application: AnyApplication, scheduled: ScheduledAnnouncement) -> None:
     """Arm the job that sends one scheduled message at its time."""
-    assert application.job_queue is not None
-    name = f"{SCHEDULED_JOB_PREFIX}{scheduled.id}"
-    application.job_queue.run_once(
-        send_scheduled,
-        when=scheduled.send_at,
-        data=scheduled.id,
-        name=name,
-        job_kwargs=_job_kwargs(application.bot_data.services.settings, name),
-    )
+    _run_once(application, send_scheduled, scheduled.send_at, scheduled.id, SCHEDULED_JOB_PREFIX)
 
 
 def cancel_scheduled_job(application: AnyApplication, scheduled_id: str) -> None:
