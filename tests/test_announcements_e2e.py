@@ -289,3 +289,18 @@ def test_the_preview_of_a_future_opening_is_the_notice_sent_then() -> None:
         CallState("C", None, None), DateChange(DateField.OPENS, None, opens, False)
     )
     assert html is not None and "is now open" in html
+
+
+async def test_start_after_a_block_makes_the_subscriber_active_again(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    await subscribed(user)
+    await user.set_blocked(True)
+    deadline = time.monotonic() + 10
+    while await store.active_subscribers() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert await store.active_subscribers() == []
+    await user.set_blocked(False)
+    await user.ask("/start")
+    assert await store.active_subscribers() == [user.user_id]
