@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telegram import Bot
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -11,6 +12,10 @@ from telegram.ext import (
 )
 
 from bot import lifecycle
+from bot.announcements.broadcaster import Broadcaster
+from bot.announcements.outbox import Outbox
+from bot.announcements.pace import SendPace
+from bot.announcements.scheduler import start_announcements
 from bot.context import AppContext, BotApplication, BotData, Services
 from bot.knowledge import LiveKnowledgeBase
 from bot.settings import Settings
@@ -51,10 +56,12 @@ def build_application(
             update_interval=1,
         )
         store = Store(settings.data_dir)
+        outbox = Outbox.in_data_dir(settings.data_dir)
     except BaseException:
         folder_lock.release()
         raise
-    request = AiohttpRequest()
+    pace = SendPace(settings.broadcast_per_second)
+    request = AiohttpRequest(on_request=pace.note_request)
     # Long polling holds one connection open; its wait is added to this read timeout.
     polling_request = AiohttpRequest(connection_pool_size=1)
     api_base = settings.telegram_api_base_url
@@ -68,7 +75,9 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .request(request)
         .get_updates_request(polling_request)
-        .post_init(lifecycle.startup([set_command_menus, prepare_registration]))
+        .post_init(
+            lifecycle.startup([set_command_menus, prepare_registration, start_announcements])
+        )
         .post_shutdown(lifecycle.on_shutdown)
     )
     base_url = base_url or (f"{api_base}/bot" if api_base else None)
@@ -80,8 +89,19 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     application: BotApplication = builder.build()
-    application.bot_data.services = Services(settings=settings, store=store, knowledge=knowledge)
-    application.bot_data.http_requests = (request, polling_request)
+    application.bot_data.services = Services(
+        settings=settings, store=store, knowledge=knowledge, outbox=outbox
+    )
+    # Its own Bot, outside AIORateLimiter's queue, so that replies never wait behind a broadcast.
+    broadcast_request = AiohttpRequest(connection_pool_size=32)
+    broadcast_bot = Bot(
+        bot_token,
+        base_url=base_url or "https://api.telegram.org/bot",
+        base_file_url=base_file_url or "https://api.telegram.org/file/bot",
+        request=broadcast_request,
+    )
+    application.bot_data.broadcaster = Broadcaster(outbox, store, broadcast_bot, pace)
+    application.bot_data.http_requests = (request, polling_request, broadcast_request)
     application.bot_data.folder_lock = folder_lock
     register_handlers(application)
     return application

@@ -172,7 +172,7 @@ def _check_port(port: int) -> None:
 
 
 def _serve(server: Coroutine[Any, Any, None], host: str, port: int) -> int:
-    from bot.sandbox.journal import JournalCorruptError, JournalError
+    from bot.storage.journal import JournalCorruptError, JournalError
 
     try:
         asyncio.run(server)

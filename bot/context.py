@@ -19,6 +19,8 @@ def utc_now() -> datetime:
 
 
 if TYPE_CHECKING:
+    from bot.announcements.broadcaster import Broadcaster
+    from bot.announcements.outbox import Outbox
     from bot.knowledge import LiveKnowledgeBase
     from bot.settings import Settings
     from bot.storage.folder_lock import FolderLock
@@ -32,6 +34,7 @@ class Services:
     settings: Settings
     store: Store
     knowledge: LiveKnowledgeBase
+    outbox: Outbox
     # The time for pre-registration (consent, drafts, their 24-hour expiry); tests replace it.
     clock: Callable[[], datetime] = utc_now
 
@@ -41,7 +44,9 @@ class Services:
 
     async def call_state(self) -> CallState:
         """The call's current dates: staff-set values win over the FAQ's call.yaml."""
-        return current_call(self.knowledge.current.call, await self.store.get_call_overrides())
+        return current_call(
+            self.knowledge.current.call, await self.store.get_call_overrides(), self.settings.zone
+        )
 
 
 class BotData:
@@ -53,6 +58,7 @@ class BotData:
         # The bot's HTTP backends, so a failed start-up can close what PTB opened.
         self.http_requests: tuple[BaseRequest, ...] = ()
         self.folder_lock: FolderLock | None = None
+        self.broadcaster: Broadcaster | None = None
 
     @property
     def services(self) -> Services:

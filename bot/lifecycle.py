@@ -59,6 +59,10 @@ def startup(steps: Sequence[StartupStep]) -> StartupStep:
             application.job_queue.run_repeating(
                 drop_idle_drafts, interval=DRAFT_SWEEP_SECONDS, first=60, name="drop_idle_drafts"
             )
+        broadcaster = application.bot_data.broadcaster
+        if broadcaster is not None:
+            await broadcaster.bot.initialize()
+            broadcaster.start()  # resumes what a stop or a crash left unfinished
         log.info("Bot started with %d FAQ entries", len(services.knowledge.current.entries))
 
     return on_startup
@@ -73,12 +77,17 @@ async def drop_idle_drafts(context: AppContext) -> None:
 
 
 async def on_shutdown(application: BotApplication) -> None:
-    """PTB's post_shutdown: close the storage files and free the data folder."""
+    """PTB's post_shutdown: stop the broadcaster, close the storage files, free the data folder."""
+    broadcaster = application.bot_data.broadcaster
+    if broadcaster is not None:
+        await broadcaster.stop()
+        await broadcaster.bot.shutdown()
     await _close_storage(application)
 
 
 async def _close_storage(application: BotApplication) -> None:
     await application.bot_data.services.store.close()
+    await application.bot_data.services.outbox.close()
     if application.bot_data.folder_lock is not None:
         application.bot_data.folder_lock.release()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ BUNDLED_FAQ_DIR = Path(__file__).resolve().parent.parent / "faq" / "data"
 INTEGER_PATTERN = re.compile(r"[+-]?\d+")
 TOKEN_PATTERN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+MAX_BROADCAST_PER_SECOND = 1000.0
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -134,6 +136,49 @@ def _check_webhook_secret(value: Any) -> str | None:
     return secret
 
 
+_OFFSET_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+_OFFSET = re.compile(r"(\d+)\s*([dhm])")
+OFFSETS_EXAMPLE = "14d,7d,1d,3h"
+
+
+def parse_offsets(text: str) -> tuple[timedelta, ...]:
+    """Offsets such as "14d,7d,1d,3h", longest first; ValueError in one sentence otherwise."""
+    offsets: set[timedelta] = set()
+    for part in (p.strip().lower() for p in text.split(",")):
+        if not part:
+            continue
+        match = _OFFSET.fullmatch(part)
+        if match is None or int(match.group(1)) == 0:
+            raise ValueError(
+                f"{part!r} is not a reminder offset; use whole numbers with d (days), h (hours) "
+                f"or m (minutes), comma-separated, e.g. {OFFSETS_EXAMPLE}"
+            )
+        offsets.add(timedelta(**{_OFFSET_UNITS[match.group(2)]: int(match.group(1))}))
+    return tuple(sorted(offsets, reverse=True))
+
+
+def _check_reminder_offsets(value: Any) -> str:
+    text = str(value).strip()
+    offsets = parse_offsets(text)
+    if not offsets:
+        raise ValueError("lists no offset; use e.g. 14d,7d,1d,3h")
+    return text
+
+
+def _check_broadcast_rate(value: Any) -> float:
+    text = str(value).strip()
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = float("nan")
+    if not 0 < rate <= MAX_BROADCAST_PER_SECOND:
+        raise ValueError(
+            f"{text!r} is not a number of messages per second above 0 and up to "
+            f"{MAX_BROADCAST_PER_SECOND:g}; use e.g. 25 (Telegram allows about 30 a second in all)"
+        )
+    return rate
+
+
 UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
 OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
 
@@ -175,6 +220,15 @@ class Settings(BaseModel):
         default=DEFAULT_THRESHOLDS.suggest, ge=0, le=100, alias="FAQ_SUGGEST_SCORE"
     )
     faq_reload_seconds: float = Field(default=2.0, gt=0, le=60, alias="FAQ_RELOAD_SECONDS")
+    reminder_offsets_text: Annotated[str, BeforeValidator(_check_reminder_offsets)] = Field(
+        default=OFFSETS_EXAMPLE, alias="REMINDER_OFFSETS"
+    )
+    reminder_grace_hours: float = Field(default=6.0, ge=0, le=24 * 14, alias="REMINDER_GRACE_HOURS")
+
+
+    broadcast_per_second: Annotated[float, BeforeValidator(_check_broadcast_rate)] = Field(
+        default=25.0, alias="BROADCAST_PER_SECOND"
+    )
 
     @model_validator(mode="after")
     def _check_combinations(self) -> Settings:
@@ -197,6 +251,16 @@ class Settings(BaseModel):
     def is_staff(self, user_id: int | None) -> bool:
         """True for staff and admins (admins can do everything staff can)."""
         return user_id is not None and (user_id in self.staff_ids or user_id in self.admin_ids)
+
+    @property
+    def reminder_offsets(self) -> tuple[timedelta, ...]:
+        """How long before the deadline each reminder goes out, longest first."""
+        return parse_offsets(self.reminder_offsets_text)
+
+    @property
+    def reminder_grace(self) -> timedelta:
+        """How late a missed reminder or notice may still be sent at start-up."""
+        return timedelta(hours=self.reminder_grace_hours)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,12 +1,20 @@
-"""The call's state: its name and dates, the phase they put it in, and whose values win."""
+"""The call's state: its name, moments and link, the phase they put it in, and whose values win."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, tzinfo
 from enum import Enum
 
 from faq.model import CallSettings
+
+# A date without a time: the call opens at the start of that day and closes at its end.
+OPENS_AT = time(0, 0)
+DEADLINE_AT = time(23, 59)
+WHOLE_DAY_TIMES = frozenset({OPENS_AT, DEADLINE_AT})
+
+CallDate = date | datetime
+"""A call date as written: a date, a naive date and time (in the call's zone), or aware."""
 
 
 class CallPhase(Enum):
@@ -18,21 +26,34 @@ class CallPhase(Enum):
     CLOSED = "closed"
 
 
+def as_moment(value: CallDate | None, zone: tzinfo, *, at: time) -> datetime | None:
+    """An aware moment: a bare date gets the time `at`, a naive time is read in `zone`."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        return datetime.combine(value, at, tzinfo=zone)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value
+
+
 @dataclass(frozen=True)
 class CallState:
-    """The call as the bot sees it now: name, and dates when known."""
+    """The call as the bot sees it now: name, aware moments when known, link, display zone."""
 
     name: str
-    opens: date | None
-    deadline: date | None
+    opens: datetime | None
+    deadline: datetime | None
+    url: str | None = None
+    zone: tzinfo = UTC
 
-    def phase(self, today: date) -> CallPhase:
-        """The phase on `today`: a passed deadline closes the call whatever the opening says."""
-        if self.deadline is not None and today > self.deadline:
+    def phase(self, now: datetime) -> CallPhase:
+        """The phase at `now`: a passed deadline closes the call whatever the opening says."""
+        if self.deadline is not None and now > self.deadline:
             return CallPhase.CLOSED
         if self.opens is None:
             return CallPhase.TO_BE_ANNOUNCED
-        if today < self.opens:
+        if now < self.opens:
             return CallPhase.OPENS_SOON
         return CallPhase.OPEN
 
@@ -42,14 +63,17 @@ class CallOverrides:
     """Values staff set in the bot; None where they set nothing."""
 
     name: str | None = None
-    opens: date | None = None
-    deadline: date | None = None
+    opens: CallDate | None = None
+    deadline: CallDate | None = None
+    url: str | None = None
 
 
-def current_call(from_file: CallSettings, overrides: CallOverrides) -> CallState:
-    """The call in force: what staff set in the bot wins over the FAQ's call.yaml."""
+def current_call(from_file: CallSettings, overrides: CallOverrides, zone: tzinfo) -> CallState:
+    """The call in force in `zone`: what staff set in the bot wins over the FAQ's call.yaml."""
     return CallState(
         name=overrides.name or from_file.name,
-        opens=overrides.opens or from_file.opens,
-        deadline=overrides.deadline or from_file.deadline,
+        opens=as_moment(overrides.opens or from_file.opens, zone, at=OPENS_AT),
+        deadline=as_moment(overrides.deadline or from_file.deadline, zone, at=DEADLINE_AT),
+        url=overrides.url or from_file.url,
+        zone=zone,
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -39,7 +40,7 @@ from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_leng
 ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "related", "browse")
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags")
 LINK_KEYS = ("title", "url")
-CALL_KEYS = ("name", "opens", "deadline")
+CALL_KEYS = ("name", "opens", "deadline", "url")
 ELIGIBILITY_KEYS = (
     "checked_on",
     "sources",
@@ -460,21 +461,58 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
         name = None
     else:
         name = _text_field(node, "name", 'in the "call" section', file, problems)
-    dates = {
-        key: _parse_date(node, key, 'in the "call" section', file, problems)
-        for key in ("opens", "deadline")
-    }
+    dates = {key: _parse_call_date(node, key, file, problems) for key in ("opens", "deadline")}
     opens, deadline = dates["opens"], dates["deadline"]
-    if opens is not None and deadline is not None and deadline < opens:
+    if (
+        opens is not None
+        and deadline is not None
+        and _day_and_time(deadline) < _day_and_time(opens)
+    ):
         problems.add(
             file,
             _line(node, "deadline", value=True),
             f"the deadline ({deadline.isoformat()}) is before the opening date "
             f"({opens.isoformat()}); correct one of them",
         )
+    url = node.get("url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+        problems.add(
+            file,
+            _line(node, "url", value=True),
+            f'"url" in the "call" section is "{url}"; write the call page\'s full https:// '
+            "address or null",
+        )
     if len(problems.problems) > before or name is None:
         return None
-    return CallSettings(name=name.strip(), opens=opens, deadline=deadline)
+    return CallSettings(
+        name=name.strip(), opens=opens, deadline=deadline, url=url.strip() if url else None
+    )
+
+
+def _day_and_time(value: date | datetime) -> datetime:
+    # Only to compare two call.yaml values: a bare date counts from midnight.
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime.combine(value, datetime.min.time())
+
+
+def _parse_call_date(
+    node: Any, key: str, file: str, problems: _Collector
+) -> date | datetime | None:
+    value = node.get(key)
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and len(value.strip()) > len("YYYY-MM-DD"):
+        with suppress(ValueError):
+            return datetime.fromisoformat(value.strip())
+        problems.add(
+            file,
+            _line(node, key, value=True),
+            f'"{key}" in the "call" section is "{value}", not a date and time; write it as '
+            "YYYY-MM-DD or YYYY-MM-DD HH:MM (e.g. 2024-05-31 17:00), or null while to be announced",
+        )
+        return None
+    return _parse_date(node, key, 'in the "call" section', file, problems)
 
 
 def _parse_date(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,11 +49,12 @@ class Entry:
 
 @dataclass(frozen=True)
 class CallSettings:
-    """The call's name and dates as written in call.yaml (None while to be announced)."""
+    """The call's name, dates (a date, or a date and time) and link as written in call.yaml."""
 
     name: str
-    opens: date | None = None
-    deadline: date | None = None
+    opens: date | datetime | None = None
+    deadline: date | datetime | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)

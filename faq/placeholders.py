@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, tzinfo
 from html import escape
 from string import Formatter
 
-from faq.call import CallPhase, CallState
+from faq.call import WHOLE_DAY_TIMES, CallPhase, CallState
 from faq.model import Entry
 
 PLACEHOLDERS = frozenset({"call_name", "call_opens", "call_deadline", "call_status"})
@@ -29,7 +29,7 @@ _MONTHS = (
     "December",
 )
 # The longest value each placeholder can take (call_name excepted): used to bound answer length.
-LONGEST_DATE = "30 September 2099"
+LONGEST_DATE = "30 September 2099, 23:45"
 LONGEST_STATUS = max(CALL_STATUSES, key=len)
 
 
@@ -40,9 +40,20 @@ def format_call_date(d: date | None) -> str:
     return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
-def call_status(call: CallState, today: date) -> str:
+def format_call_moment(moment: datetime | None, zone: tzinfo) -> str:
+    """A moment in `zone` as "31 May 2024", with ", 17:00" when it is not a whole day."""
+    if moment is None:
+        return TO_BE_ANNOUNCED
+    local = moment.astimezone(zone)
+    day = format_call_date(local.date())
+    if local.time().replace(second=0, microsecond=0) in WHOLE_DAY_TIMES:
+        return day
+    return f"{day}, {local:%H:%M}"
+
+
+def call_status(call: CallState, now: datetime) -> str:
     """One of "not announced yet", "not open yet", "open", "closed"."""
-    return call.phase(today).value
+    return call.phase(now).value
 
 
 def placeholder_names(answer: str) -> list[str]:
@@ -50,13 +61,13 @@ def placeholder_names(answer: str) -> list[str]:
     return [name for _, name, _, _ in Formatter().parse(answer) if name is not None]
 
 
-def placeholder_values(call: CallState, today: date) -> dict[str, str]:
-    """Each placeholder's plain-text value for this call state."""
+def placeholder_values(call: CallState, now: datetime) -> dict[str, str]:
+    """Each placeholder's plain-text value for this call state, dates in the call's zone."""
     return {
         "call_name": call.name,
-        "call_opens": format_call_date(call.opens),
-        "call_deadline": format_call_date(call.deadline),
-        "call_status": call_status(call, today),
+        "call_opens": format_call_moment(call.opens, call.zone),
+        "call_deadline": format_call_moment(call.deadline, call.zone),
+        "call_status": call_status(call, now),
     }
 
 
@@ -88,9 +99,9 @@ def render_with_values(entry: Entry, values: dict[str, str]) -> str:
     return f"{body}\n\n{block}" if block else body
 
 
-def render_answer(entry: Entry, call: CallState, today: date) -> str:
+def render_answer(entry: Entry, call: CallState, now: datetime) -> str:
     """The HTML message for an entry: answer with live values, then its source links."""
-    return render_with_values(entry, placeholder_values(call, today))
+    return render_with_values(entry, placeholder_values(call, now))
 
 
 def needs_subscribe_offer(entry: Entry, call: CallState) -> bool:

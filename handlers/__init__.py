@@ -14,8 +14,8 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import callback_data as data
 from handlers import (
+    announcements,
     chat_member,
     eligibility,
     errors,
@@ -28,6 +28,7 @@ from handlers import (
     stats,
     subscriptions,
 )
+from handlers import callback_data as data
 
 
 def register_handlers(application: Application) -> None:
@@ -50,6 +51,15 @@ def register_handlers(application: Application) -> None:
         CommandHandler("stats", stats.stats),
         CommandHandler("export", export.export_registrations),
         CommandHandler("reloadfaq", faq_admin.reload_faq),
+        CommandHandler("status", announcements.show_status),
+        CommandHandler("calendar", announcements.send_calendar),
+        CommandHandler("setopening", announcements.set_opening),
+        CommandHandler("setdeadline", announcements.set_deadline),
+        CommandHandler("seturl", announcements.set_url),
+        CommandHandler("setcallname", announcements.set_call_name),
+        CommandHandler("broadcast", announcements.broadcast),
+        CommandHandler("schedule", announcements.schedule),
+        CommandHandler("announcements", announcements.list_announcements),
         CommandHandler("unanswered", faq_admin.unanswered),
         CallbackQueryHandler(faq.browse, pattern=data.exactly(data.MENU_FAQ)),
         CallbackQueryHandler(faq.not_found, pattern=data.exactly(data.MENU_NOT_FOUND)),
@@ -58,6 +68,7 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(registration.keep_saved, pattern=data.exactly(data.REGISTER_KEEP)),
         CallbackQueryHandler(registration.closed, pattern=data.REGISTRATION_ANY_PATTERN),
         *eligibility.buttons(),
+        CallbackQueryHandler(announcements.press_button, pattern=data.ANNOUNCE_PATTERN),
         CallbackQueryHandler(faq.show_topic, pattern=data.FAQ_TOPIC_PATTERN),
         CallbackQueryHandler(faq.show_entry, pattern=data.FAQ_ENTRY_PATTERN),
         CallbackQueryHandler(errors.stale_button),

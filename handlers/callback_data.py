@@ -105,3 +105,34 @@ REGISTRATION_RESUME_PATTERN = one_of(REGISTER_START, REGISTER_UPDATE)
 ELIGIBILITY_COUNTRY_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}c:[A-Z]{{2}}$"
 ELIGIBILITY_STATUS_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}s:[A-Z]{{2}}:[a-z]+$"
 ELIGIBILITY_COMMITMENT_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}m:[A-Z]{{2}}:[a-z]+:[a-z]+$"
+
+# Staff announcements: a pending change's Confirm / Cancel carry its token, so an old button
+# is known as stale; /announcements' Cancel buttons carry what they cancel.
+ANNOUNCE_PREFIX = "ann:"
+ANNOUNCE_PATTERN = f"^{re.escape(ANNOUNCE_PREFIX)}"
+
+
+def announce_confirm(token: str) -> str:
+    """The data of the Confirm / Send button of a pending change."""
+    return f"{ANNOUNCE_PREFIX}ok:{token}"
+
+
+def announce_cancel(token: str) -> str:
+    """The data of the Cancel button of a pending change."""
+    return f"{ANNOUNCE_PREFIX}no:{token}"
+
+
+def cancel_scheduled(scheduled_id: str) -> str:
+    """The data of a button that cancels a scheduled message."""
+    return f"{ANNOUNCE_PREFIX}xs:{scheduled_id}"
+
+
+def cancel_sending(announcement_id: str) -> str:
+    """The data of a button that stops an announcement being sent."""
+    return f"{ANNOUNCE_PREFIX}xo:{announcement_id}"
+
+
+def announce_action(data: str) -> tuple[str, str]:
+    """The action ("ok", "no", "xs", "xo") and its argument in an announcement button's data."""
+    action, _, argument = data.removeprefix(ANNOUNCE_PREFIX).partition(":")
+    return action, argument

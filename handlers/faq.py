@@ -69,7 +69,7 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
         rows.append([subscribe])
     await context.bot.send_message(
         chat.id,
-        render_answer(entry, call, services.today()),
+        render_answer(entry, call, services.clock()),
         parse_mode="HTML",
         reply_markup=InlineKeyboardMarkup(rows) if rows else None,
         disable_web_page_preview=True,

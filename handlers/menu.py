@@ -26,6 +26,8 @@ APPLICANT_COMMANDS = (
     Command("start", "Welcome and main menu"),
     Command("help", "What I can do for you"),
     Command("faq", "Browse questions by topic"),
+    Command("status", "Where the call stands: dates and time left"),
+    Command("calendar", "The call's dates as a calendar file"),
     Command("subscribe", "Get news and deadline reminders"),
     Command("unsubscribe", "Stop news and reminders"),
     Command("eligibility", "Check step by step whether your city can apply"),
@@ -39,6 +41,13 @@ APPLICANT_COMMANDS = (
 STAFF_COMMANDS = (
     Command("stats", "Registrations and subscribers so far"),
     Command("export", "Download the registrations (CSV, or /export json)"),
+    Command("setopening", "Set the call's opening: DATE [TIME]"),
+    Command("setdeadline", "Set the deadline and announce it: DATE [TIME]"),
+    Command("seturl", "Set the official call page: URL"),
+    Command("setcallname", "Set the call's name: NAME"),
+    Command("broadcast", "Send a message to every subscriber: TEXT"),
+    Command("schedule", "Send a message later: DATE TIME TEXT"),
+    Command("announcements", "What is scheduled or being sent, with Cancel"),
 )
 ADMIN_COMMANDS = (
     Command("reloadfaq", "Check and reload the FAQ files now"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime
 from html import escape
@@ -32,7 +33,7 @@ async def show_my_data(update: Update, context: AppContext) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
-    export = await context.services.store.export_user_data(user.id)
+    export = await user_data(context, user.id)
     if export.is_empty:
         await message.reply_text(
             "I keep no personal data about you: no pre-registration and no subscription."
@@ -46,6 +47,13 @@ async def show_my_data(update: Update, context: AppContext) -> None:
     )
 
 
+async def user_data(context: AppContext, user_id: int) -> UserData:
+    """What the store keeps about someone, with the announcements still queued to them."""
+    export = await context.services.store.export_user_data(user_id)
+    queued = await context.services.outbox.pending_for(user_id)
+    return dataclasses.replace(export, queued=tuple(queued))
+
+
 def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
     """What the bot keeps about someone, in plain words and local time (HTML, values escaped)."""
     lines = [
@@ -57,6 +65,8 @@ def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
     lines.append(_subscription_line(export.subscription, zone))
     if export.chat is not None:
         lines.append(_chat_line(export.chat, zone))
+    if export.queued:
+        lines.append(_queued_line(len(export.queued)))
     lines.append("The file below holds every detail.")
     return "\n".join(lines)
 
@@ -106,6 +116,11 @@ def _chat_line(chat: ChatStatus, zone: ZoneInfo) -> str:
     return f"You unblocked me on {when}."
 
 
+def _queued_line(count: int) -> str:
+    messages = "1 message is" if count == 1 else f"{count} messages are"
+    return f"{messages} still queued to you (news or reminders); /deletedata cancels them."
+
+
 def readable_moment(moment: datetime, zone: ZoneInfo) -> str:
     """A moment as "3 March 2025 at 14:05 (Brussels time)" in the given time zone."""
     local = moment.astimezone(zone)
@@ -147,6 +162,13 @@ def erased_items(export: UserData) -> list[str]:
         items.append("your news subscription")
     if export.chat is not None:
         items.append("the record of whether you blocked me")
+    if export.queued:
+        count = len(export.queued)
+        items.append(
+            "the message still queued to you"
+            if count == 1
+            else f"the {count} messages still queued to you"
+        )
     return items
 
 
@@ -161,8 +183,9 @@ async def erase_or_keep(update: Update, context: AppContext) -> None:
         await query.edit_message_text("Nothing was erased.")
         return
     store = context.services.store
-    export = await store.export_user_data(user.id)
+    export = await user_data(context, user.id)
     await store.erase_user_data(user.id)
+    await context.services.outbox.forget_recipient(user.id)
     context.application.drop_user_data(user.id)
     if update.effective_chat is not None:
         context.application.drop_chat_data(update.effective_chat.id)

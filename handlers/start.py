@@ -45,6 +45,10 @@ async def start(update: Update, context: AppContext) -> None:
     await update.effective_message.reply_html(
         welcome_text(user.first_name if user else None), reply_markup=MAIN_MENU
     )
+    chat = update.effective_chat
+    if chat is not None:
+        # Someone who blocked the bot and comes back gets announcements again.
+        await context.services.store.mark_chat_reachable(chat.id)
     if user is not None:
         # Now that they have started the bot, Telegram accepts their own command menu.
         await show_role_menu(context.bot, context.services.settings, user.id)

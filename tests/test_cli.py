@@ -13,7 +13,7 @@ import pytest
 
 from bot import __version__
 from bot.cli import main
-from bot.sandbox.journal import LOCK_NAME
+from bot.storage.journal import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,9 +13,9 @@ import pytest
 
 from bot.sandbox.chat import MAX_MESSAGES_PER_CHAT
 from bot.sandbox.emulator import EmulatorConfig
-from bot.sandbox.journal import SNAPSHOT_NAME, JournalCorruptError, JournalError, journal_name
 from bot.sandbox.server import serving_emulator
 from bot.sandbox.world_folder import open_world
+from bot.storage.journal import SNAPSHOT_NAME, JournalCorruptError, JournalError, journal_name
 from tests.bench.emulator_process import start_emulator_process
 from tests.sandbox_client import SandboxClient
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from faq.model import Entry, Link
+from faq.call import DEADLINE_AT, OPENS_AT, CallOverrides, as_moment, current_call
+from faq.model import CallSettings, Entry, Link
 from faq.placeholders import (
     CallState,
     call_status,
     format_call_date,
+    format_call_moment,
     needs_subscribe_offer,
     render_answer,
 )
 
+BRUSSELS = ZoneInfo("Europe/Brussels")
 TODAY = date(2024, 5, 1)
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=BRUSSELS)
+
+
+def _call(name: str, opens: date | None, deadline: date | None) -> CallState:
+    """A call in Brussels whose dates mean the whole day, as call.yaml's bare dates do."""
+    return CallState(
+        name,
+        as_moment(opens, BRUSSELS, at=OPENS_AT),
+        as_moment(deadline, BRUSSELS, at=DEADLINE_AT),
+        zone=BRUSSELS,
+    )
 
 
 def _entry(answer: str, links: tuple[Link, ...] = ()) -> Entry:
@@ -48,15 +63,55 @@ def test_format_call_date(value: date | None, expected: str) -> None:
     ],
 )
 def test_call_status(opens: date | None, deadline: date | None, today: date, expected: str) -> None:
-    assert call_status(CallState("C", opens, deadline), today) == expected
+    now = datetime.combine(today, datetime.min.time().replace(hour=12), tzinfo=BRUSSELS)
+    assert call_status(_call("C", opens, deadline), now) == expected
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2024, 5, 31, 23, 59, tzinfo=BRUSSELS), "31 May 2024"),
+        (datetime(2024, 4, 8, 0, 0, tzinfo=BRUSSELS), "8 April 2024"),
+        (datetime(2024, 5, 31, 17, 0, tzinfo=BRUSSELS), "31 May 2024, 17:00"),
+        # Shown in the programme's zone, whatever zone it was stored in.
+        (datetime(2024, 5, 31, 15, 0, tzinfo=UTC), "31 May 2024, 17:00"),
+        (datetime(2024, 5, 31, 21, 59, tzinfo=UTC), "31 May 2024"),
+        (None, "to be announced"),
+    ],
+)
+def test_format_call_moment(moment: datetime | None, expected: str) -> None:
+    assert format_call_moment(moment, BRUSSELS) == expected
+
+
+@pytest.mark.parametrize(
+    ("file_value", "stored", "expected"),
+    [
+        (date(2024, 5, 31), None, datetime(2024, 5, 31, 23, 59, tzinfo=BRUSSELS)),
+        (datetime(2024, 5, 31, 17, 0), None, datetime(2024, 5, 31, 17, 0, tzinfo=BRUSSELS)),
+        (None, date(2024, 6, 7), datetime(2024, 6, 7, 23, 59, tzinfo=BRUSSELS)),
+        (
+            date(2024, 5, 31),
+            datetime(2024, 6, 7, 12, tzinfo=UTC),
+            datetime(2024, 6, 7, 12, tzinfo=UTC),
+        ),
+        (None, None, None),
+    ],
+)
+def test_a_deadline_date_means_the_end_of_that_day_and_staff_values_win(
+    file_value: date | None, stored: date | None, expected: datetime | None
+) -> None:
+    call = current_call(
+        CallSettings("C", deadline=file_value), CallOverrides(deadline=stored), BRUSSELS
+    )
+    assert call.deadline == expected
 
 
 def test_render_fills_values_and_escapes_them() -> None:
-    call = CallState("Cities <&> call", date(2024, 4, 8), None)
+    call = _call("Cities <&> call", date(2024, 4, 8), None)
     html = render_answer(
         _entry("{call_name} opens <b>{call_opens}</b>, deadline {call_deadline}; {call_status}."),
         call,
-        TODAY,
+        NOW,
     )
     assert html == (
         "Cities &lt;&amp;&gt; call opens <b>8 April 2024</b>, deadline to be announced; open."
@@ -64,13 +119,13 @@ def test_render_fills_values_and_escapes_them() -> None:
 
 
 def test_double_braces_become_literal_braces() -> None:
-    html = render_answer(_entry("Use {{curly}} braces"), CallState("C", None, None), TODAY)
+    html = render_answer(_entry("Use {{curly}} braces"), _call("C", None, None), NOW)
     assert html == "Use {curly} braces"
 
 
 def test_links_block_is_added_and_escaped() -> None:
     entry = _entry("Answer.", (Link("A & B", 'https://example.org/?a=1&b="2"'),))
-    html = render_answer(entry, CallState("C", None, None), TODAY)
+    html = render_answer(entry, _call("C", None, None), NOW)
     assert html.startswith("Answer.\n\n<b>Sources</b>\n")
     assert '<a href="https://example.org/?a=1&amp;b=&quot;2&quot;">A &amp; B</a>' in html
 
@@ -88,4 +143,4 @@ def test_links_block_is_added_and_escaped() -> None:
 def test_needs_subscribe_offer(
     answer: str, opens: date | None, deadline: date | None, expected: bool
 ) -> None:
-    assert needs_subscribe_offer(_entry(answer), CallState("C", opens, deadline)) is expected
+    assert needs_subscribe_offer(_entry(answer), _call("C", opens, deadline)) is expected

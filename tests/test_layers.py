@@ -125,6 +125,18 @@ def test_registration_logic_imports_neither_telegram_nor_handlers(module: str) -
     assert not forbidden, f"{module} imports {sorted(forbidden)}"
 
 
+# The announcement logic that is pure: dates, reminder times, texts, the .ics (not the scheduler
+# nor what a confirmed change does, which run on the JobQueue and the outbox).
+PURE_ANNOUNCEMENT_MODULES = ("dates", "reminders", "texts", "ics")
+
+
+@pytest.mark.parametrize("name", PURE_ANNOUNCEMENT_MODULES)
+def test_announcement_logic_imports_neither_telegram_nor_handlers(name: str) -> None:
+    _, anywhere = imports_of(f"bot.announcements.{name}")
+    forbidden = {n for n in anywhere if _top(n) in ("telegram", "handlers") or n == "bot.context"}
+    assert not forbidden, f"bot.announcements.{name} imports {sorted(forbidden)}"
+
+
 @pytest.mark.parametrize("module", sorted(source_modules()))
 def test_tinydb_is_used_only_inside_bot_storage(module: str) -> None:
     _, anywhere = imports_of(module)

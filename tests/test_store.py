@@ -49,6 +49,8 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
         "drafts.json",
         "questions.json",
         "registrations.json",
+        "scheduled.json",
+        "skipped_notices.json",
         "subscribers.json",
     ]
     for path in (tmp_path / "data").iterdir():
@@ -222,6 +224,7 @@ async def test_export_and_erase_user_data(store: Store) -> None:
         "subscription": None,
         "chat": None,
         "draft": None,
+        "queued_messages": [],
     }
     assert await store.get_registration(43) is not None
 

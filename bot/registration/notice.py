@@ -36,5 +36,5 @@ FULL_NOTICE = (
     "<b>Your choices.</b> See everything with /mydata, erase everything with /deletedata, stop "
     "news with /unsubscribe.\n\n"
     "<b>Pre-registering here is not an application</b> to the programme: applications follow "
-    "the official call guidelines (ask me \"how do I apply?\")."
+    'the official call guidelines (ask me "how do I apply?").'
 )

@@ -79,6 +79,8 @@ class ClientApi:
     def routes(self) -> list[web.RouteDef]:
         """Every client API route."""
         return [
+            web.post("/api/users/started", self.start_users),
+            web.get("/api/bot-messages", self.count_bot_messages),
             web.post("/api/users/{user_id}/messages", self.send_message),
             web.get("/api/users/{user_id}/messages", self.list_messages),
             web.post("/api/users/{user_id}/callbacks", self.press_button),
@@ -153,6 +155,33 @@ class ClientApi:
         )
         self.world.push_update("message", chat.message_json(message))
         return web.json_response({"message_id": message.message_id})
+
+    async def start_users(self, request: web.Request) -> web.Response:
+        """Many users start the bot at once, sending nothing (to seed a benchmark's audience)."""
+        body = await self._json_object(request)
+        user_ids = body.get("user_ids")
+        if not isinstance(user_ids, list) or not all(
+            isinstance(u, int) and not isinstance(u, bool) and 0 < u <= MAX_USER_ID
+            for u in user_ids
+        ):
+            raise ClientError('Give the users as a list of whole numbers above 0 in "user_ids".')
+        for user_id in user_ids:
+            self.world.start_chat(user_id)
+        return web.json_response({"started": len(user_ids)})
+
+    async def count_bot_messages(self, request: web.Request) -> web.Response:
+        """How many bot messages each chat holds whose text contains `contains`."""
+        needle = request.query.get("contains", "")
+        counts = {
+            str(chat.user_id): count
+            for chat in self.world.chats.values()
+            if (
+                count := sum(
+                    1 for m in chat.messages.values() if m.from_bot and needle in (m.text or "")
+                )
+            )
+        }
+        return web.json_response({"chats": counts})
 
     async def press_button(self, request: web.Request) -> web.Response:
         """The user presses an inline button of a bot message."""

@@ -8,7 +8,11 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class FaultConfig:
-    """Shares (0.0..1.0) of bot API calls answered with a fault, and added latency."""
+    """Shares (0.0..1.0) of bot API calls answered with a fault, and added latency.
+
+    `methods` limits faults to those Bot API methods (None: every one); calls naming a chat in
+    `spared_chats` never get one (a benchmark times replies to them, not fault recovery).
+    """
 
     share_429: float = 0.0
     share_5xx: float = 0.0
@@ -16,6 +20,8 @@ class FaultConfig:
     latency_ms: float = 0.0
     retry_after: int = 1
     seed: int | None = None
+    methods: frozenset[str] | None = None
+    spared_chats: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         for name in ("share_429", "share_5xx", "share_dropped"):

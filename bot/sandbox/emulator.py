@@ -25,10 +25,10 @@ from bot.sandbox.bot_api import SERVED_METHODS, BotApi
 from bot.sandbox.client_api import ClientApi
 from bot.sandbox.config import EmulatorConfig, FaultConfig
 from bot.sandbox.faults import Fault, FaultInjector
-from bot.sandbox.journal import JournalError
 from bot.sandbox.params import ApiError, read_params
 from bot.sandbox.webhook_sender import WebhookSender
 from bot.sandbox.world_folder import open_world
+from bot.storage.journal import JournalError
 
 __all__ = [
     "SERVED_METHODS",
@@ -140,17 +140,17 @@ class TelegramEmulator:
         faults = self.config.faults
         if faults.latency_ms > 0:
             await asyncio.sleep(faults.latency_ms / 1000)
-        fault = self.faults.draw()
-        if fault is Fault.TOO_MANY_REQUESTS:
-            description = f"Too Many Requests: retry after {faults.retry_after}"
-            return self._error(ApiError(429, description, {"retry_after": faults.retry_after}))
-        if fault is Fault.SERVER_ERROR:
-            return self._error(ApiError(500, "Internal Server Error"))
-        if fault is Fault.DROPPED:
-            self.statuses["dropped"] += 1
-            return self._drop(request)
         try:
-            params = await read_params(request)
+            params = None
+            if self.faults.applies_to(method):
+                if faults.spared_chats:
+                    params = await read_params(request)
+                if params is None or not self.faults.spares(params.values.get("chat_id")):
+                    fault = self._fault(request)
+                    if fault is not None:
+                        return fault
+            if params is None:
+                params = await read_params(request)
             result = await self.bot_api.call(method, bot_id, params)
         except ApiError as error:
             return self._error(error)
@@ -160,6 +160,20 @@ class TelegramEmulator:
             log.exception("The emulator failed on %s", method)
             return self._error(ApiError(500, "Internal Server Error"))
         return self._answer(200, {"ok": True, "result": result})
+
+    def _fault(self, request: web.Request) -> web.StreamResponse | None:
+        """The injected fault's answer for this call, or None to serve it."""
+        fault = self.faults.draw()
+        retry_after = self.config.faults.retry_after
+        if fault is Fault.TOO_MANY_REQUESTS:
+            description = f"Too Many Requests: retry after {retry_after}"
+            return self._error(ApiError(429, description, {"retry_after": retry_after}))
+        if fault is Fault.SERVER_ERROR:
+            return self._error(ApiError(500, "Internal Server Error"))
+        if fault is Fault.DROPPED:
+            self.statuses["dropped"] += 1
+            return self._drop(request)
+        return None
 
     @staticmethod
     def _drop(request: web.Request) -> web.StreamResponse:

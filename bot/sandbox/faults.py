@@ -24,6 +24,17 @@ class FaultInjector:
         self.random = random.Random(config.seed)
         self.enabled = config.share_429 + config.share_5xx + config.share_dropped > 0
 
+    def applies_to(self, method: str) -> bool:
+        """Whether calls of this method may get a fault at all."""
+        return self.enabled and (self.config.methods is None or method in self.config.methods)
+
+    def spares(self, chat_id: object) -> bool:
+        """Whether a call naming this chat is left alone."""
+        try:
+            return int(str(chat_id)) in self.config.spared_chats
+        except ValueError:
+            return False
+
     def draw(self) -> Fault | None:
         """The fault for the next call, or None to answer normally."""
         if not self.enabled:

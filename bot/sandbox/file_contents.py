@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Protocol
 
-from bot.sandbox.journal import sync_folder
+from bot.storage.journal import sync_folder
 
 
 class FileContents(Protocol):

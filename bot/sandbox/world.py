@@ -15,8 +15,8 @@ from typing import Any
 
 from bot.sandbox.chat import ChatMessage, PrivateChat, StoredFile, now
 from bot.sandbox.file_contents import FileContents, MemoryContents
-from bot.sandbox.journal import Journal, Record
 from bot.sandbox.updates import UpdateQueue
+from bot.storage.journal import Journal, Record
 
 log = logging.getLogger(__name__)
 

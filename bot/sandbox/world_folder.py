@@ -5,17 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.sandbox.file_contents import FolderContents
-from bot.sandbox.journal import Journal, JournalCorruptError
 from bot.sandbox.world import World
+from bot.storage.journal import Journal, JournalCorruptError
 
 FILES_FOLDER = "files"
+IN_USE = (
+    "Another emulator is already using {folder}; stop it first, or give this one another "
+    "--data-dir."
+)
 
 
 def open_world(folder: Path | None, compact_journal_bytes: int) -> World:
     """The world saved in `folder` (a new one if empty), or an in-memory world for None."""
     if folder is None:
         return World()
-    journal = Journal(folder, compact_journal_bytes)
+    journal = Journal(folder, compact_journal_bytes, in_use=IN_USE, owner="The emulator")
     try:
         world = World(FolderContents(folder / FILES_FOLDER))
         for path, line, record in journal.recover():

@@ -10,7 +10,9 @@ from typing import Any, TypeVar
 
 from tinydb.table import Document, Table
 
+from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
 from bot.storage.call import CALL_RECORD_ID, CallRecord
+from bot.storage.outbox import Announcement
 from bot.storage.questions import (
     KEPT_CANDIDATES,
     MAX_QUESTION_CHARS,
@@ -52,12 +54,14 @@ class UserData:
     subscription: Subscription | None
     chat: ChatStatus | None
     draft: RegistrationDraft | None = None
+    # Announcements still to be sent to them (the outbox's part, added by the caller).
+    queued: tuple[Announcement, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """True when nothing at all is kept about them."""
         kept = (self.registration, self.subscription, self.chat, self.draft)
-        return all(record is None for record in kept)
+        return all(record is None for record in kept) and not self.queued
 
     def to_json(self) -> dict[str, Any]:
         """The export as JSON values."""
@@ -71,6 +75,10 @@ class UserData:
             "subscription": document(self.subscription),
             "chat": document(self.chat),
             "draft": document(self.draft),
+            "queued_messages": [
+                {"id": a.id, "kind": a.kind, "html": a.html, "queued_at": a.created_at.isoformat()}
+                for a in self.queued
+            ],
         }
 
 
@@ -95,6 +103,8 @@ class Store:
         self._questions = self._open("questions", LoggedQuestion)
         self._call = self._open("call", CallRecord)
         self._call_record: CallRecord | None = None
+        self._scheduled = self._open("scheduled", ScheduledAnnouncement)
+        self._skipped = self._open("skipped_notices", SkippedNotice)
         self._closed = False
 
     def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
@@ -329,6 +339,88 @@ class Store:
         self._call_record = None
         await table.run(lambda t: table.put(t, CALL_RECORD_ID, record))
         self._call_record = record
+
+    # Announcements staff scheduled, and notices skipped because their time was long past.
+
+    async def add_scheduled(
+        self, *, html: str, send_at: datetime, created_by: int
+    ) -> ScheduledAnnouncement:
+        """Keep a message to send at `send_at`; the stored record with its new id."""
+        table = self._open_table(self._scheduled)
+
+        def add(t: Table) -> ScheduledAnnouncement:
+            doc_id = max((doc.doc_id for doc in t.all()), default=0) + 1
+            record = ScheduledAnnouncement(
+                id=str(doc_id), html=html, send_at=send_at, created_by=created_by, created_at=_now()
+            )
+            table.put(t, doc_id, record)
+            return record
+
+        return await table.run(add)
+
+    async def scheduled_announcements(self) -> list[ScheduledAnnouncement]:
+        """Every scheduled message, whatever its status, oldest first."""
+        table = self._open_table(self._scheduled)
+        return await table.run(table.all)
+
+    async def get_scheduled(self, scheduled_id: str) -> ScheduledAnnouncement | None:
+        """One scheduled message, or None for an unknown id."""
+        if not scheduled_id.isdigit():
+            return None
+        table = self._open_table(self._scheduled)
+        return await table.run(lambda t: table.get(t, int(scheduled_id)))
+
+    async def set_scheduled_status(
+        self, scheduled_id: str, status: ScheduledStatus, *, only_if: ScheduledStatus = "scheduled"
+    ) -> bool:
+        """Move a scheduled message on from `only_if`; False when it was not in that status."""
+        table = self._open_table(self._scheduled)
+
+        def update(t: Table) -> bool:
+            current = table.get(t, int(scheduled_id)) if scheduled_id.isdigit() else None
+            if current is None or current.status != only_if:
+                return False
+            table.put(t, int(scheduled_id), current.model_copy(update={"status": status}))
+            return True
+
+        return await table.run(update)
+
+    async def record_skipped(self, key: str, due_at: datetime, *, reported: bool = False) -> bool:
+        """Note that the notice with this key was skipped; False if it was noted before."""
+        table = self._open_table(self._skipped)
+
+        def add(t: Table) -> bool:
+            if any(doc.get("key") == key for doc in t.all()):
+                return False
+            doc_id = max((doc.doc_id for doc in t.all()), default=0) + 1
+            skip = SkippedNotice(key=key, due_at=due_at, skipped_at=_now(), reported=reported)
+            table.put(t, doc_id, skip)
+            return True
+
+        return await table.run(add)
+
+    async def is_skipped(self, key: str) -> bool:
+        """Whether the notice with this key was skipped."""
+        table = self._open_table(self._skipped)
+        return await table.run(lambda t: any(doc.get("key") == key for doc in t.all()))
+
+    async def unreported_skips(self) -> list[SkippedNotice]:
+        """Skipped notices staff have not been told about, oldest first."""
+        table = self._open_table(self._skipped)
+        return [skip for skip in await table.run(table.all) if not skip.reported]
+
+    async def mark_skips_reported(self, keys: Sequence[str]) -> None:
+        """Staff were told of these skipped notices: never tell them again."""
+        table = self._open_table(self._skipped)
+        wanted = set(keys)
+
+        def mark(t: Table) -> None:
+            for doc in list(t.all()):
+                if doc.get("key") in wanted:
+                    record = SkippedNotice.from_document(dict(doc))
+                    table.put(t, doc.doc_id, record.model_copy(update={"reported": True}))
+
+        await table.run(mark)
 
     # Personal data (the user's private chat id equals their user id).
 

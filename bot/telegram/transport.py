@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -28,6 +29,7 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        on_request: Callable[[str], None] | None = None,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError(f"connection_pool_size must be at least 1, not {connection_pool_size}")
@@ -37,6 +39,8 @@ class AiohttpRequest(BaseRequest):
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._media_write_timeout = media_write_timeout
+        # Told each Bot API method called (the broadcaster's pace counts the bot's replies).
+        self._on_request = on_request
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[str, str] = {}
         self._proxy_by_host: dict[str, str | None] = {}
@@ -73,6 +77,8 @@ class AiohttpRequest(BaseRequest):
         """Send one request; returns the HTTP status and the body."""
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
+        if self._on_request is not None:
+            self._on_request(url.rsplit("/", 1)[-1])
         has_files = request_data is not None and request_data.contains_files
         timeout = self._timeout(
             _given(read_timeout, self._read_timeout),

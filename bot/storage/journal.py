@@ -1,5 +1,7 @@
 """A durable change log in a folder: JSON lines appended with group-committed fsyncs, and snapshots.
 
+Used by the emulator (its world) and the bot's outbox (announcements and their deliveries).
+
 The folder holds ``snapshot.jsonl`` (a header line naming its generation G, then records that
 rebuild everything) and ``journal-G.jsonl`` (the changes since that snapshot). Compaction writes
 snapshot G+1 atomically, then starts journal-(G+1) and deletes journal-G, so a crash at any point
@@ -33,7 +35,7 @@ class JournalCorruptError(Exception):
     def __init__(self, path: Path, line: int, reason: str) -> None:
         super().__init__(
             f"{path} line {line} cannot be read ({reason}). The file was left as it is: "
-            f"repair or delete that line, or move {path.parent} away to start an empty world."
+            f"repair or delete that line, or move {path.parent} away to start empty."
         )
         self.path = path
         self.line = line
@@ -43,10 +45,7 @@ class JournalError(Exception):
     """The journal cannot save changes (the disk failed, or it is closed)."""
 
 
-IN_USE = (
-    "Another emulator is already using {folder}; stop it first, or give this one another "
-    "--data-dir."
-)
+IN_USE = "Another process is already using {folder}; stop it first, or use another folder."
 
 
 def journal_name(generation: int) -> str:
@@ -78,13 +77,21 @@ def _decode(path: Path, number: int, line: bytes) -> Record:
 
 
 class Journal:
-    """The world's folder, locked for one emulator; recover() it, then start() appending."""
+    """A folder locked for one process and its `owner`; recover() it, then start() appending."""
 
-    def __init__(self, folder: Path, compact_after_bytes: int) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        compact_after_bytes: int,
+        *,
+        in_use: str = IN_USE,
+        owner: str = "The journal",
+    ) -> None:
         self.folder = folder
         self.compact_after_bytes = compact_after_bytes
+        self.owner = owner
         folder.mkdir(parents=True, exist_ok=True)
-        self._lock = FolderLock(folder, LOCK_NAME, IN_USE)
+        self._lock = FolderLock(folder, LOCK_NAME, in_use)
         try:
             self._lock.acquire()
         except FolderInUseError as error:
@@ -176,7 +183,9 @@ class Journal:
             if self._failure is not None:
                 raise self._failure
             if self._writing is None:
-                self._writing = asyncio.create_task(self._write_batch(), name="emulator-journal")
+                self._writing = asyncio.create_task(
+                    self._write_batch(), name=f"journal {self.folder}"
+                )
             # Shielded: a client hanging up must not cancel a write others wait for too.
             await asyncio.shield(self._writing)
 
@@ -191,7 +200,7 @@ class Journal:
                 await asyncio.to_thread(self._write_durably, batch)
             self._durable = target
         except OSError as error:
-            self._failure = JournalError(f"The emulator cannot save to {self.folder}: {error}")
+            self._failure = JournalError(f"{self.owner} cannot save to {self.folder}: {error}")
             log.error("%s", self._failure)
             raise self._failure from error
         finally:
@@ -242,9 +251,9 @@ class Journal:
             if self._descriptor is not None:
                 os.close(self._descriptor)
                 self._descriptor = None
-            self._failure = JournalError(f"The emulator's journal in {self.folder} is closed.")
+            self._failure = JournalError(f"{self.owner}'s journal in {self.folder} is closed.")
             self.release()
 
     def release(self) -> None:
-        """Let another emulator open the folder (closing the lock file releases the lock)."""
+        """Let another process open the folder (closing the lock file releases the lock)."""
         self._lock.release()

@@ -1,0 +1,257 @@
+"""The broadcaster: delivers the outbox, oldest announcement first, at its own pace.
+
+It sends through a Bot of its own, outside AIORateLimiter's queue, so replies never wait behind
+a broadcast; replies take from its token bucket instead (bot/announcements/pace.py). At most
+`in_flight` sends are outstanding, and a worker starts its next send only once the previous
+one's outcome is on disk: a kill repeats at most `in_flight` sends after the restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.announcements.outbox import AnnouncementStatus, Outbox, Outcome
+from bot.announcements.pace import SendPace
+from bot.announcements.report import delivery_report
+from bot.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT = 8
+RETRY_LIMIT = 3
+BACKOFF_SECONDS = 1.0
+# A 429 among successes is one chat's limit; this many in a row is the whole bot's flood wait.
+FLOOD_IN_A_ROW = IN_FLIGHT
+MAX_FLOOD_RETRIES = 20
+AFTER_CRASH_SECONDS = 5.0
+STOP_GRACE_SECONDS = 10.0
+# Telegram's 400 descriptions: the chat is gone (treated like a block), or the text is refused.
+CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
+TEXT_REFUSED = ("can't parse entities", "message is too long", "text is empty", "text must be")
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    if isinstance(retry_after, timedelta):
+        return retry_after.total_seconds()
+    return float(retry_after)
+
+
+@dataclass(order=True)
+class _Attempt:
+    """One recipient to try, not before `due` (monotonic seconds)."""
+
+    due: float
+    chat_id: int = field(compare=False)
+    failures: int = field(default=0, compare=False)
+    floods: int = field(default=0, compare=False)
+
+
+class _Run:
+    """One announcement being delivered: recipients not tried yet, and those waiting to retry."""
+
+    def __init__(self, announcement_id: str, chats: list[int]) -> None:
+        self.id = announcement_id
+        self.fresh = deque(chats)
+        self.waiting: list[_Attempt] = []
+        self.stop_reason: str | None = None
+        self.floods_in_a_row = 0
+
+    def next_attempt(self, now: float) -> _Attempt | None:
+        """A retry that is due, else the next fresh recipient, else None."""
+        if self.waiting and self.waiting[0].due <= now:
+            return heapq.heappop(self.waiting)
+        if self.fresh:
+            return _Attempt(now, self.fresh.popleft())
+        return None
+
+    def retry(self, attempt: _Attempt) -> None:
+        """Try this recipient again at attempt.due."""
+        heapq.heappush(self.waiting, attempt)
+
+
+class Broadcaster:
+    """Sends every queued announcement, resuming unfinished ones after a restart."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        store: Store,
+        bot: Bot,
+        pace: SendPace,
+        *,
+        in_flight: int = IN_FLIGHT,
+        retry_limit: int = RETRY_LIMIT,
+        backoff_seconds: float = BACKOFF_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if in_flight < 1:
+            raise ValueError(f"in_flight must be at least 1, not {in_flight}")
+        self.outbox = outbox
+        self.store = store
+        self.bot = bot
+        self.pace = pace
+        self.in_flight = in_flight
+        self.retry_limit = retry_limit
+        self.backoff_seconds = backoff_seconds
+        self.clock = clock
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    # ----- running in the background -----
+
+    def start(self) -> None:
+        """Start delivering in a background task."""
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self.run(), name="broadcaster")
+
+    async def stop(self) -> None:
+        """Let sends in flight finish and be recorded, then end the background task."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self.outbox.wake()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), STOP_GRACE_SECONDS)
+        except TimeoutError:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        finally:
+            self._task = None
+
+    async def run(self) -> None:
+        """Deliver announcements one after another until stopped."""
+        while not self._stopping:
+            announcement = self.outbox.next_unfinished()
+            if announcement is None:
+                await self.outbox.wait_for_work()
+                continue
+            try:
+                await self.deliver(announcement.id)
+            except Exception:
+                log.exception("Delivering announcement %s failed; trying again", announcement.id)
+                await asyncio.sleep(AFTER_CRASH_SECONDS)
+
+    # ----- one announcement -----
+
+    async def deliver(self, announcement_id: str) -> None:
+        """Send one announcement to everyone left, then finish it and report to its author."""
+        await self.outbox.start_sending(announcement_id)
+        run = _Run(announcement_id, self.outbox.recipients_left(announcement_id))
+        workers = [
+            asyncio.create_task(self._work(run), name=f"broadcast {announcement_id}")
+            for _ in range(self.in_flight)
+        ]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+        announcement = await self.outbox.get(announcement_id)
+        if announcement is None or announcement.is_finished or self._stopping:
+            return
+        if run.stop_reason is None and self.outbox.recipients_left(announcement_id):
+            return  # something left, e.g. after a crash of a worker: the next run resumes it
+        status: AnnouncementStatus = "done" if run.stop_reason is None else "stopped"
+        if announcement.created_by is not None:
+            final = announcement.model_copy(
+                update={"status": status, "stop_reason": run.stop_reason}
+            )
+            # Queued before the status is written: a crash in between re-queues it by its key.
+            await self.outbox.queue(
+                kind="notice",
+                html=delivery_report(final, self.outbox.clock()),
+                recipients=[announcement.created_by],
+                created_by=None,
+                key=f"report:{announcement_id}",
+            )
+        await self.outbox.finish(announcement_id, status, run.stop_reason)
+        log.info(
+            "Announcement %s %s: %d sent, %d blocked, %d failed",
+            announcement_id,
+            status,
+            announcement.sent,
+            announcement.blocked,
+            announcement.failed,
+        )
+
+    def _ended(self, run: _Run) -> bool:
+        return self._stopping or run.stop_reason is not None or not self._unfinished(run.id)
+
+    def _unfinished(self, announcement_id: str) -> bool:
+        return not self.outbox.announcement(announcement_id).is_finished
+
+    async def _work(self, run: _Run) -> None:
+        while not self._ended(run):
+            attempt = run.next_attempt(self.clock())
+            if attempt is None:
+                if not run.waiting:
+                    return
+                await asyncio.sleep(max(0.0, min(run.waiting[0].due - self.clock(), 1.0)))
+                continue
+            if not self.outbox.is_due(run.id, attempt.chat_id):
+                continue
+            await self.pace.take()
+            if self._ended(run):
+                return
+            outcome = await self._send(run, attempt)
+            if outcome is not None:
+                await self.outbox.record(run.id, attempt.chat_id, outcome)
+
+    async def _send(self, run: _Run, attempt: _Attempt) -> Outcome | None:
+        """Send to one recipient: the outcome to record, or None (retry later, or stopped)."""
+        chat_id = attempt.chat_id
+        html = self.outbox.announcement(run.id).html
+        try:
+            await self.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
+        except RetryAfter as error:
+            return self._flood_wait(run, attempt, _seconds(error.retry_after))
+        except Forbidden:
+            await self.store.mark_chat_blocked(chat_id)
+            return "blocked"
+        except BadRequest as error:
+            described = error.message.lower()
+            if any(words in described for words in CHAT_GONE):
+                await self.store.mark_chat_blocked(chat_id)
+                return "blocked"
+            if any(words in described for words in TEXT_REFUSED):
+                run.stop_reason = error.message
+                return None
+            return "failed"
+        except NetworkError as error:  # timeouts, dropped connections and 5xx answers
+            attempt.failures += 1
+            if attempt.failures > self.retry_limit:
+                log.warning("Gave up on chat %s for %s: %s", chat_id, run.id, error)
+                return "failed"
+            attempt.due = self.clock() + self.backoff_seconds * 2 ** (attempt.failures - 1)
+            run.retry(attempt)
+            return None
+        except TelegramError as error:
+            log.warning("Could not send %s to chat %s: %s", run.id, chat_id, error)
+            return "failed"
+        run.floods_in_a_row = 0
+        return "sent"
+
+    def _flood_wait(self, run: _Run, attempt: _Attempt, seconds: float) -> Outcome | None:
+        run.floods_in_a_row += 1
+        if run.floods_in_a_row >= FLOOD_IN_A_ROW:
+            self.pace.pause(seconds)
+        attempt.floods += 1
+        if attempt.floods > MAX_FLOOD_RETRIES:
+            return "failed"
+        # Our own clock, not AIORateLimiter's pause, which can end early (PTB issue 5338).
+        attempt.due = self.clock() + seconds
+        run.retry(attempt)
+        return None

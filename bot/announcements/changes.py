@@ -1,0 +1,83 @@
+"""What a confirmed staff change does: store the call's new values, announce, re-arm jobs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.announcements.dates import DateChange, DateField, check_change
+from bot.announcements.scheduler import (
+    AnyApplication,
+    arm_call_jobs,
+    arm_scheduled_job,
+    queue_to_subscribers,
+    real_now,
+)
+from bot.announcements.texts import (
+    call_opened_html,
+    deadline_changed_html,
+    deadline_set_html,
+    with_stop_line,
+)
+from bot.context import Services
+from faq.call import CallState
+
+
+def announcement_for(call: CallState, change: DateChange) -> str | None:
+    """The announcement a date change sends (or, for a future opening, will send then)."""
+    if change.field is DateField.OPENS:
+        return call_opened_html(replace(call, opens=change.new))
+    if change.old is None:
+        return deadline_set_html(call, change.new)
+    return deadline_changed_html(call, change.old, change.new)
+
+
+async def apply_date_change(
+    application: AnyApplication, field: DateField, new: datetime, token: str
+) -> int:
+    """Store a confirmed date, announce a deadline; how many subscribers it was sent to."""
+    services = application.bot_data.services
+    call = await services.call_state()
+    # Checked again: the opening or deadline may have moved since the preview was shown.
+    change = check_change(call, field, new, real_now())
+    overrides = await services.store.get_call_overrides()
+    changed = (
+        replace(overrides, opens=new)
+        if field is DateField.OPENS
+        else replace(overrides, deadline=new)
+    )
+    await services.store.save_call_overrides(changed)
+    sent_to = 0
+    if field is DateField.DEADLINE and change.old != change.new:
+        sent_to = await queue_to_subscribers(
+            services,
+            kind="deadline_set" if change.old is None else "deadline_changed",
+            html=announcement_for(call, change) or "",
+            created_by=None,
+            key=f"{field.name.lower()}:{token}",
+        )
+    await arm_call_jobs(application, at_startup=False)
+    return sent_to
+
+
+async def broadcast_now(services: Services, html: str, staff_id: int, token: str) -> int:
+    """Queue a staff message for every subscriber now; how many there are."""
+    return await queue_to_subscribers(
+        services,
+        kind="broadcast",
+        html=with_stop_line(html),
+        created_by=staff_id,
+        key=f"broadcast:{token}",
+    )
+
+
+async def schedule_broadcast(
+    application: AnyApplication, html: str, send_at: datetime, staff_id: int
+) -> str:
+    """Keep a staff message to send at `send_at` and arm its job; its id."""
+    store = application.bot_data.services.store
+    scheduled = await store.add_scheduled(
+        html=with_stop_line(html), send_at=send_at, created_by=staff_id
+    )
+    arm_scheduled_job(application, scheduled)
+    return scheduled.id

@@ -1,0 +1,139 @@
+"""The words of every announcement, the /status line, and the time left, as Telegram HTML."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from html import escape
+
+from bot.announcements.dates import DateChange, DateField
+from faq.call import CallPhase, CallState
+from faq.placeholders import format_call_moment
+
+STOP_LINE = "Stop these messages with /unsubscribe."
+SUBSCRIBE_OFFER = "Send /subscribe and I will tell you when the dates are set."
+
+
+def with_stop_line(html: str) -> str:
+    """An announcement's HTML ending with how to stop them."""
+    return f"{html.rstrip()}\n\n<i>{STOP_LINE}</i>"
+
+
+def plural(count: int, word: str) -> str:
+    """ "1 day", "3 days"."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def days_and_hours(left: timedelta) -> str:
+    """A duration as "12 days, 5 hours" (whole hours, rounded down; never negative)."""
+    hours = max(int(left.total_seconds()) // 3600, 0)
+    days, hours = divmod(hours, 24)
+    if days == 0:
+        return plural(hours, "hour") if hours else "less than an hour"
+    return f"{plural(days, 'day')}, {plural(hours, 'hour')}"
+
+
+def days_until(moment: datetime, now: datetime, call: CallState) -> int:
+    """Calendar days from `now` to `moment` in the call's zone."""
+    return (moment.astimezone(call.zone).date() - now.astimezone(call.zone).date()).days
+
+
+def _when(moment: datetime | None, call: CallState) -> str:
+    return format_call_moment(moment, call.zone)
+
+
+def _name(call: CallState) -> str:
+    return f"<b>{escape(call.name)}</b>"
+
+
+def _link(call: CallState) -> str:
+    if not call.url:
+        return ""
+    return f'\n<a href="{escape(call.url, quote=True)}">The official call page</a>'
+
+
+def status_text(call: CallState, now: datetime) -> str:
+    """Where the call stands, in one or two lines."""
+    phase = call.phase(now)
+    if phase is CallPhase.CLOSED and call.deadline is not None:
+        line = f"The call closed on {_when(call.deadline, call)}."
+    elif phase is CallPhase.OPENS_SOON and call.opens is not None:
+        days = days_until(call.opens, now, call)
+        line = f"The call opens on {_when(call.opens, call)} (in {plural(days, 'day')})."
+        if call.deadline is not None:
+            line += f" Deadline: {_when(call.deadline, call)}."
+    elif phase is CallPhase.OPEN and call.deadline is not None:
+        left = days_and_hours(call.deadline - now)
+        line = f"The call is open: deadline {_when(call.deadline, call)} ({left} left)."
+    elif phase is CallPhase.OPEN:
+        line = "The call is open; the deadline is to be announced."
+    else:
+        line = "The call's dates are to be announced."
+    return f"{_name(call)}\n{line}{_link(call)}"
+
+
+def call_opened_html(call: CallState) -> str:
+    """The notice that the call is open."""
+    deadline = (
+        f"The deadline is {_when(call.deadline, call)}."
+        if call.deadline is not None
+        else "The deadline is to be announced; I will tell you."
+    )
+    return with_stop_line(f"📣 {_name(call)} is now open.\n{deadline}{_link(call)}")
+
+
+def deadline_set_html(call: CallState, deadline: datetime) -> str:
+    """The announcement of a first deadline."""
+    return with_stop_line(
+        f"🗓 The deadline of {_name(call)} is set: {_when(deadline, call)}.{_link(call)}"
+    )
+
+
+def deadline_changed_html(call: CallState, old: datetime, new: datetime) -> str:
+    """The announcement of a moved deadline, old and new."""
+    return with_stop_line(
+        f"🗓 The deadline of {_name(call)} has changed: it is now {_when(new, call)} "
+        f"(it was {_when(old, call)}).{_link(call)}"
+    )
+
+
+def reminder_html(call: CallState, deadline: datetime, now: datetime) -> str:
+    """A reminder before the deadline, with the time left."""
+    return with_stop_line(
+        f"⏰ Reminder: the deadline of {_name(call)} is {_when(deadline, call)} "
+        f"({days_and_hours(deadline - now)} left).{_link(call)}"
+    )
+
+
+PAST_WARNING = "⚠️ <b>This date is in the past.</b> Confirm only if that is what you mean."
+
+
+def date_change_preview(
+    call: CallState, change: DateChange, announcement: str | None, subscribers: int
+) -> str:
+    """What staff see before confirming a date: the change, a past warning, what is sent."""
+    what = "opening" if change.field is DateField.OPENS else "deadline"
+    lines = [f"Set the {what} to <b>{_when(change.new, call)}</b>?"]
+    if change.old is not None:
+        lines[0] += f" (now {_when(change.old, call)})"
+    if change.in_past:
+        lines.append(PAST_WARNING)
+    if announcement is None:
+        lines.append("Nothing is sent to subscribers.")
+    else:
+        timing = (
+            "when the call opens"
+            if change.field is DateField.OPENS and not change.in_past
+            else "now"
+        )
+        lines.append(f"{plural(subscribers, 'subscriber')} will receive this {timing}:")
+        lines.append(f"<blockquote>{announcement}</blockquote>")
+    return "\n\n".join(lines)
+
+
+def broadcast_preview(html: str, subscribers: int, when: str | None = None) -> str:
+    """What staff see before sending (or scheduling) a message to every subscriber."""
+    timing = f"on {when}" if when else "now"
+    return (
+        f"{plural(subscribers, 'subscriber')} (as of now) will receive this {timing}:\n\n"
+        f"<blockquote>{with_stop_line(html)}</blockquote>"
+    )

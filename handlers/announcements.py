@@ -1,0 +1,349 @@
+"""/status and /calendar for everyone; staff set the call's dates, broadcast and schedule."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import replace
+from datetime import datetime
+from html import escape
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+
+from bot.announcements.changes import (
+    announcement_for,
+    apply_date_change,
+    broadcast_now,
+    schedule_broadcast,
+)
+from bot.announcements.dates import (
+    DateField,
+    DateInputError,
+    check_change,
+    parse_moment,
+    split_moment,
+)
+from bot.announcements.ics import call_calendar
+from bot.announcements.scheduler import cancel_scheduled_job, real_now
+from bot.announcements.texts import (
+    SUBSCRIBE_OFFER,
+    broadcast_preview,
+    date_change_preview,
+    status_text,
+)
+from bot.context import AppContext
+from faq.call import CallPhase
+from faq.placeholders import format_call_moment
+from handlers import callback_data as data
+from handlers.access import staff_only
+
+PENDING_KEY = "announcement_pending"
+STALE_TEXT = "This button is out of date; send the command again."
+CANCELLED_TEXT = "Cancelled: nothing was changed or sent."
+NO_DATES_TEXT = (
+    "The call's dates are to be announced, so there is nothing to add to a calendar yet."
+)
+NO_TEXT = (
+    "Write the message after the command, e.g. /broadcast The webinar starts at 10:00, or "
+    "reply to a message with /broadcast."
+)
+TOO_LONG_TEXT = "That message is too long for Telegram; keep it under 3,800 characters."
+MAX_TEXT_CHARS = 3800
+BAD_URL_TEXT = "Give the call page's full http(s) address, e.g. /seturl https://example.org/call"
+BAD_NAME_TEXT = "Give the call's name (up to 200 characters), e.g. /setcallname Twin Cities call"
+SCHEDULE_NO_TEXT = (
+    "Write the message after the date and time, e.g. /schedule 31/05/2024 10:00 Hello."
+)
+FUTURE_ONLY_TEXT = "That time has already passed; give a time still to come."
+
+
+def _buttons(token: str, confirm: str = "✅ Confirm") -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(confirm, callback_data=data.announce_confirm(token)),
+                InlineKeyboardButton("✖️ Cancel", callback_data=data.announce_cancel(token)),
+            ]
+        ]
+    )
+
+
+def _remember(context: AppContext, **pending: str) -> str:
+    """Keep the one pending change of this staff member; the token its buttons carry."""
+    token = secrets.token_hex(4)
+    assert context.user_data is not None
+    context.user_data[PENDING_KEY] = {"token": token, **pending}
+    return token
+
+
+async def _reply(update: Update, html: str, **kwargs: Any) -> Message | None:
+    if update.effective_message is None:
+        return None
+    return await update.effective_message.reply_html(html, disable_web_page_preview=True, **kwargs)
+
+
+async def show_status(update: Update, context: AppContext) -> None:
+    """/status: where the call stands, with a /subscribe offer while dates are unknown."""
+    services = context.services
+    call = await services.call_state()
+    html = status_text(call, services.clock())
+    chat = update.effective_chat
+    unknown = call.phase(services.clock()) is CallPhase.TO_BE_ANNOUNCED
+    if unknown and chat is not None and not await services.store.is_subscriber(chat.id):
+        html += f"\n\n{SUBSCRIBE_OFFER}"
+    await _reply(update, html)
+
+
+async def send_calendar(update: Update, context: AppContext) -> None:
+    """/calendar: the opening and deadline as an .ics file with alarms."""
+    ics = call_calendar(await context.services.call_state())
+    message = update.effective_message
+    if message is None:
+        return
+    if ics is None:
+        await message.reply_text(NO_DATES_TEXT)
+        return
+    await message.reply_document(
+        InputFile(ics, filename="twin-cities-call.ics"),
+        caption="The call's dates, with reminders, for your calendar.",
+    )
+
+
+async def _ask_date(update: Update, context: AppContext, field: DateField) -> None:
+    services = context.services
+    call = await services.call_state()
+    try:
+        new = parse_moment(" ".join(context.args or []), services.settings.zone, field)
+        change = check_change(call, field, new, real_now())
+    except DateInputError as error:
+        await _reply(update, escape(str(error)))
+        return
+    if change.old == change.new:
+        await _reply(update, f"That is already the {field.value}; nothing changes.")
+        return
+    subscribers = len(await services.store.active_subscribers())
+    preview = date_change_preview(call, change, announcement_for(call, change), subscribers)
+    token = _remember(context, action=field.name, value=new.isoformat())
+    await _reply(update, preview, reply_markup=_buttons(token))
+
+
+@staff_only
+async def set_opening(update: Update, context: AppContext) -> None:
+    """/setopening DATE [TIME] (staff): preview, then set the call's opening on Confirm."""
+    await _ask_date(update, context, DateField.OPENS)
+
+
+@staff_only
+async def set_deadline(update: Update, context: AppContext) -> None:
+    """/setdeadline DATE [TIME] (staff): preview, then set and announce the deadline."""
+    await _ask_date(update, context, DateField.DEADLINE)
+
+
+@staff_only
+async def set_url(update: Update, context: AppContext) -> None:
+    """/seturl URL (staff): the official call page shown with the call's dates."""
+    url = " ".join(context.args or []).strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+        await _reply(update, BAD_URL_TEXT)
+        return
+    store = context.services.store
+    await store.save_call_overrides(replace(await store.get_call_overrides(), url=url))
+    await _reply(update, f"The call's page is now {escape(url)}")
+
+
+@staff_only
+async def set_call_name(update: Update, context: AppContext) -> None:
+    """/setcallname NAME (staff): the call's name in answers and announcements."""
+    name = " ".join(context.args or []).strip()
+    if not 1 <= len(name) <= 200:
+        await _reply(update, BAD_NAME_TEXT)
+        return
+    store = context.services.store
+    await store.save_call_overrides(replace(await store.get_call_overrides(), name=name))
+    await _reply(update, f"The call is now called <b>{escape(name)}</b>.")
+
+
+def _message_html(message: Message) -> str:
+    """The HTML staff typed after the command, or of the message they replied to."""
+    replied = message.reply_to_message
+    command = (message.text or "").split(maxsplit=1)[0] if message.text else ""
+    own = message.text_html or ""
+    # Commands are plain text in text_html, so the command is its first characters too.
+    own = own[len(command) :].strip() if own.startswith(command) else ""
+    if own or replied is None:
+        return own
+    return (replied.text_html or replied.caption_html or "").strip()
+
+
+@staff_only
+async def broadcast(update: Update, context: AppContext) -> None:
+    """/broadcast TEXT, or as a reply (staff): preview, then send to every subscriber."""
+    message = update.effective_message
+    if message is None:
+        return
+    html = _message_html(message)
+    if not html:
+        await _reply(update, NO_TEXT)
+        return
+    if len(html) > MAX_TEXT_CHARS:
+        await _reply(update, TOO_LONG_TEXT)
+        return
+    subscribers = len(await context.services.store.active_subscribers())
+    token = _remember(context, action="broadcast", html=html)
+    await _reply(
+        update, broadcast_preview(html, subscribers), reply_markup=_buttons(token, "📣 Send")
+    )
+
+
+@staff_only
+async def schedule(update: Update, context: AppContext) -> None:
+    """/schedule DATE TIME TEXT (staff): preview, then send to every subscriber at that time."""
+    message = update.effective_message
+    if message is None:
+        return
+    zone = context.services.settings.zone
+    args = context.args or []
+    try:
+        send_at, rest = split_moment(" ".join(args), zone)
+    except DateInputError as error:
+        await _reply(update, escape(str(error)))
+        return
+    html = _message_html(message)
+    # The date words are plain digits, letters and separators, the same in text and HTML.
+    for word in args[: len(args) - len(rest.split())]:
+        html = html.removeprefix(escape(word)).lstrip()
+    if not rest or not html:
+        await _reply(update, SCHEDULE_NO_TEXT)
+        return
+    if send_at <= real_now():
+        await _reply(update, FUTURE_ONLY_TEXT)
+        return
+    subscribers = len(await context.services.store.active_subscribers())
+    token = _remember(context, action="schedule", html=html, value=send_at.isoformat())
+    preview = broadcast_preview(html, subscribers, format_call_moment(send_at, zone))
+    await _reply(update, preview, reply_markup=_buttons(token, "🕒 Schedule"))
+
+
+@staff_only
+async def list_announcements(update: Update, context: AppContext) -> None:
+    """/announcements (staff): what is scheduled and what is being sent, with Cancel buttons."""
+    services = context.services
+    zone = services.settings.zone
+    lines: list[str] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    for scheduled in await services.store.scheduled_announcements():
+        if scheduled.status != "scheduled":
+            continue
+        lines.append(
+            f"🕒 #{scheduled.id} on {format_call_moment(scheduled.send_at, zone)}: "
+            f"{_gist(scheduled.html)}"
+        )
+        label = f"Cancel #{scheduled.id}"
+        rows.append(
+            [InlineKeyboardButton(label, callback_data=data.cancel_scheduled(scheduled.id))]
+        )
+    for sent in await services.outbox.announcements(limit=10):
+        lines.append(
+            f"📣 {escape(sent.kind)}, {escape(sent.status)}: {sent.sent} of {sent.total} sent"
+            f" ({sent.blocked} blocked, {sent.failed} failed): {_gist(sent.html)}"
+        )
+        if sent.status in ("queued", "sending"):
+            label = f"Stop sending {sent.kind}"
+            rows.append([InlineKeyboardButton(label, callback_data=data.cancel_sending(sent.id))])
+    if not lines:
+        await _reply(update, "Nothing is scheduled or being sent.")
+        return
+    markup = InlineKeyboardMarkup(rows) if rows else None
+    await _reply(update, "<b>Announcements</b>\n" + "\n".join(lines), reply_markup=markup)
+
+
+def _gist(html: str) -> str:
+    """The start of an announcement as plain, escaped text."""
+    plain = " ".join(_strip_tags(html).split())
+    return escape(plain if len(plain) <= 60 else plain[:59] + "…")
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _strip_tags(html: str) -> str:
+    parser = _TextOnly()
+    parser.feed(html)
+    return "".join(parser.parts)
+
+
+@staff_only
+async def press_button(update: Update, context: AppContext) -> None:
+    """Any announcement button (staff; checked on every press): confirm, cancel, stop."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    action, argument = data.announce_action(query.data)
+    if action in ("ok", "no"):
+        await _settle_pending(update, context, confirmed=action == "ok", token=argument)
+        return
+    if action == "xs":
+        done = await context.services.store.set_scheduled_status(argument, "cancelled")
+        if done:
+            cancel_scheduled_job(context.application, argument)
+        text = (
+            f"Scheduled message #{argument} is cancelled."
+            if done
+            else "It was no longer scheduled."
+        )
+    else:
+        done = await context.services.outbox.cancel(argument)
+        text = "Sending is stopped." if done else "It was no longer being sent."
+    await query.answer(text, show_alert=True)
+
+
+async def _settle_pending(
+    update: Update, context: AppContext, *, confirmed: bool, token: str
+) -> None:
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    pending = context.user_data.get(PENDING_KEY)
+    if not isinstance(pending, dict) or pending.get("token") != token:
+        await query.answer(STALE_TEXT, show_alert=True)
+        return
+    del context.user_data[PENDING_KEY]
+    await query.answer()
+    if not confirmed:
+        await query.edit_message_text(CANCELLED_TEXT)
+        return
+    try:
+        result = await _carry_out(
+            context, pending, update.effective_user.id if update.effective_user else 0
+        )
+    except DateInputError as error:
+        result = escape(str(error))
+    await query.edit_message_text(result, parse_mode="HTML", disable_web_page_preview=True)
+
+
+async def _carry_out(context: AppContext, pending: dict[str, str], staff_id: int) -> str:
+    action = pending["action"]
+    zone = context.services.settings.zone
+    if action in DateField.__members__:
+        field = DateField[action]
+        new = datetime.fromisoformat(pending["value"])
+        sent_to = await apply_date_change(context.application, field, new, pending["token"])
+        told = f" Announced to {sent_to} subscribers." if field is DateField.DEADLINE else ""
+        return f"Done: the {field.value} is now <b>{format_call_moment(new, zone)}</b>.{told}"
+    if action == "broadcast":
+        count = await broadcast_now(context.services, pending["html"], staff_id, pending["token"])
+        return f"Queued for {count} subscribers; I will tell you when it is sent."
+    send_at = datetime.fromisoformat(pending["value"])
+    scheduled_id = await schedule_broadcast(context.application, pending["html"], send_at, staff_id)
+    return (
+        f"Scheduled as #{scheduled_id} for {format_call_moment(send_at, zone)}; "
+        "see or cancel it with /announcements."
+    )

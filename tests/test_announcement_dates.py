@@ -1,0 +1,108 @@
+"""Dates staff type for the call: every accepted format, garbage, past dates, a bad order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.announcements.dates import (
+    DateField,
+    DateInputError,
+    check_change,
+    has_time_of_day,
+    parse_moment,
+    split_moment,
+)
+from faq.call import CallState
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+NOW = datetime(2024, 4, 1, 12, 0, tzinfo=UTC)
+
+
+def at(*parts: int) -> datetime:
+    """A moment in Brussels."""
+    return datetime(*parts, tzinfo=BRUSSELS)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "expected"),
+    [
+        ("2024-05-31", DateField.DEADLINE, at(2024, 5, 31, 23, 59)),
+        ("2024-05-31", DateField.OPENS, at(2024, 5, 31, 0, 0)),
+        ("31/05/2024 17:00", DateField.DEADLINE, at(2024, 5, 31, 17, 0)),
+        ("31.05.2024", DateField.DEADLINE, at(2024, 5, 31, 23, 59)),
+        ("31 May 2024 17:00", DateField.DEADLINE, at(2024, 5, 31, 17, 0)),
+        ("31 May 2024", DateField.OPENS, at(2024, 5, 31, 0, 0)),
+        ("  31.05.2024   17.30 ", DateField.DEADLINE, at(2024, 5, 31, 17, 30)),
+        ("31 May 2024 5pm", DateField.DEADLINE, at(2024, 5, 31, 17, 0)),
+        # Day before month: 05/06 is the 5th of June.
+        ("05/06/2024", DateField.DEADLINE, at(2024, 6, 5, 23, 59)),
+        ("31 May 2024 00:00", DateField.DEADLINE, at(2024, 5, 31, 0, 0)),
+    ],
+)
+def test_accepted_formats(text: str, field: DateField, expected: datetime) -> None:
+    assert parse_moment(text, BRUSSELS, field) == expected
+
+
+@pytest.mark.parametrize("text", ["garbage", "", "tomorrow", "31 May", "32/05/2024", "17:00"])
+def test_garbage_gets_one_sentence_with_examples(text: str) -> None:
+    with pytest.raises(DateInputError) as raised:
+        parse_moment(text, BRUSSELS, DateField.DEADLINE)
+    message = str(raised.value)
+    assert message.replace("e.g. ", "").count(". ") == 0 and message.endswith(".")
+    assert "31/05/2024 17:00" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("31.05.2024", False), ("31.05.2024 17.30", True), ("2024-05-31", False), ("5 pm", True)],
+)
+def test_has_time_of_day(text: str, expected: bool) -> None:
+    assert has_time_of_day(text) is expected
+
+
+CALL = CallState("C", at(2024, 4, 8, 0, 0), at(2024, 5, 31, 23, 59), zone=BRUSSELS)
+
+
+@pytest.mark.parametrize(
+    ("field", "new", "in_past", "refused"),
+    [
+        (DateField.DEADLINE, at(2024, 6, 7, 23, 59), False, None),
+        (DateField.DEADLINE, at(2024, 4, 7, 23, 59), None, "before the opening"),
+        (DateField.OPENS, at(2024, 6, 8, 0, 0), None, "after the deadline"),
+        (DateField.OPENS, at(2024, 3, 1, 0, 0), True, None),
+    ],
+)
+def test_check_change(
+    field: DateField, new: datetime, in_past: bool | None, refused: str | None
+) -> None:
+    if refused:
+        with pytest.raises(DateInputError, match=refused):
+            check_change(CALL, field, new, NOW)
+        return
+    change = check_change(CALL, field, new, NOW)
+    assert change.in_past is in_past
+    assert change.old == (CALL.deadline if field is DateField.DEADLINE else CALL.opens)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "rest"),
+    [
+        ("31/05/2024 10:00 Webinar today", at(2024, 5, 31, 10, 0), "Webinar today"),
+        ("31 May 2024 17:00 Last <b>day</b>", at(2024, 5, 31, 17, 0), "Last <b>day</b>"),
+        ("2024-05-31 09:30 Hi", at(2024, 5, 31, 9, 30), "Hi"),
+    ],
+)
+def test_split_moment(text: str, expected: datetime, rest: str) -> None:
+    assert split_moment(text, BRUSSELS) == (expected, rest)
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("31/05/2024 Hello", "time after the date"), ("Hello there", "Start with the date")],
+)
+def test_split_moment_refuses(text: str, needle: str) -> None:
+    with pytest.raises(DateInputError, match=needle):
+        split_moment(text, BRUSSELS)

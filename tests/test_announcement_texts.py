@@ -1,0 +1,114 @@
+"""What /status says in each phase, the announcements' words, the .ics with its alarms."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from bot.announcements.dates import DateChange, DateField
+from bot.announcements.ics import call_calendar
+from bot.announcements.texts import (
+    PAST_WARNING,
+    STOP_LINE,
+    call_opened_html,
+    date_change_preview,
+    days_and_hours,
+    deadline_changed_html,
+    deadline_set_html,
+    reminder_html,
+    status_text,
+)
+from faq.call import CallState
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+OPENS = datetime(2024, 4, 8, 0, 0, tzinfo=BRUSSELS)
+DEADLINE = datetime(2024, 5, 31, 17, 0, tzinfo=BRUSSELS)
+CALL = CallState("Twin <Cities>", OPENS, DEADLINE, "https://example.org/?a=1&b=2", BRUSSELS)
+
+
+@pytest.mark.parametrize(
+    ("call", "now", "expected"),
+    [
+        (CallState("C", None, None, zone=BRUSSELS), OPENS, "to be announced"),
+        (CALL, OPENS - timedelta(days=3), "opens on 8 April 2024 (in 3 days)"),
+        (
+            CALL,
+            DEADLINE - timedelta(days=2, hours=5, minutes=10),
+            "open: deadline 31 May 2024, 17:00 (2 days, 5 hours left)",
+        ),
+        (CALL, DEADLINE - timedelta(minutes=10), "(less than an hour left)"),
+        (
+            CallState("C", OPENS, None, zone=BRUSSELS),
+            OPENS,
+            "open; the deadline is to be announced",
+        ),
+        (CALL, DEADLINE + timedelta(minutes=1), "closed on 31 May 2024, 17:00"),
+    ],
+)
+def test_status_in_each_phase(call: CallState, now: datetime, expected: str) -> None:
+    assert expected in status_text(call, now)
+
+
+def test_status_escapes_the_name_and_links_the_call_page() -> None:
+    html = status_text(CALL, OPENS)
+    assert "<b>Twin &lt;Cities&gt;</b>" in html
+    assert '<a href="https://example.org/?a=1&amp;b=2">' in html
+
+
+@pytest.mark.parametrize(
+    ("left", "expected"),
+    [
+        (timedelta(days=1, hours=1), "1 day, 1 hour"),
+        (timedelta(days=12, hours=5, minutes=59), "12 days, 5 hours"),
+        (timedelta(hours=3), "3 hours"),
+        (timedelta(minutes=5), "less than an hour"),
+        (-timedelta(hours=1), "less than an hour"),
+    ],
+)
+def test_days_and_hours(left: timedelta, expected: str) -> None:
+    assert days_and_hours(left) == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "needle"),
+    [
+        (call_opened_html(CALL), "is now open"),
+        (deadline_set_html(CALL, DEADLINE), "is set: 31 May 2024, 17:00"),
+        (
+            deadline_changed_html(CALL, DEADLINE, DEADLINE + timedelta(days=7)),
+            "now 7 June 2024, 17:00 (it was 31 May 2024, 17:00)",
+        ),
+        (reminder_html(CALL, DEADLINE, DEADLINE - timedelta(days=1)), "(1 day, 0 hours left)"),
+    ],
+)
+def test_every_announcement_says_how_to_stop_them(html: str, needle: str) -> None:
+    assert needle in html
+    assert html.endswith(f"<i>{STOP_LINE}</i>")
+    assert "Twin &lt;Cities&gt;" in html
+
+
+def test_a_past_date_preview_says_so() -> None:
+    change = DateChange(DateField.DEADLINE, DEADLINE, OPENS + timedelta(days=1), in_past=True)
+    preview = date_change_preview(CALL, change, "ANNOUNCEMENT", 3)
+    assert PAST_WARNING in preview
+    assert "3 subscribers will receive this now" in preview
+    assert "<blockquote>ANNOUNCEMENT</blockquote>" in preview
+
+
+def test_the_calendar_has_both_dates_with_alarms() -> None:
+    ics = call_calendar(CALL)
+    assert ics is not None
+    events = Calendar.from_ical(ics).walk("VEVENT")
+    starts = {str(e["summary"]): e.decoded("dtstart") for e in events}
+    assert starts == {"Twin <Cities> opens": OPENS, "Twin <Cities>: deadline": DEADLINE}
+    for event in events:
+        assert event.walk("VALARM"), f"{event['summary']} has no alarm"
+        for alarm in event.walk("VALARM"):
+            assert alarm.decoded("trigger") < timedelta(0)
+
+
+def test_no_calendar_while_no_date_is_set() -> None:
+    assert call_calendar(CallState("C", None, None)) is None
