@@ -20,8 +20,8 @@ from datetime import timedelta
 
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.warnings import PTBDeprecationWarning
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.announcements.outbox import AnnouncementStatus, Outbox, Outcome
 from bot.announcements.pace import SendPace
