@@ -1,7 +1,7 @@
 """A broadcast to 10,000 subscribers through the real bot process (`applicant-bot run`) and the
-emulator (a child process), with flood limits at 300 messages/second, 1% of broadcast sends
-answered 429 and 2% of recipients blocked, while other people ask FAQ questions; then the same
-broadcast with the bot SIGKILLed half-way and restarted."""
+emulator (a child process): the bot's rate at 300 messages/second under a limit of 360, 1% of
+broadcast sends answered 429, 2% of recipients blocked, while others ask FAQ questions; then
+the same broadcast with the bot SIGKILLed half-way and restarted."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ SUBSCRIBERS = list(range(100_001, 110_001))
 BLOCKED = SUBSCRIBERS[::50]  # 2%
 ASKERS = list(range(900_001, 900_011))
 RATE = 300
+# Telegram's overall limit over the bot's rate, as in production (30 over the default 25).
+EMULATOR_RATE = RATE * 30 // 25
 MARK = "Benchmark broadcast"
 
 
@@ -86,18 +88,22 @@ async def delivered(session: aiohttp.ClientSession, base: str) -> dict[int, int]
 async def ask_questions(
     session: aiohttp.ClientSession, base: str, user_id: int, stop: asyncio.Event
 ) -> list[float]:
-    """One person asking FAQ questions one after another; seconds until each answer."""
+    """One person asking FAQ questions one after another; seconds until each answer.
+
+    The first answer, which waits for the bot's start-up, is not counted."""
     questions = faq_questions()
     latencies: list[float] = []
     n = 0
     while not stop.is_set():
+        if n == 1:
+            latencies.clear()
         async with session.post(
             f"{base}/api/users/{user_id}/messages", json={"text": questions[n % len(questions)]}
         ) as response:
             sent = (await response.json())["message_id"]
         started = time.perf_counter()
         async with session.get(
-            f"{base}/api/users/{user_id}/messages", params={"after": str(sent), "wait": "10"}
+            f"{base}/api/users/{user_id}/messages", params={"after": str(sent), "wait": "30"}
         ) as response:
             assert any(m["from"] == "bot" for m in (await response.json())["messages"])
         latencies.append(time.perf_counter() - started)
@@ -119,7 +125,7 @@ async def prepare(session: aiohttp.ClientSession, base: str) -> None:
 async def broadcast_once(folder: Path, kill_at: float | None) -> dict[str, float]:
     """Run the broadcast; with kill_at, SIGKILL the bot at that share delivered and restart."""
     options = {
-        "overall_per_second": RATE,
+        "overall_per_second": EMULATOR_RATE,
         "share_429": 0.01,
         "seed": 7,
         "fault_methods": ["sendMessage"],
