@@ -12,6 +12,7 @@ import asyncio
 import heapq
 import logging
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from datetime import timedelta
 from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.announcements.outbox import AnnouncementStatus, Outbox, Outcome
 from bot.announcements.pace import SendPace
@@ -41,7 +43,11 @@ CHAT_GONE = ("chat not found", "user not found", "peer_id_invalid", "user is dea
 TEXT_REFUSED = ("can't parse entities", "message is too long", "text is empty", "text must be")
 
 
-def _seconds(retry_after: int | timedelta) -> float:
+def _seconds(error: RetryAfter) -> float:
+    with warnings.catch_warnings():
+        # PTB 22 warns that retry_after becomes a timedelta; either type is handled here.
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        retry_after = error.retry_after
     if isinstance(retry_after, timedelta):
         return retry_after.total_seconds()
     return float(retry_after)
@@ -217,7 +223,7 @@ class Broadcaster:
         try:
             await self.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
         except RetryAfter as error:
-            return self._flood_wait(run, attempt, _seconds(error.retry_after))
+            return self._flood_wait(run, attempt, _seconds(error))
         except Forbidden:
             await self.store.mark_chat_blocked(chat_id)
             return "blocked"

@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench_matching",
     "bench_emulator",
     "bench_registration",
+    "bench_broadcast",
 )
 
 
