@@ -109,19 +109,24 @@ def test_run_when_the_bot_api_cannot_be_reached_says_so_in_one_sentence(tmp_path
     assert "abcdefghijkl" not in result.stderr
 
 
-def test_a_persistence_file_with_a_bad_key_is_named_and_left_untouched(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    broken = data / "persistence.json"
-    raw = b'{"user_data": {"abc": {}}}'
-    broken.write_bytes(raw)
-    result = _run(
+def _run_bot_without_telegram(tmp_path: Path, data: Path) -> subprocess.CompletedProcess[str]:
+    """`applicant-bot run` on this data folder, with a Bot API address nobody answers at."""
+    return _run(
         "run",
         cwd=tmp_path,
         DATA_DIR=str(data),
         TELEGRAM_BOT_TOKEN="123:abcdef",
         TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{_closed_port()}",
     )
+
+
+def test_a_persistence_file_with_a_bad_key_is_named_and_left_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    broken = data / "persistence.json"
+    raw = b'{"user_data": {"abc": {}}}'
+    broken.write_bytes(raw)
+    result = _run_bot_without_telegram(tmp_path, data)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
@@ -158,13 +163,7 @@ def test_a_second_bot_on_a_data_folder_in_use_is_refused_in_one_sentence(tmp_pat
     data.mkdir()
     with (data / ".bot.lock").open("w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        result = _run(
-            "run",
-            cwd=tmp_path,
-            DATA_DIR=str(data),
-            TELEGRAM_BOT_TOKEN="123:abcdef",
-            TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{_closed_port()}",
-        )
+        result = _run_bot_without_telegram(tmp_path, data)
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [
