@@ -10,7 +10,8 @@ from functools import cache
 
 import pycountry
 from babel import Locale, localedata
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from faq.normalize import fold_accents
 
@@ -19,15 +20,39 @@ KOSOVO = "XK"
 MAX_SUGGESTIONS = 4
 # Below this many letters a typo-tolerant guess is too often another country.
 MIN_FUZZY_CHARS = 4
-CONFIDENT_SCORE = 85
-SUGGEST_SCORE = 60
-# A confident guess must beat the next country by this much, or it is only a suggestion.
-CONFIDENT_MARGIN = 6
+# A typo is accepted when its edit distance (OSA: a swap of two neighbours is one edit) to one
+# of the country's names is at most 1, or 2 for names of LONG_NAME_CHARS letters or more...
+LONG_NAME_CHARS = 8
+# ...and clearly closer than the next country: that one is further and too far to be matched
+# itself, or at least this many edits further; otherwise both are only suggested.
+CONFIDENT_MARGIN = 2
+# Suggestions go one edit further than a confident match, for names of this many letters on.
+SUGGEST_FURTHER_FROM_CHARS = 6
 # Everyday names that neither CLDR nor pycountry has ("Great Britain", "UK", "USA", "Turkey",
-# "Czech Republic", "Holland", "Macedonia" are all matched without help).
-SUPPLEMENT = {"britain": "GB"}
+# "Czech Republic", "Holland", "Macedonia" are all matched without help). The United Kingdom's
+# constituent countries are not territories in CLDR, so they are named here. Keys are folded
+# words (see `_folded`), so "Republic of Korea" keeps its "republic of" (alone, "Korea" could
+# be either Korea).
+SUPPLEMENT = {
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "republic of korea": "KR",
+}
+# Preferred among equally close suggestions: the countries of Europe (the call's region).
+# fmt: off
+EUROPE = frozenset({
+    "AD", "AL", "AM", "AT", "AZ", "BA", "BE", "BG", "BY", "CH", "CY", "CZ", "DE", "DK",
+    "EE", "ES", "FI", "FO", "FR", "GB", "GE", "GR", "HR", "HU", "IE", "IS", "IT", "LI",
+    "LT", "LU", "LV", "MC", "MD", "ME", "MK", "MT", "NL", "NO", "PL", "PT", "RO", "RS",
+    "RU", "SE", "SI", "SK", "SM", "TR", "UA", "VA", "XK",
+})
+# fmt: on
 _NOT_WORD = re.compile(r"[\W_]+")
-_LEADING_ARTICLE = re.compile(r"^(?:the|republic of the|republic of) ")
+_LEADING_THE = re.compile(r"^the ")
+_LEADING_REPUBLIC = re.compile(r"^(?:republic of the|republic of) ")
 
 
 @dataclass(frozen=True)
@@ -45,10 +70,15 @@ class _Index:
     words: Mapping[str, frozenset[str]]
 
 
-def normalize_country(text: str) -> str:
+def _folded(text: str) -> str:
     """Case-folded, accent-free words of any script, without a leading "the"."""
     words = " ".join(_NOT_WORD.sub(" ", fold_accents(text)).split())
-    return _LEADING_ARTICLE.sub("", words)
+    return _LEADING_THE.sub("", words)
+
+
+def normalize_country(text: str) -> str:
+    """The folded words (see `_folded`), without a leading "republic of" either."""
+    return _LEADING_REPUBLIC.sub("", _folded(text))
 
 
 @cache
@@ -102,10 +132,11 @@ def _index() -> _Index:
     primary: dict[str, str] = {}
     for name, code in (*_pycountry_names(), *((n, c) for c, n in _english_names().items())):
         primary.setdefault(normalize_country(name), code)
-    primary.update(SUPPLEMENT)
     everywhere: dict[str, set[str]] = defaultdict(set)
     for name, code in _locale_names(codes):
         everywhere[normalize_country(name)].add(code)
+    for name, code in SUPPLEMENT.items():  # for typos of them ("Scottland")
+        everywhere[name].add(code)
     for name, code in primary.items():
         everywhere[name].add(code)
     words: dict[str, set[str]] = defaultdict(set)
@@ -125,11 +156,19 @@ def warm_up() -> None:
     _index()
 
 
-def match_country(text: str) -> CountryMatch:
-    """The country a typed name means, despite case, accents, language and typos."""
+def match_country(text: str, preferred: frozenset[str] = EUROPE) -> CountryMatch:
+    """The country a typed name means, despite case, accents, language and typos.
+
+    A typo is matched only when it is close to one country and clearly further from any other;
+    otherwise the countries within a few edits are suggested, `preferred` ones first among
+    equally close ones, and none when nothing is close (gibberish).
+    """
     query = normalize_country(text)
     if not query:
         return CountryMatch(None)
+    supplemented = SUPPLEMENT.get(_folded(text))
+    if supplemented is not None:
+        return CountryMatch(supplemented)
     index = _index()
     if query in index.primary:
         return CountryMatch(index.primary[query])
@@ -139,12 +178,18 @@ def match_country(text: str) -> CountryMatch:
     by_words = _named_by_every_word(query, index)
     if len(by_words) == 1 and not exact:
         return CountryMatch(next(iter(by_words)))
-    ranked = _fuzzy_ranking(query, index)
-    if not exact and not by_words and _confident(query, ranked):
-        return CountryMatch(ranked[0][0])
+    close = _typo_distances(query, index)
+    confident = _confident(close)
+    if not exact and not by_words and confident is not None:
+        return CountryMatch(confident)
     leading = sorted(exact | by_words)
-    rest = [code for code, score in ranked if score >= SUGGEST_SCORE and code not in leading]
-    return CountryMatch(None, tuple([*leading, *rest][:MAX_SUGGESTIONS]))
+    if len(query) < MIN_FUZZY_CHARS and query.upper() in country_codes():
+        leading.append(query.upper())  # "no", "de": perhaps a code
+    ranked = sorted(
+        (code for code, (_, suggest) in close.items() if suggest and code not in leading),
+        key=lambda code: (close[code][0], code not in preferred, code),
+    )
+    return CountryMatch(None, tuple([*leading, *ranked][:MAX_SUGGESTIONS]))
 
 
 def _named_by_every_word(query: str, index: _Index) -> frozenset[str]:
@@ -156,16 +201,46 @@ def _named_by_every_word(query: str, index: _Index) -> frozenset[str]:
     return frozenset.intersection(*found)
 
 
-def _fuzzy_ranking(query: str, index: _Index) -> list[tuple[str, float]]:
-    best: dict[str, float] = {}
-    hits = process.extract(query, index.everywhere.keys(), scorer=fuzz.ratio, limit=40)
-    for name, score, _ in hits:
+def typo_allowance(name: str) -> int:
+    """How many edits a typo of this (normalized) name may have and still be matched."""
+    return 1 if len(name.replace(" ", "")) < LONG_NAME_CHARS else 2
+
+
+def suggest_allowance(name: str) -> int:
+    """How many edits a typo of this name may have and still be suggested."""
+    further = len(name.replace(" ", "")) >= SUGGEST_FURTHER_FROM_CHARS
+    return typo_allowance(name) + (1 if further else 0)
+
+
+def _typo_distances(query: str, index: _Index) -> dict[str, tuple[int, bool]]:
+    """The countries a typo may mean: for each, the fewest edits to one of its names, and
+    whether that is few enough to match it (else only to suggest it)."""
+    if len(query) < MIN_FUZZY_CHARS:
+        return {}
+    widest = suggest_allowance("x" * LONG_NAME_CHARS)  # no name allows more edits
+    hits = process.extract(
+        query, index.everywhere.keys(), scorer=OSA.distance, score_cutoff=widest, limit=None
+    )
+    close: dict[str, tuple[int, bool]] = {}
+    for name, distance, _ in hits:
+        if distance > suggest_allowance(name):
+            continue
+        matchable = distance <= typo_allowance(name)
         for code in index.everywhere[name]:
-            best[code] = max(best.get(code, 0.0), score)
-    return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+            known = close.get(code)
+            if known is None or (distance, not matchable) < (known[0], not known[1]):
+                close[code] = (int(distance), matchable)
+    return close
 
 
-def _confident(query: str, ranked: list[tuple[str, float]]) -> bool:
-    if len(query) < MIN_FUZZY_CHARS or not ranked or ranked[0][1] < CONFIDENT_SCORE:
-        return False
-    return len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= CONFIDENT_MARGIN
+def _confident(close: dict[str, tuple[int, bool]]) -> str | None:
+    """The one country a typo is close enough to and clearly closer to than any other."""
+    ranked = sorted(close.items(), key=lambda item: (item[1][0], item[0]))
+    if not ranked or not ranked[0][1][1]:
+        return None
+    best, (distance, _) = ranked[0]
+    if len(ranked) == 1:
+        return best
+    runner_up, matchable = ranked[1][1]
+    clearly = runner_up - distance >= (CONFIDENT_MARGIN if matchable else 1)
+    return best if clearly else None

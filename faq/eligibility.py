@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -46,9 +46,10 @@ class CountryGroup(Enum):
 
 DEFAULT_EXCLUDED = frozenset({CityStatus.MISSION_CITY, CityStatus.PILOT_CITY, CityStatus.TWIN_CITY})
 DEFAULT_CLIMATE_NEUTRAL_BY = 2050
-OFFICIAL_PAGE = (
-    "the call guidelines on the official programme page, "
-    "netzerocities.eu/twinning-learning-programme"
+# Where every point to check is settled: said once, after the points.
+WHERE_TO_CHECK = (
+    "The call guidelines and the programme team's contact are on the official programme page, "
+    "netzerocities.eu/twinning-learning-programme."
 )
 
 
@@ -69,11 +70,18 @@ class EligibilityRules:
 
 @dataclass(frozen=True)
 class Judgement:
-    """A verdict with one plain-text reason per rule that mattered, and what to check."""
+    """A verdict with its reasons (plain text, one per rule), and what is left to check.
+
+    `reasons` are the rules that decide the verdict: the failed ones when not eligible, the
+    unclear ones when unclear, all of them when eligible. A city found not eligible may also
+    have points the sources do not settle: those are `also_unclear`. Each of `to_check` is a
+    phrase ("whether cities in Canada can apply") to check where WHERE_TO_CHECK says.
+    """
 
     verdict: Verdict
     reasons: tuple[str, ...]
-    to_check: str | None
+    to_check: tuple[str, ...] = ()
+    also_unclear: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,14 +114,13 @@ def _country_finding(rules: EligibilityRules, code: str) -> _Finding:
             Verdict.UNCLEAR,
             f"{name} is associated to Horizon Europe for Pillar II only; the sources do not say "
             "whether that is enough for this call.",
-            f"Whether cities in {name} can apply: {OFFICIAL_PAGE}, or ask the programme team "
-            "through that page.",
+            f"whether cities in {name} can apply",
         )
     return _Finding(
         Verdict.NOT_ELIGIBLE,
         f"{name} is neither an EU Member State nor a Horizon Europe Associated Country in the "
         f"list of {_listed_on(rules)}.",
-        f"The list changes over time: if {name}'s status has changed, check {OFFICIAL_PAGE}.",
+        f"whether {name}'s status has changed (the list changes over time)",
     )
 
 
@@ -140,8 +147,7 @@ def _status_finding(rules: EligibilityRules, status: CityStatus) -> _Finding:
         return _Finding(
             Verdict.UNCLEAR,
             "The sources say nothing about cities that applied before and were not selected.",
-            f"Whether a city not selected before may apply again: {OFFICIAL_PAGE}, or ask the "
-            "programme team through that page.",
+            "whether a city not selected before may apply again",
         )
     if status is CityStatus.NONE:
         return _Finding(
@@ -165,7 +171,7 @@ def _commitment_finding(rules: EligibilityRules, commitment: Commitment) -> _Fin
     return _Finding(
         Verdict.UNCLEAR,
         f"{required}, and it is not yet sure the city can.",
-        f"What the call accepts as a commitment to climate neutrality: {OFFICIAL_PAGE}.",
+        "what the call accepts as a commitment to climate neutrality",
     )
 
 
@@ -178,14 +184,15 @@ def judge(
         _status_finding(rules, status),
         _commitment_finding(rules, commitment),
     )
-    for verdict in (Verdict.NOT_ELIGIBLE, Verdict.UNCLEAR):
-        if any(finding.verdict is verdict for finding in findings):
-            # Every rule that was not met is listed, failed and unclear alike.
-            kept = [finding for finding in findings if finding.verdict is not Verdict.ELIGIBLE]
-            checks = [finding.to_check for finding in kept if finding.to_check]
-            return Judgement(
-                verdict,
-                tuple(finding.reason for finding in kept),
-                " ".join(checks) if checks else None,
-            )
-    return Judgement(Verdict.ELIGIBLE, tuple(finding.reason for finding in findings), None)
+    failed = [finding for finding in findings if finding.verdict is Verdict.NOT_ELIGIBLE]
+    unclear = [finding for finding in findings if finding.verdict is Verdict.UNCLEAR]
+    checks = tuple(finding.to_check for finding in (*failed, *unclear) if finding.to_check)
+    if failed:
+        return Judgement(Verdict.NOT_ELIGIBLE, _reasons(failed), checks, _reasons(unclear))
+    if unclear:
+        return Judgement(Verdict.UNCLEAR, _reasons(unclear), checks)
+    return Judgement(Verdict.ELIGIBLE, _reasons(findings))
+
+
+def _reasons(findings: Sequence[_Finding]) -> tuple[str, ...]:
+    return tuple(finding.reason for finding in findings)

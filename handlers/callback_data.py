@@ -56,6 +56,19 @@ def registration_step_and_action(data: str) -> tuple[str, str]:
     return step, action
 
 
+def register_start(country: str, status: str, commitment: str) -> str:
+    """The data of Pre-register after an /eligibility check, carrying its three answers."""
+    return f"{REGISTER_START}:{country}:{status}:{commitment}"
+
+
+def register_start_answers(data: str) -> tuple[str, str, str] | None:
+    """The answers a `register_start` button carries; None for a plain REGISTER_START."""
+    found = re.fullmatch(REGISTER_START_PATTERN, data)
+    if found is None or found["country"] is None:
+        return None
+    return found["country"], found["status"], found["commitment"]
+
+
 def registration_choice(step: str, *actions: str) -> str:
     """A pattern matching this step's buttons with these actions (any action when none given)."""
     head = re.escape(registration(step, ""))
@@ -101,7 +114,11 @@ REGISTRATION_ANY_PATTERN = f"^{re.escape(REGISTRATION_PREFIX)}"
 REGISTRATION_NAVIGATION_PATTERN = (
     f"^{re.escape(REGISTRATION_PREFIX)}[a-z_]+:(" + "|".join(NAVIGATION_ACTIONS) + ")$"
 )
-REGISTRATION_RESUME_PATTERN = one_of(REGISTER_START, REGISTER_UPDATE)
+REGISTER_START_PATTERN = (
+    f"^{re.escape(REGISTER_START)}"
+    "(?::(?P<country>[A-Z]{2}):(?P<status>[a-z]+):(?P<commitment>[a-z]+))?$"
+)
+REGISTRATION_RESUME_PATTERN = f"{REGISTER_START_PATTERN}|{exactly(REGISTER_UPDATE)}"
 ELIGIBILITY_COUNTRY_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}c:[A-Z]{{2}}$"
 ELIGIBILITY_STATUS_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}s:[A-Z]{{2}}:[a-z]+$"
 ELIGIBILITY_COMMITMENT_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}m:[A-Z]{{2}}:[a-z]+:[a-z]+$"

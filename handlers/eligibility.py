@@ -21,8 +21,15 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import AppContext
 from bot.registration.answers import looks_like_question
-from bot.registration.steps import COMMITMENT_LABELS, COMMON_COUNTRIES, STATUS_LABELS, judge_answers
-from bot.registration.texts import country_label, unknown_country, verdict_text
+from bot.registration.steps import (
+    COMMITMENT_LABELS,
+    COMMON_COUNTRIES,
+    QUESTIONS,
+    STATUS_LABELS,
+    Step,
+    judge_answers,
+)
+from bot.registration.texts import country_label, status_label, unknown_country, verdict_text
 from faq.countries import match_country
 from faq.eligibility import CityStatus, Commitment, Verdict
 from handlers import callback_data as data
@@ -35,7 +42,6 @@ COUNTRY_WAIT = timedelta(minutes=15)
 INTRO = "Let's check whether your city can apply to the Cohort 2 call: three quick questions."
 COUNTRY_QUESTION = "In which <b>country</b> is your city? Choose one, or type its name."
 TYPE_COUNTRY = "Type the name of your country (in any language)."
-STATUS_QUESTION = "What is your city <b>already</b> in the EU Cities Mission?"
 COMMITMENT_QUESTION = (
     "Can your city show a <b>commitment to climate neutrality by 2050</b> at the latest?"
 )
@@ -131,13 +137,13 @@ async def typed_country(update: Update, context: AppContext) -> object:
 
 
 def _status_text(code: str) -> str:
-    return f"{_answers(code)}\n\n{STATUS_QUESTION}"
+    return f"{_answers(code)}\n\n{QUESTIONS[Step.STATUS]}"
 
 
 def _answers(code: str, status: CityStatus | None = None) -> str:
     lines = [f"<b>Country:</b> {escape(country_label(code))}"]
     if status is not None:
-        lines.append(f"<b>Status:</b> {STATUS_LABELS[status]}")
+        lines.append(f"<b>Status:</b> {status_label(status.value)}")
     return "\n".join(lines)
 
 
@@ -186,7 +192,14 @@ async def commitment(update: Update, context: AppContext) -> None:
     rules = context.services.knowledge.current.eligibility
     judgement = judge_answers(rules, code, *answers)
     register = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("📝 Pre-register", callback_data=data.REGISTER_START)]]
+        [
+            [
+                InlineKeyboardButton(
+                    "📝 Pre-register",
+                    callback_data=data.register_start(code, status_value, commitment_value),
+                )
+            ]
+        ]
     )
     await query.edit_message_text(
         f"{verdict_text(judgement)}\n\n{OFFERS[judgement.verdict]}",

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 
 from bot.context import AppContext
 from bot.registration.notice import FULL_NOTICE
-from bot.registration.texts import country_label, summary
+from bot.registration.texts import and_joined, country_label, summary
 from bot.storage.registrations import Registration, RegistrationDraft
 from bot.storage.store import UserData
 from bot.storage.subscribers import ChatStatus, Subscription
@@ -194,7 +194,7 @@ async def erase_or_keep(update: Update, context: AppContext) -> None:
         await query.edit_message_text("There was nothing to erase: I kept nothing about you.")
         return
     await query.edit_message_text(
-        f"Done: I erased {', '.join(items)}. Nothing about you is kept now, and you will get "
+        f"Done: I erased {and_joined(items)}. Nothing about you is kept now, and you will get "
         "no more news.",
         parse_mode="HTML",
     )

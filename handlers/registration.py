@@ -44,6 +44,7 @@ from bot.registration.steps import (
     WHY,
     Step,
     changed,
+    draft_from_check,
     draft_of,
     is_idle,
     judge_draft,
@@ -56,14 +57,18 @@ from bot.registration.steps import (
     with_verdict,
 )
 from bot.registration.texts import (
+    answer_echo,
     country_label,
     staff_notice,
+    status_label,
     summary,
+    thanks,
     unknown_country,
     verdict_text,
 )
 from bot.storage.registrations import Registration, RegistrationDraft
 from faq.countries import match_country, warm_up
+from faq.eligibility import Commitment
 from handlers import callback_data as data
 from handlers import faq, privacy
 
@@ -72,6 +77,8 @@ log = logging.getLogger(__name__)
 END = ConversationHandler.END
 STALE_TEXT = "This button belongs to an earlier question; please use the buttons of my latest one."
 CLOSED_TEXT = "This pre-registration question is no longer open; send /register to start again."
+ALREADY_SAVED_TEXT = "Your pre-registration is already saved; see it with /myregistration."
+BUSY_TEXT = "You are in the middle of pre-registering; finish it or send /cancel first."
 USE_BUTTONS_TEXT = "Please use the buttons below to answer."
 GONE_TEXT = (
     "Your unfinished pre-registration is no longer open (it was left for over 24 hours, or "
@@ -85,6 +92,7 @@ CANCELLED_TEXT = (
     "Cancelled: nothing was saved, and your answers so far are deleted. "
     "Send /register any time to start again."
 )
+CANCELLED_UPDATE_TEXT = "Cancelled: your saved pre-registration is unchanged."
 STOPPED_TEXT = (
     "Thank you for checking. Nothing was saved. Send /subscribe for news of later calls, or "
     "/register again if your city's situation changes."
@@ -94,9 +102,9 @@ NOT_ELIGIBLE_OFFER = (
     "of it and you hear of later calls, or stop here."
 )
 RESUMED_TEXT = "You are in the middle of pre-registering; let's carry on where you were."
-NOT_APPLICATION = (
-    "Remember: this is <b>not an application</b>; applications follow the official call "
-    'guidelines (ask me "how do I apply?").'
+FROM_CHECK_TEXT = (
+    "From your eligibility check I kept the country, the status and the commitment; you can "
+    "change them when you check your answers at the end:"
 )
 
 Choices = list[list[tuple[str, str]]]
@@ -141,7 +149,9 @@ def keyboard(
         for row in _choices(draft, step, countries)
     ]
     navigation = [("« Back", "back")] if step_before(draft, step) is not None else []
-    navigation += [("Why?", "why"), ("Cancel", "cancel")]
+    navigation.append(("Why?", "why"))
+    if step is not Step.VERDICT:  # its "Stop here" is the way out
+        navigation.append(("Cancel", "cancel"))
     rows.append(
         [
             InlineKeyboardButton(label, callback_data=data.registration(step, action))
@@ -182,6 +192,8 @@ async def ask(
     assert chat is not None
     text = "\n\n".join(part for part in (intro, question(draft, step, context)) if part)
     markup = keyboard(draft, step, countries)
+    # Before the new prompt, so its buttons are the only ones shown (and no wait before saving).
+    await _remove_buttons(context, chat.id, draft.prompt_message_id)
     sent = await context.bot.send_message(chat.id, text, parse_mode="HTML", reply_markup=markup)
     await context.services.store.save_draft(
         changed(
@@ -195,16 +207,34 @@ async def ask(
     return step
 
 
+async def _remove_buttons(context: AppContext, chat_id: int, message_id: int | None) -> None:
+    """Take the buttons off an earlier prompt, so only the latest question's buttons show."""
+    if message_id is None:
+        return
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except TelegramError as error:  # "message is not modified", "message to edit not found"
+        log.debug("Could not remove the buttons of message %s (%s)", message_id, error)
+
+
+async def _live_draft(context: AppContext, user_id: int) -> RegistrationDraft | None:
+    """The person's draft if still open; an idle one is deleted."""
+    store = context.services.store
+    draft = await store.get_draft(user_id)
+    if draft is not None and not is_idle(draft.last_activity, context.services.clock()):
+        return draft
+    if draft is not None:
+        await store.delete_draft(user_id)
+    return None
+
+
 async def _open_draft(update: Update, context: AppContext) -> RegistrationDraft | None:
     """The person's draft if still open; otherwise say so (deleting an idle one) and None."""
     user = update.effective_user
     assert user is not None
-    store = context.services.store
-    draft = await store.get_draft(user.id)
-    if draft is not None and not is_idle(draft.last_activity, context.services.clock()):
-        return draft
+    draft = await _live_draft(context, user.id)
     if draft is not None:
-        await store.delete_draft(user.id)
+        return draft
     if update.callback_query is not None:
         await update.callback_query.answer()
     if update.effective_chat is not None:
@@ -257,18 +287,20 @@ def _text(update: Update) -> str:
 
 
 async def _answered(
-    update: Update, context: AppContext, draft: RegistrationDraft, step: Step
+    update: Update, context: AppContext, draft: RegistrationDraft, step: Step, *, echo: str = ""
 ) -> Step:
-    """Move on from an answered step, judging eligibility when its answers changed."""
-    intro = ""
+    """Move on from an answered step (after `echo`, the answer as understood), judging
+    eligibility when its answers changed."""
+    verdict = ""
     if step in ELIGIBILITY_STEPS:
         judgement = judge_draft(context.services.knowledge.current.eligibility, draft)
         draft = with_verdict(draft, judgement)
         if judgement is not None and (step is Step.COMMITMENT or draft.reviewing):
-            intro = verdict_text(judgement)
+            verdict = verdict_text(judgement)
     following = step_after(draft, step)
+    shown = (echo, "" if following is Step.VERDICT else verdict)
     return await ask(
-        update, context, draft, following, intro="" if following is Step.VERDICT else intro
+        update, context, draft, following, intro="\n\n".join(part for part in shown if part)
     )
 
 
@@ -308,12 +340,13 @@ async def _typed_name(
 
 
 async def start(update: Update, context: AppContext) -> object:
-    """/register: carry on with an open draft, show a saved registration, or ask consent."""
-    user = update.effective_user
+    """/register (or Pre-register after /eligibility, with its answers): carry on with an open
+    draft, show a saved registration, or ask consent."""
+    user, query = update.effective_user, update.callback_query
     if user is None or update.effective_chat is None:
         return END
-    if update.callback_query is not None:
-        await update.callback_query.answer()
+    if query is not None:
+        await query.answer()
     store, now = context.services.store, context.services.clock()
     draft = await store.get_draft(user.id)
     if draft is not None and not is_idle(draft.last_activity, now):
@@ -322,7 +355,24 @@ async def start(update: Update, context: AppContext) -> object:
     if saved is not None:
         await show_saved(update, context, saved, "You have already pre-registered:", keep=True)
         return END
-    return await ask(update, context, new_draft(user.id, now), Step.CONSENT)
+    answers = data.register_start_answers(query.data or "") if query is not None else None
+    if answers is None:
+        return await ask(update, context, new_draft(user.id, now), Step.CONSENT)
+    rules = context.services.knowledge.current.eligibility
+    draft = draft_from_check(user.id, now, answers, rules)
+    return await ask(update, context, draft, Step.CONSENT, intro=_carried(draft))
+
+
+def _carried(draft: RegistrationDraft) -> str:
+    """What an /eligibility check's Pre-register button brought into the draft (HTML)."""
+    if not draft.from_check:
+        return ""
+    lines = [
+        answer_echo("Country", country_label(draft.country)),
+        answer_echo("Status", status_label(draft.status)),
+        answer_echo("Commitment", COMMITMENT_LABELS[Commitment(draft.commitment)]),
+    ]
+    return "\n".join([FROM_CHECK_TEXT, *lines])
 
 
 async def show_saved(
@@ -334,9 +384,13 @@ async def show_saved(
         rows.append([InlineKeyboardButton("Keep it as it is", callback_data=data.REGISTER_KEEP)])
     buttons = InlineKeyboardMarkup(rows)
     assert update.effective_chat is not None
+    when = ""
+    if saved.registered_at is not None:
+        zone = context.services.settings.zone
+        when = f"Registered on {privacy.readable_moment(saved.registered_at, zone)}.\n"
     await context.bot.send_message(
         update.effective_chat.id,
-        f"<b>{heading}</b>\n{summary(saved)}",
+        f"<b>{heading}</b>\n{when}{summary(saved)}",
         parse_mode="HTML",
         reply_markup=buttons,
     )
@@ -416,9 +470,7 @@ async def city(update: Update, context: AppContext, draft: RegistrationDraft) ->
 async def country(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
     """Country: a button, or a typed name matched despite typos and other languages."""
     if update.callback_query is not None:
-        return await _answered(
-            update, context, changed(draft, country=_action(update)), Step.COUNTRY
-        )
+        return await _country_answered(update, context, draft, _action(update))
     text = _text(update)
     if looks_like_question(text):
         await faq.ask(update, context)
@@ -433,7 +485,15 @@ async def country(update: Update, context: AppContext, draft: RegistrationDraft)
             intro=unknown_country(text, match.suggestions),
             countries=match.suggestions or COMMON_COUNTRIES,
         )
-    return await _answered(update, context, changed(draft, country=match.code), Step.COUNTRY)
+    return await _country_answered(update, context, draft, match.code)
+
+
+async def _country_answered(
+    update: Update, context: AppContext, draft: RegistrationDraft, code: str
+) -> Step:
+    """Move on from the country, saying which one was understood."""
+    echo = answer_echo("Country", country_label(code))
+    return await _answered(update, context, changed(draft, country=code), Step.COUNTRY, echo=echo)
 
 
 @guarded(Step.STATUS)
@@ -514,20 +574,19 @@ async def review(update: Update, context: AppContext, draft: RegistrationDraft) 
 
 
 async def confirm(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
-    """Save the registration, drop the draft, subscribe them, and tell the staff chat."""
+    """Save the registration, drop the draft, subscribe them if it is new (an update leaves
+    the subscription as it is: they may have unsubscribed), and tell the staff chat."""
     store, now = context.services.store, context.services.clock()
     previous = await store.get_registration(draft.user_id)
     registration = registration_of(draft, previous, now)
     await store.save_registration(registration)
     await store.delete_draft(draft.user_id)
-    await store.add_subscriber(draft.user_id)
+    if previous is None:
+        await store.add_subscriber(draft.user_id)
     assert update.effective_chat is not None
     await context.bot.send_message(
         update.effective_chat.id,
-        f"✅ <b>Thank you: {escape(registration.city)} is pre-registered.</b>\n"
-        f"{NOT_APPLICATION}\n"
-        "I subscribed you to news and deadline reminders; stop them any time with /unsubscribe. "
-        "See your registration with /myregistration, erase it with /deletedata.",
+        thanks(registration.city, new=previous is None),
         parse_mode="HTML",
     )
     await _notify_staff(context, registration, updated=previous is not None)
@@ -571,14 +630,41 @@ async def navigate(update: Update, context: AppContext, draft: RegistrationDraft
         await update.callback_query.answer(WHY[step], show_alert=True)
         return step
     if action == "cancel":
-        return await _drop(update, context, CANCELLED_TEXT)
+        return await _drop(update, context, _cancelled(draft))
     previous = step_before(draft, step)
     return await ask(update, context, draft, previous or step)
 
 
+def _cancelled(draft: RegistrationDraft | None) -> str:
+    return CANCELLED_UPDATE_TEXT if draft is not None and draft.updating else CANCELLED_TEXT
+
+
 async def cancel(update: Update, context: AppContext) -> int:
-    """/cancel: end the registration, deleting the draft."""
-    return await _drop(update, context, CANCELLED_TEXT)
+    """/cancel: end the registration, deleting the draft (a saved registration stays)."""
+    user = update.effective_user
+    draft = await context.services.store.get_draft(user.id) if user is not None else None
+    return await _drop(update, context, _cancelled(draft))
+
+
+async def busy(update: Update, context: AppContext) -> object:
+    """/eligibility during a registration: finish or cancel that first."""
+    user = update.effective_user
+    if user is None or await _live_draft(context, user.id) is None:
+        # The conversation outlived its draft (erased or expired): end it; /eligibility again.
+        return await _drop(update, context, GONE_TEXT)
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(BUSY_TEXT)
+    return None
+
+
+async def faq_button(update: Update, context: AppContext) -> object:
+    """An FAQ entry's button during a registration: its answer, then the step again."""
+    await faq.show_entry(update, context)
+    user = update.effective_user
+    draft = await _live_draft(context, user.id) if user is not None else None
+    if draft is None:
+        return END
+    return await ask(update, context, draft, Step(draft.step))
 
 
 async def _drop(update: Update, context: AppContext, text: str) -> int:
@@ -618,9 +704,16 @@ async def stale(update: Update, context: AppContext) -> None:
 
 
 async def closed(update: Update, context: AppContext) -> None:
-    """A /register button with no registration under way."""
-    if update.callback_query is not None:
-        await update.callback_query.answer(CLOSED_TEXT, show_alert=True)
+    """A /register button with no registration under way (one may be saved already)."""
+    query, user = update.callback_query, update.effective_user
+    if query is None:
+        return
+    store = context.services.store
+    saved = user is not None and await store.get_registration(user.id) is not None
+    if saved and user is not None and await _live_draft(context, user.id) is None:
+        await query.answer(ALREADY_SAVED_TEXT, show_alert=True)
+        return
+    await query.answer(CLOSED_TEXT, show_alert=True)
 
 
 def _buttons(
@@ -664,13 +757,15 @@ def conversation() -> ConversationHandler[Any]:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("register", start, filters=private),
-                CallbackQueryHandler(start, pattern=data.exactly(data.REGISTER_START)),
+                CallbackQueryHandler(start, pattern=data.REGISTER_START_PATTERN),
                 CallbackQueryHandler(update_saved, pattern=data.exactly(data.REGISTER_UPDATE)),
             ],
             states=states,
             fallbacks=[
                 CommandHandler("cancel", cancel),
                 CommandHandler("register", resume),
+                CommandHandler("eligibility", busy),
+                CallbackQueryHandler(faq_button, pattern=data.FAQ_ENTRY_PATTERN),
                 CallbackQueryHandler(resume, pattern=data.REGISTRATION_RESUME_PATTERN),
                 CallbackQueryHandler(erase, pattern=data.ERASE_OR_KEEP_PATTERN),
                 CallbackQueryHandler(navigate, pattern=data.REGISTRATION_NAVIGATION_PATTERN),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from faq.countries import country_name, is_country_code, match_country
+from faq.countries import (
+    CountryMatch,
+    country_name,
+    is_country_code,
+    match_country,
+    suggest_allowance,
+    typo_allowance,
+)
 
 NAMED = [
     ("Deutschland", "DE"),
@@ -41,6 +48,22 @@ NAMED = [
     ("Canada", "CA"),
     ("South Korea", "KR"),
     ("Faroe Islands", "FO"),
+    # The United Kingdom's constituent countries (not in CLDR's territories) and their typos.
+    ("Wales", "GB"),
+    ("Scotland", "GB"),
+    ("England", "GB"),
+    ("Northern Ireland", "GB"),
+    ("Scottland", "GB"),
+    ("Ireland", "IE"),
+    ("Republic of Korea", "KR"),
+    ("Korea, Republic of", "KR"),
+    ("Republic of Moldova", "MD"),
+    # Typos within one edit of a name under 8 letters, two of a longer one, and no rival close.
+    ("Frnace", "FR"),
+    ("Polnd", "PL"),
+    ("Swedn", "SE"),
+    ("Sweeden", "SE"),
+    ("Lituania", "LT"),
 ]
 
 
@@ -64,6 +87,34 @@ def test_unsure_input_gives_suggestions(text: str, suggested: tuple[str, ...]) -
     assert match.code is None
     assert len(match.suggestions) <= 4
     assert set(suggested) <= set(match.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("text", "suggested"),
+    [
+        pytest.param("asdf", (), id="gibberish-suggests-nothing"),
+        pytest.param("qwerty", (), id="more-gibberish"),
+        pytest.param("Atlantis", (), id="no-country-close"),
+        pytest.param("korea", ("KP", "KR"), id="two-names-alike"),
+        # Both one edit away: no guess, and the European one first.
+        pytest.param("Austrai", ("AT", "AU"), id="tie-prefers-europe"),
+    ],
+)
+def test_suggestions_are_only_the_close_countries(text: str, suggested: tuple[str, ...]) -> None:
+    assert match_country(text) == CountryMatch(None, suggested)
+
+
+@pytest.mark.parametrize(
+    ("name", "matched", "suggested"),
+    [
+        ("spain", 1, 1),  # under 8 letters: one edit to match, one to suggest
+        ("sweden", 1, 2),  # 6 or 7 letters: one to match, two to suggest
+        ("portugal", 2, 3),  # 8 letters or more: two to match, three to suggest
+        ("north macedonia", 2, 3),  # spaces do not count
+    ],
+)
+def test_how_far_a_typo_may_be(name: str, matched: int, suggested: int) -> None:
+    assert (typo_allowance(name), suggest_allowance(name)) == (matched, suggested)
 
 
 @pytest.mark.parametrize(

@@ -107,9 +107,30 @@ def test_judge(
 ) -> None:
     judgement = judge(RULES, country, status, commitment)
     assert judgement.verdict is verdict
-    assert len(judgement.reasons) == reason_count
-    assert (judgement.to_check is not None) is has_check
-    assert all(reason.endswith(".") and "<" not in reason for reason in judgement.reasons)
+    assert len(judgement.reasons) + len(judgement.also_unclear) == reason_count
+    assert bool(judgement.to_check) is has_check
+    reasons = (*judgement.reasons, *judgement.also_unclear)
+    assert all(reason.endswith(".") and "<" not in reason for reason in reasons)
+    # Each point to check is a phrase without a colon or the address (said once, elsewhere).
+    assert all(":" not in point and "netzerocities" not in point for point in judgement.to_check)
+
+
+@pytest.mark.parametrize(
+    ("country", "status", "commitment", "failed", "also_unclear"),
+    [
+        pytest.param("CA", CityStatus.MISSION_CITY, Commitment.NOT_SURE, 1, 2, id="one-failed"),
+        pytest.param("CH", CityStatus.APPLIED_BEFORE, YES, 1, 1, id="country-failed"),
+        pytest.param("CH", CityStatus.TWIN_CITY, Commitment.NO, 3, 0, id="all-failed"),
+        pytest.param("CA", NONE, YES, 1, 0, id="unclear-only"),  # its reasons are the unclear
+    ],
+)
+def test_a_not_eligible_verdict_gives_the_failed_rules_and_keeps_the_unclear_apart(
+    country: str, status: CityStatus, commitment: Commitment, failed: int, also_unclear: int
+) -> None:
+    judgement = judge(RULES, country, status, commitment)
+    assert (len(judgement.reasons), len(judgement.also_unclear)) == (failed, also_unclear)
+    if judgement.verdict is NOT_ELIGIBLE:
+        assert not any("not yet sure" in r or "do not say" in r for r in judgement.reasons)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +152,7 @@ def test_reasons_name_the_rule(
 
 def test_country_to_check_says_the_list_changes() -> None:
     to_check = judge(RULES, "CH", NONE, YES).to_check
-    assert to_check is not None and "changes over time" in to_check
+    assert any("changes over time" in point for point in to_check)
 
 
 def test_excluded_statuses_come_from_the_rules() -> None:

@@ -22,7 +22,7 @@ async def _check(user: SandboxClient, country: str, status: str, commitment: str
     code = asked_country(asked)
     await user.press(asked["message_id"], f"elig:m:{code}:{status}:{commitment}")
     verdict = await wait_for_edit(user, asked["message_id"], "/register")
-    assert "reg:start" in button_data(verdict)
+    assert button_data(verdict) == [f"reg:start:{code}:{status}:{commitment}"]
     return str(verdict["text"])
 
 
@@ -40,7 +40,7 @@ def asked_country(message: dict[str, object]) -> str:
         ("ES", "mission", "yes", "does not seem eligible", "Mission Cities"),
         ("ES", "none", "no", "does not seem eligible", "2050"),
         ("Canada", "none", "yes", "cannot tell for sure", "Pillar II"),
-        ("ES", "applied", "unsure", "cannot tell for sure", "To check:"),
+        ("ES", "applied", "unsure", "cannot tell for sure", "Please check"),
     ],
 )
 async def test_the_check_gives_the_verdict_with_its_reasons(

@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urljoin
 
 import aiohttp
 import pytest
 
 from bot.registration.notice import NOTICE_VERSION
-from bot.registration.steps import WHY, Step
+from bot.registration.steps import WHY, Step, changed
 from bot.sandbox.server import RunningSandbox
 from bot.settings import Settings
 from bot.storage.store import Store
-from handlers.registration import CANCELLED_TEXT, GONE_TEXT, STALE_TEXT, USE_BUTTONS_TEXT
+from handlers.faq import NOT_FOUND_TEXT
+from handlers.registration import (
+    ALREADY_SAVED_TEXT,
+    BUSY_TEXT,
+    CANCELLED_TEXT,
+    CANCELLED_UPDATE_TEXT,
+    GONE_TEXT,
+    STALE_TEXT,
+    USE_BUTTONS_TEXT,
+)
 from tests.conftest import STAFF_ID
 from tests.registration_steps import (
     Answers,
+    current,
     durable_sandbox,
     press,
     register,
@@ -28,6 +39,8 @@ from tests.registration_steps import (
     walk_to,
 )
 from tests.sandbox_client import SandboxClient, button_data
+
+Message = dict[str, Any]
 
 
 def _store(sandbox: RunningSandbox) -> Store:
@@ -139,19 +152,123 @@ async def test_an_unknown_country_offers_the_closest_as_buttons(
     assert (await stored_draft(sandbox, user.user_id)).country == "FR"
 
 
-async def test_stale_buttons_and_buttons_of_another_step_alert_and_change_nothing(
+async def test_a_press_on_a_prompt_that_is_not_the_latest_alerts_and_changes_nothing(
     user: SandboxClient, sandbox: RunningSandbox
 ) -> None:
     country = await walk_to(user, Step.COUNTRY)
     status = await press(user, country, Step.COUNTRY, "ES")
     before = await stored_draft(sandbox, user.user_id)
-    assert await user.alert(country["message_id"], "reg:country:PT") == STALE_TEXT
-    assert await user.alert(country["message_id"], "reg:country:back") == STALE_TEXT
-    again = await user.ask("pilot")  # re-asks status: the first status message is now old
+    # As if a newer prompt had been sent whose predecessor's buttons could not be taken off.
+    await _store(sandbox).save_draft(changed(before, prompt_message_id=status["message_id"] + 50))
     assert await user.alert(status["message_id"], "reg:status:mission") == STALE_TEXT
+    assert await user.alert(status["message_id"], "reg:status:back") == STALE_TEXT
     after = await stored_draft(sandbox, user.user_id)
     assert (after.country, after.status, after.step) == (before.country, None, "status")
-    assert after.prompt_message_id == again["message_id"]
+
+
+@pytest.mark.parametrize(
+    ("step", "typed", "more"),
+    [
+        (Step.STATUS, "pilot", 0),  # text at a button step
+        (Step.COUNTRY, "Atlantis", 0),  # a bad value
+        (Step.CITY, "How long does the programme last?", 1),  # an FAQ answer mid-way
+        (Step.TOPICS, "How long does the programme last?", 1),
+    ],
+)
+async def test_when_a_question_is_asked_again_only_the_new_prompt_has_buttons(
+    user: SandboxClient, step: Step, typed: str, more: int
+) -> None:
+    prompt = await walk_to(user, step)
+    if step is Step.TOPICS:
+        await user.press(prompt["message_id"], "reg:topics:t:mobility")
+        await wait_for_edit(user, prompt["message_id"], "✔️ Mobility")
+    again = await user.ask(typed)
+    for _ in range(more):  # the FAQ answer comes first
+        again = await user.next_bot_message()
+    assert button_data(await current(user, prompt["message_id"])) == []
+    assert button_data(again) and all(d.startswith(f"reg:{step}:") for d in button_data(again))
+    if step is Step.TOPICS:  # the ticks carry over
+        labels = [b["text"] for row in again["buttons"] for b in row]
+        assert "✔️ Mobility" in labels
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        ("Belgique", "Country: Belgium."),
+        ("Wales", "Country: United Kingdom."),
+        ("button:ES", "Country: Spain."),
+    ],
+)
+async def test_the_next_prompt_says_which_country_was_understood(
+    user: SandboxClient, answer: str, shown: str
+) -> None:
+    prompt = await walk_to(user, Step.COUNTRY)
+    if answer.startswith("button:"):
+        status = await press(user, prompt, Step.COUNTRY, answer.removeprefix("button:"))
+    else:
+        status = await user.ask(answer)
+    assert status["text"].startswith(shown)
+    assert "Is your city already part of the EU Cities Mission? Choose one." in status["text"]
+
+
+async def test_eligibility_during_a_registration_says_to_finish_it_first(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    await walk_to(user, Step.CITY)
+    assert (await user.ask("/eligibility"))["text"] == BUSY_TEXT
+    assert "country" in (await user.ask("Gent"))["text"]  # the registration goes on
+    assert (await stored_draft(sandbox, user.user_id)).city == "Gent"
+
+
+@pytest.mark.parametrize(
+    ("status", "after_city"),
+    [("none", "live"), ("mission", "does not seem eligible")],
+)
+async def test_pre_register_after_a_check_keeps_its_answers(
+    user: SandboxClient, sandbox: RunningSandbox, status: str, after_city: str
+) -> None:
+    first = await user.ask("/eligibility")
+    await user.press(first["message_id"], "elig:c:ES")
+    await wait_for_edit(user, first["message_id"], "already")
+    await user.press(first["message_id"], f"elig:s:ES:{status}")
+    await wait_for_edit(user, first["message_id"], "2050")
+    await user.press(first["message_id"], f"elig:m:ES:{status}:yes")
+    verdict = await wait_for_edit(user, first["message_id"], "/register")
+    assert button_data(verdict) == [f"reg:start:ES:{status}:yes"]
+    await user.press(first["message_id"], f"reg:start:ES:{status}:yes")
+    consent = await user.next_bot_message()
+    assert "Country: Spain." in consent["text"] and "Before we start" in consent["text"]
+    city = await press(user, consent, Step.CONSENT, "agree")
+    following = await user.ask("Gent")  # no country, status or commitment asked again
+    assert after_city in following["text"]
+    draft = await stored_draft(sandbox, user.user_id)
+    assert (draft.country, draft.status, draft.commitment) == ("ES", status, "yes")
+    back = await press(user, following, Step(draft.step), "back")
+    assert back["text"] == city["text"]  # Back leads to the city, past the kept answers
+
+
+async def test_a_review_of_a_check_shows_the_kept_answers_to_edit(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    first = await user.ask("/eligibility")
+    await user.press(first["message_id"], "elig:c:PT")
+    await wait_for_edit(user, first["message_id"], "already")
+    await user.press(first["message_id"], "elig:s:PT:none")
+    await wait_for_edit(user, first["message_id"], "2050")
+    await user.press(first["message_id"], "elig:m:PT:none:yes")
+    await wait_for_edit(user, first["message_id"], "/register")
+    await user.press(first["message_id"], "reg:start:PT:none:yes")
+    consent = await user.next_bot_message()
+    await press(user, consent, Step.CONSENT, "agree")
+    await user.ask("Porto")
+    for answer in ("230,000", "Rui Costa", "Climate officer", "rui@porto.example.pt"):
+        prompt = await user.ask(answer)
+    review = await press(user, prompt, Step.TOPICS, "done")
+    assert "Portugal" in review["text"] and "none of the above" in review["text"]
+    assert "reg:review:edit:country" in button_data(review)
+    status = await press(user, review, Step.REVIEW, "edit:status")
+    assert "already part" in status["text"]
 
 
 async def test_cancel_at_any_step_deletes_the_draft(
@@ -160,6 +277,7 @@ async def test_cancel_at_any_step_deletes_the_draft(
     await walk_to(user, Step.EMAIL)
     reply = await user.ask("/cancel")
     assert reply["text"] == CANCELLED_TEXT and "nothing was saved" in reply["text"]
+    assert CANCELLED_UPDATE_TEXT != CANCELLED_TEXT
     assert await _store(sandbox).get_draft(user.user_id) is None
     assert "Hello" in (await user.ask("hello"))["text"]  # the conversation is over
     prompt = await walk_to(user, Step.CITY)
@@ -172,6 +290,12 @@ async def test_a_city_found_not_eligible_is_told_why_and_may_register_interest(
 ) -> None:
     verdict = await walk_to(user, Step.VERDICT, Answers(status="mission"))
     assert "does not seem eligible" in verdict["text"] and "Mission Cities" in verdict["text"]
+    assert button_data(verdict) == [
+        "reg:verdict:interest",
+        "reg:verdict:stop",
+        "reg:verdict:back",
+        "reg:verdict:why",
+    ]  # Stop here is the way out: no Cancel besides it
     population = await press(user, verdict, Step.VERDICT, "interest")
     assert "live" in population["text"]
     assert (await stored_draft(sandbox, user.user_id)).interest_only
@@ -230,6 +354,7 @@ async def test_registering_again_shows_the_record_and_offers_an_update(
     assert "Kept" in (await user.next_bot_message())["text"]
 
     saved = await user.ask("/myregistration")
+    assert "Registered on" in saved["text"]
     await user.press(saved["message_id"], "reg:update")
     review = await user.next_bot_message()
     assert "updating your saved pre-registration" in review["text"]
@@ -303,7 +428,7 @@ async def test_mydata_and_deletedata_after_registering(
     question = await user.ask("/deletedata")
     await user.press(question["message_id"], "privacy:erase")
     erased = await wait_for_edit(user, question["message_id"], "erased")
-    assert "pre-registration of Gent" in erased["text"] and "subscription" in erased["text"]
+    assert "I erased your pre-registration of Gent and your news subscription." in erased["text"]
     store = _store(sandbox)
     assert await store.get_registration(user.user_id) is None
     assert not await store.is_subscriber(user.user_id)
@@ -315,3 +440,61 @@ async def test_privacy_and_myregistration_commands(user: SandboxClient) -> None:
     assert f"version {NOTICE_VERSION}" in notice["text"] and "/deletedata" in notice["text"]
     assert "not pre-registered" in (await user.ask("/myregistration"))["text"]
     assert "nothing to cancel" in (await user.ask("/cancel"))["text"]
+
+
+async def _update_saved(user: SandboxClient) -> Message:
+    """From /myregistration's Edit to the review of the saved registration."""
+    saved = await user.ask("/myregistration")
+    await user.press(saved["message_id"], "reg:update")
+    return await user.next_bot_message()
+
+
+async def test_an_update_leaves_the_subscription_as_it_is(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    first = await register(user)
+    assert "I subscribed you" in first["text"]
+    await user.ask("/unsubscribe")
+    assert not await _store(sandbox).is_subscriber(user.user_id)
+    review = await _update_saved(user)
+    thanks = await press(user, review, Step.REVIEW, "confirm")
+    assert "Your pre-registration is updated." in thanks["text"]
+    assert "subscribed" not in thanks["text"]
+    assert not await _store(sandbox).is_subscriber(user.user_id)  # not subscribed again
+
+
+@pytest.mark.parametrize("how", ["/cancel", "button"])
+async def test_cancel_while_updating_says_the_saved_registration_is_unchanged(
+    user: SandboxClient, sandbox: RunningSandbox, how: str
+) -> None:
+    await register(user)
+    review = await _update_saved(user)
+    population = await press(user, review, Step.REVIEW, "edit:population")
+    if how == "/cancel":
+        reply = await user.ask("/cancel")
+    else:
+        reply = await press(user, population, Step.POPULATION, "cancel")
+    assert reply["text"] == CANCELLED_UPDATE_TEXT
+    assert await _store(sandbox).get_registration(user.user_id) is not None
+    assert await _store(sandbox).get_draft(user.user_id) is None
+
+
+async def test_an_old_confirm_after_saving_says_it_is_saved(user: SandboxClient) -> None:
+    review = await walk_to(user, Step.REVIEW)
+    await press(user, review, Step.REVIEW, "confirm")
+    assert await user.alert(review["message_id"], "reg:review:confirm") == ALREADY_SAVED_TEXT
+
+
+async def test_an_faq_button_mid_way_answers_then_asks_the_step_again(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    await walk_to(user, Step.CITY)
+    not_found = await user.ask("What colour is the sky on Mars?")
+    assert not_found["text"] == NOT_FOUND_TEXT
+    await user.next_bot_message()  # the city, asked again after the typed question
+    await user.press(not_found["message_id"], "faq:contact")
+    answer = await user.next_bot_message()
+    assert "city or municipality" not in answer["text"]
+    again = await user.next_bot_message()
+    assert "city or municipality" in again["text"]
+    assert (await stored_draft(sandbox, user.user_id)).prompt_message_id == again["message_id"]

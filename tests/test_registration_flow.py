@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,13 +11,14 @@ from typing import Any
 import pytest
 
 from bot.lifecycle import drop_idle_drafts
-from bot.registration.notice import FULL_NOTICE, NOTICE_VERSION, SHORT_NOTICE
+from bot.registration.notice import FULL_NOTICE, NOTICE_VERSION, SHORT_NOTICE, SUBSCRIBES
 from bot.registration.steps import (
     EDITABLE,
     STATUS_LABELS,
     TOPICS,
     Step,
     changed,
+    draft_from_check,
     draft_of,
     is_idle,
     new_draft,
@@ -25,11 +27,21 @@ from bot.registration.steps import (
     step_before,
     toggled,
 )
-from bot.registration.texts import staff_notice, summary, verdict_text
+from bot.registration.texts import (
+    and_joined,
+    staff_notice,
+    status_label,
+    summary,
+    thanks,
+    verdict_text,
+)
 from bot.storage.store import Store
 from faq.eligibility import Judgement, Verdict
+from faq.loader import load_knowledge_base
 from handlers import callback_data as data
+from handlers.registration import keyboard
 
+SHIPPED = Path(__file__).resolve().parent.parent / "faq" / "data"
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 USER = 1001
 
@@ -73,6 +85,12 @@ FULL = dict(
         ({}, Step.EMAIL, Step.TOPICS),
         ({}, Step.TOPICS, Step.REVIEW),
         ({"reviewing": True}, Step.CONSENT, Step.REVIEW),
+        # Answers carried over from /eligibility: the city is followed by what follows them.
+        ({"from_check": True, "verdict": "eligible"}, Step.CITY, Step.POPULATION),
+        ({"from_check": True, "verdict": "unclear"}, Step.CITY, Step.POPULATION),
+        ({"from_check": True, "verdict": "not eligible"}, Step.CITY, Step.VERDICT),
+        ({"from_check": True, "verdict": "eligible", "reviewing": True}, Step.CITY, Step.REVIEW),
+        ({"from_check": True, "verdict": "eligible"}, Step.COUNTRY, Step.STATUS),  # when edited
     ],
 )
 def test_the_step_after_an_answer(fields: dict[str, Any], answered: Step, following: Step) -> None:
@@ -92,6 +110,47 @@ def test_the_step_after_an_answer(fields: dict[str, Any], answered: Step, follow
 )
 def test_back(reviewing: bool, step: Step, previous: Step | None) -> None:
     assert step_before(_draft(reviewing=reviewing), step) is previous
+
+
+@pytest.mark.parametrize(
+    ("step", "previous"),
+    [
+        (Step.POPULATION, Step.CITY),  # past the answers carried over from /eligibility
+        (Step.VERDICT, Step.CITY),
+        (Step.CITY, Step.CONSENT),
+        (Step.STATUS, Step.COUNTRY),  # opened from the review's Edit: as usual
+    ],
+)
+def test_back_after_an_eligibility_check(step: Step, previous: Step) -> None:
+    assert step_before(_draft(from_check=True), step) is previous
+
+
+@pytest.mark.parametrize(
+    ("answers", "kept", "from_check", "verdict"),
+    [
+        (("ES", "none", "yes"), ("ES", "none", "yes"), True, "eligible"),
+        (("ES", "mission", "yes"), ("ES", "mission", "yes"), True, "not eligible"),
+        (("CA", "none", "unsure"), ("CA", "none", "unsure"), True, "unclear"),
+        # An answer no longer valid is not carried: its step, and the others, are asked.
+        (("ES", "retired", "yes"), ("ES", None, "yes"), False, None),
+        (("ZZ", "none", "yes"), (None, "none", "yes"), False, None),
+    ],
+)
+def test_a_draft_from_an_eligibility_check(
+    answers: tuple[str, str, str],
+    kept: tuple[str | None, ...],
+    from_check: bool,
+    verdict: str | None,
+) -> None:
+    rules = load_knowledge_base(SHIPPED).eligibility
+    draft = draft_from_check(USER, NOW, answers, rules)
+    assert (draft.country, draft.status, draft.commitment) == kept
+    assert (draft.from_check, draft.verdict, draft.step) == (from_check, verdict, Step.CONSENT)
+
+
+def test_a_registration_from_a_check_forgets_where_its_answers_came_from() -> None:
+    registration = registration_of(_draft(**FULL, from_check=True), None, NOW)
+    assert "from_check" not in registration.model_dump()
 
 
 @pytest.mark.parametrize(
@@ -147,9 +206,100 @@ def test_summaries_and_the_staff_notice_escape_what_people_typed() -> None:
 
 
 def test_a_verdict_lists_its_reasons_escaped() -> None:
-    judgement = Judgement(Verdict.UNCLEAR, ("A <reason> & more",), "Check <this>")
+    judgement = Judgement(Verdict.UNCLEAR, ("A <reason> & more",), ("whether <this>",))
     text = verdict_text(judgement)
-    assert "A &lt;reason&gt; &amp; more" in text and "Check &lt;this&gt;" in text
+    assert "A &lt;reason&gt; &amp; more" in text and "whether &lt;this&gt;" in text
+
+
+@pytest.mark.parametrize(
+    ("judgement", "in_order"),
+    [
+        pytest.param(
+            Judgement(
+                Verdict.NOT_ELIGIBLE,
+                ("Failed rule.",),
+                ("whether one", "whether two"),
+                ("Unclear point.",),
+            ),
+            ("does not seem eligible", "because:", "• Failed rule.", "Also unclear:",
+             "• Unclear point.", "Please check", "• whether one", "• whether two",
+             "netzerocities.eu"),
+            id="not-eligible-failed-first-then-unclear",
+        ),
+        pytest.param(
+            Judgement(Verdict.UNCLEAR, ("Unclear point.",), ("whether one",)),
+            ("cannot tell for sure", "• Unclear point.", "Please check", "• whether one",
+             "netzerocities.eu"),
+            id="unclear",
+        ),
+        pytest.param(
+            Judgement(Verdict.ELIGIBLE, ("Rule met.",)),
+            ("looks eligible", "• Rule met."),
+            id="eligible-nothing-to-check",
+        ),
+    ],
+)  # fmt: skip
+def test_a_verdict_reads_in_order_with_one_colon_a_line_and_the_address_once(
+    judgement: Judgement, in_order: tuple[str, ...]
+) -> None:
+    text = verdict_text(judgement)
+    positions = [text.index(part) for part in in_order]
+    assert positions == sorted(positions)
+    assert all(line.count(":") <= 1 for line in text.splitlines())
+    assert text.count("netzerocities.eu") == (1 if judgement.to_check else 0)
+    assert "Also unclear" not in text or judgement.also_unclear
+
+
+@pytest.mark.parametrize(
+    ("items", "joined"),
+    [
+        ((), ""),
+        (("a",), "a"),
+        (("a", "b"), "a and b"),
+        (("your pre-registration of X", "your news subscription", "c"),
+         "your pre-registration of X, your news subscription and c"),
+    ],
+)  # fmt: skip
+def test_and_joined(items: tuple[str, ...], joined: str) -> None:
+    assert and_joined(items) == joined
+
+
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [
+        ("none", "none of the above (not a Mission, Pilot or Twin City)"),
+        ("mission", "Mission City"),
+        (None, "—"),
+    ],
+)
+def test_how_a_status_reads_in_a_summary(status: str | None, label: str) -> None:
+    assert status_label(status) == label
+    assert f"<b>Status:</b> {label}" in summary(_draft(status=status))
+
+
+@pytest.mark.parametrize(
+    ("new", "says", "not_said"),
+    [
+        (True, ("Gent &amp; Co is pre-registered", "I subscribed you", "/unsubscribe"), ()),
+        (False, ("Your pre-registration is updated.",), ("subscribed", "Gent")),
+    ],
+)
+def test_the_thanks_say_subscribed_only_for_a_new_registration(
+    new: bool, says: tuple[str, ...], not_said: tuple[str, ...]
+) -> None:
+    text = thanks("Gent & Co", new=new)
+    assert all(part in text for part in says) and "not an application" in text
+    assert not any(part in text for part in not_said)
+
+
+@pytest.mark.parametrize(
+    ("step", "cancel"),
+    [(Step.VERDICT, False), (Step.STATUS, True), (Step.POPULATION, True)],
+)
+def test_the_verdict_step_has_stop_here_instead_of_cancel(step: Step, cancel: bool) -> None:
+    buttons = [b.callback_data for row in keyboard(_draft(), step).inline_keyboard for b in row]
+    assert (data.registration(step, "cancel") in buttons) is cancel
+    assert data.registration(step, "why") in buttons
 
 
 def test_the_notice_says_what_why_how_long_how_to_erase_and_not_who_receives_it() -> None:
@@ -158,6 +308,9 @@ def test_the_notice_says_what_why_how_long_how_to_erase_and_not_who_receives_it(
         assert "not an application" in notice and "people running this bot" in notice
         assert "NetZeroCities" not in notice
         assert "work email" in notice and "population" in notice
+        assert SUBSCRIBES in notice and "/unsubscribe" in notice
+    assert "subscribes you to news and deadline reminders" in SUBSCRIBES
+    assert NOTICE_VERSION > "2026-12-01"  # the meaning changed: people are asked again
 
 
 def test_every_button_fits_telegrams_64_bytes() -> None:
@@ -168,6 +321,11 @@ def test_every_button_fits_telegrams_64_bytes() -> None:
     assert all(len(button.encode()) <= 64 for button in buttons)
     assert data.registration_step_and_action("reg:topics:t:finance") == ("topics", "t:finance")
     assert data.eligibility_answers("elig:m:XK:applied:unsure") == ["XK", "applied", "unsure"]
+    carried = data.register_start("XK", "applied", "unsure")
+    assert len(carried.encode()) <= 64
+    assert data.register_start_answers(carried) == ("XK", "applied", "unsure")
+    assert data.register_start_answers(data.REGISTER_START) is None
+    assert re.match(data.REGISTRATION_RESUME_PATTERN, carried)
 
 
 async def test_the_hourly_job_drops_drafts_idle_for_24_hours(tmp_path: Path) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 # Change the version whenever the notice's meaning changes: people who consented to an older
 # version are asked again before they update their registration.
-NOTICE_VERSION = "2026-12-01"
+NOTICE_VERSION = "2026-12-02"
 
+SUBSCRIBES = (
+    "Confirming a pre-registration also subscribes you to news and deadline reminders; stop "
+    "them any time with /unsubscribe."
+)
 KEPT = (
     "your city or municipality, its country, its status in the Cities Mission, its population, "
     "your name, your role, your work email and the topics you pick"
@@ -15,6 +19,7 @@ SHORT_NOTICE = (
     "<b>Before we start: your data</b>\n"
     f"I will keep {KEPT}, so that the people running this bot can follow up with you and "
     "remind you about the call.\n"
+    f"{SUBSCRIBES}\n"
     "I keep it until you erase it with /deletedata, or until the bot's operators delete it "
     "after the call. See it any time with /mydata; the full notice is at /privacy.\n"
     "<b>Pre-registering here is not an application</b> to the programme.\n"
@@ -29,7 +34,7 @@ FULL_NOTICE = (
     "answer. If you use /subscribe: your chat id and the time you subscribed. Questions I "
     "could not answer are kept without your user id, emails and phone numbers masked.\n\n"
     "<b>Why.</b> So that the people running this bot know your city's interest, can follow up "
-    "with you and can remind you about the call.\n\n"
+    f"with you and can remind you about the call. {SUBSCRIBES}\n\n"
     "<b>Who sees it.</b> The people running this bot. It is not sent anywhere else by this bot.\n\n"
     "<b>For how long.</b> Until you erase it, or until the bot's operators delete it after the "
     "call.\n\n"

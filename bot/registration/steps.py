@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.storage.registrations import Registration, RegistrationDraft
+from faq.countries import is_country_code
 from faq.eligibility import (
     CityStatus,
     Commitment,
@@ -60,7 +61,7 @@ ELIGIBILITY_STEPS = frozenset({Step.COUNTRY, Step.STATUS, Step.COMMITMENT})
 QUESTIONS = {
     Step.CITY: "What is the name of your <b>city or municipality</b>?",
     Step.COUNTRY: "In which <b>country</b> is it? Choose one, or type its name.",
-    Step.STATUS: "What is your city <b>already</b> in the EU Cities Mission?",
+    Step.STATUS: "Is your city <b>already part</b> of the EU Cities Mission? Choose one.",
     Step.COMMITMENT: (
         "Can your city show a <b>commitment to climate neutrality by 2050</b> at the latest?"
     ),
@@ -104,6 +105,11 @@ STATUS_LABELS = {
     CityStatus.TWIN_CITY: "Already a Twin City",
     CityStatus.APPLIED_BEFORE: "Applied before, not selected",
     CityStatus.NONE: "None of these",
+}
+# How a status reads in a summary, where "None of these" has no list above it.
+SUMMARY_STATUS_LABELS = {
+    **STATUS_LABELS,
+    CityStatus.NONE: "none of the above (not a Mission, Pilot or Twin City)",
 }
 COMMITMENT_LABELS = {
     Commitment.YES: "Yes",
@@ -156,6 +162,26 @@ def new_draft(user_id: int, now: datetime) -> RegistrationDraft:
     return RegistrationDraft(user_id=user_id, step=Step.CONSENT, started_at=now, last_activity=now)
 
 
+def draft_from_check(
+    user_id: int, now: datetime, answers: tuple[str, str, str], rules: EligibilityRules | None
+) -> RegistrationDraft:
+    """A new draft holding an /eligibility check's country, status and commitment, judged;
+    the answers as a button carried them (a bad one is not carried: that step is asked)."""
+    country, status, commitment = answers
+    fields: dict[str, Any] = {}
+    if is_country_code(country):
+        fields["country"] = country
+    if status in {s.value for s in CityStatus}:
+        fields["status"] = status
+    if commitment in {c.value for c in Commitment}:
+        fields["commitment"] = commitment
+    draft = changed(new_draft(user_id, now), **fields)
+    judgement = judge_draft(rules, draft)
+    if judgement is None:
+        return draft
+    return changed(with_verdict(draft, judgement), from_check=True)
+
+
 def changed(draft: RegistrationDraft, **changes: Any) -> RegistrationDraft:
     """The draft with these fields changed, validated again."""
     return RegistrationDraft.model_validate({**draft.model_dump(), **changes})
@@ -169,7 +195,7 @@ def judge_answers(
         return Judgement(
             Verdict.UNCLEAR,
             ("The eligibility rules are missing from the FAQ just now.",),
-            "Check the criteria with /faq, or on the official programme page.",
+            ("the criteria (ask me with /faq)",),
         )
     return judge(rules, country, status, commitment)
 
@@ -184,7 +210,12 @@ def judge_draft(rules: EligibilityRules | None, draft: RegistrationDraft) -> Jud
 
 
 def step_after(draft: RegistrationDraft, answered: Step) -> Step:
-    """The step that follows answering `answered` (the draft already holds the answer)."""
+    """The step that follows answering `answered` (the draft already holds the answer).
+
+    Answers carried over from an /eligibility check are not asked again: the city is followed
+    by what follows the commitment (the draft holds the verdict on them)."""
+    if answered is Step.CITY and draft.from_check and not draft.reviewing:
+        answered = Step.COMMITMENT
     judged = answered in ELIGIBILITY_STEPS and (draft.reviewing or answered is Step.COMMITMENT)
     if judged and draft.verdict == Verdict.NOT_ELIGIBLE.value and not draft.interest_only:
         return Step.VERDICT
@@ -196,9 +227,12 @@ def step_after(draft: RegistrationDraft, answered: Step) -> Step:
 
 
 def step_before(draft: RegistrationDraft, step: Step) -> Step | None:
-    """Where Back leads from `step`: the review while editing from it, else the step before."""
+    """Where Back leads from `step`: the review while editing from it, else the step before
+    (the city, past the answers carried over from an /eligibility check)."""
     if draft.reviewing and step is not Step.REVIEW:
         return Step.REVIEW
+    if draft.from_check and step in (Step.VERDICT, Step.POPULATION):
+        return Step.CITY
     return PREVIOUS.get(step)
 
 
@@ -242,6 +276,7 @@ def registration_of(
             "last_activity",
             "reviewing",
             "updating",
+            "from_check",
             "prompt_message_id",
         }
     )

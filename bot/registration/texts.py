@@ -5,18 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from bot.registration.steps import COMMITMENT_LABELS, STATUS_LABELS, TOPICS
+from bot.registration.steps import COMMITMENT_LABELS, SUMMARY_STATUS_LABELS, TOPICS
 from bot.storage.registrations import Registration, RegistrationDraft
 from faq.countries import country_name
-from faq.eligibility import CityStatus, Commitment, Judgement, Verdict
+from faq.eligibility import WHERE_TO_CHECK, CityStatus, Commitment, Judgement, Verdict
 
 VERDICT_HEADINGS = {
     Verdict.ELIGIBLE: "✅ <b>From your answers, your city looks eligible</b> for this call.",
     Verdict.UNCLEAR: "❓ <b>From your answers, I cannot tell for sure</b> whether your city "
     "can apply.",
     Verdict.NOT_ELIGIBLE: "From your answers, your city <b>does not seem eligible</b> for this "
-    "call, I am sorry.",
+    "call, because:",
 }
+TO_CHECK_HEADING = "<b>Please check</b> in the call guidelines, or ask the programme team:"
+UPDATED_TEXT = "✅ <b>Your pre-registration is updated.</b>"
+SUBSCRIBED_TEXT = (
+    "I subscribed you to news and deadline reminders; stop them any time with /unsubscribe."
+)
+NOT_APPLICATION = (
+    "Remember: this is <b>not an application</b>; applications follow the official call "
+    'guidelines (ask me "how do I apply?").'
+)
 
 
 def country_label(code: str | None) -> str:
@@ -29,13 +38,49 @@ def country_label(code: str | None) -> str:
         return code
 
 
+def and_joined(items: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _bullets(lines: Sequence[str]) -> list[str]:
+    return [f"• {escape(line)}" for line in lines]
+
+
 def verdict_text(judgement: Judgement) -> str:
-    """The verdict, its reasons and what to check, as HTML."""
-    lines = [VERDICT_HEADINGS[judgement.verdict]]
-    lines += [f"• {escape(reason)}" for reason in judgement.reasons]
+    """The verdict and its reasons, any other unclear points, what to check and where (HTML)."""
+    lines = [VERDICT_HEADINGS[judgement.verdict], *_bullets(judgement.reasons)]
+    if judgement.also_unclear:
+        lines += ["<b>Also unclear:</b>", *_bullets(judgement.also_unclear)]
     if judgement.to_check:
-        lines.append(f"<b>To check:</b> {escape(judgement.to_check)}")
+        lines += [TO_CHECK_HEADING, *_bullets(judgement.to_check), WHERE_TO_CHECK]
     return "\n".join(lines)
+
+
+def status_label(status: str | None) -> str:
+    """A status as a summary shows it ("—" when not answered)."""
+    return SUMMARY_STATUS_LABELS[CityStatus(status)] if status else "—"
+
+
+def answer_echo(label: str, value: str) -> str:
+    """The answer as understood, so a wrong one is seen at once: "Country: Belgium." (HTML)."""
+    return f"{label}: <b>{escape(value)}</b>."
+
+
+def thanks(city: str, *, new: bool) -> str:
+    """What confirming says: a new registration subscribes to news, an update does not."""
+    if new:
+        return (
+            f"✅ <b>Thank you: {escape(city)} is pre-registered.</b>\n{NOT_APPLICATION}\n"
+            f"{SUBSCRIBED_TEXT} See your registration with /myregistration, erase it with "
+            "/deletedata."
+        )
+    return (
+        f"{UPDATED_TEXT}\n{NOT_APPLICATION}\n"
+        "See it with /myregistration, erase it with /deletedata."
+    )
 
 
 def _population(value: int | None) -> str:
@@ -48,7 +93,7 @@ def _topics(topics: tuple[str, ...]) -> str:
 
 def summary(record: Registration | RegistrationDraft) -> str:
     """Every answer of a registration or draft, one per line, values escaped."""
-    status = STATUS_LABELS[CityStatus(record.status)] if record.status else "—"
+    status = status_label(record.status)
     commitment = COMMITMENT_LABELS[Commitment(record.commitment)] if record.commitment else "—"
     verdict: str = record.verdict or "—"
     if record.interest_only:

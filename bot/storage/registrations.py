@@ -76,3 +76,5 @@ class RegistrationDraft(Record):
     reviewing: bool = False
     # Set when the person is updating a saved registration rather than making a new one.
     updating: bool = False
+    # Set when country, status and commitment came from an /eligibility check: not asked again.
+    from_check: bool = False
