@@ -417,3 +417,12 @@ async def test_the_dates_answer_offers_news_only_to_people_not_yet_subscribed(
     assert "You are subscribed" in (await user.next_bot_message())["text"]
     after = await user.ask("When is the deadline?")
     assert "menu:subscribe" not in button_data(after)
+
+
+async def test_mydata_after_start_and_subscribe_says_nothing_about_blocking(
+    user: SandboxClient,
+) -> None:
+    await user.ask("/start")
+    await user.ask("/subscribe")
+    summary = await user.ask("/mydata")
+    assert "blocked" not in summary["text"] and "unblocked" not in summary["text"]

@@ -313,3 +313,13 @@ async def test_registrations_of_a_city_ignore_case_accents_and_spacing(store: St
     same = await store.registrations_of_city("ILE DE FRANCE", "pt")
     assert [r.user_id for r in same] == [1, 2]
     assert await store.registrations_of_city("Île-de-France", "FR") == []
+
+
+async def test_a_reachable_chat_leaves_no_record(store: Store) -> None:
+    await store.mark_chat_reachable(31)
+    assert await store.get_chat_status(31) is None
+    assert (await store.export_user_data(31)).is_empty
+    await store.mark_chat_blocked(31)
+    assert await store.is_chat_blocked(31)
+    await store.mark_chat_reachable(31)
+    assert await store.get_chat_status(31) is None

@@ -251,19 +251,20 @@ class Store:
 
     # Chat reachability: a blocked chat keeps its data but gets no messages.
 
-    async def _set_blocked(self, chat_id: int, blocked: bool) -> None:
-        _check_id(chat_id, "chat_id", positive=False)
-        table = self._open_table(self._chats)
-        status = ChatStatus(chat_id=chat_id, blocked=blocked, changed_at=_now())
-        await table.run(lambda t: table.put(t, chat_id, status))
-
     async def mark_chat_blocked(self, chat_id: int) -> None:
         """The chat blocked or removed the bot: stop sending to it."""
-        await self._set_blocked(chat_id, True)
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._chats)
+        status = ChatStatus(chat_id=chat_id, blocked=True, changed_at=_now())
+        await table.run(lambda t: table.put(t, chat_id, status))
 
     async def mark_chat_reachable(self, chat_id: int) -> None:
-        """The chat (re)allowed the bot: sending may resume."""
-        await self._set_blocked(chat_id, False)
+        """The chat (re)allowed the bot: sending may resume, and no record of it is kept."""
+        # A reachable chat is the normal case: keeping a record of it would be data about
+        # everyone who ever sent /start, for no use.
+        _check_id(chat_id, "chat_id", positive=False)
+        table = self._open_table(self._chats)
+        await table.run(lambda t: table.remove(t, chat_id))
 
     async def get_chat_status(self, chat_id: int) -> ChatStatus | None:
         """Whether (and since when) the chat blocked the bot; None if never recorded."""
