@@ -13,6 +13,7 @@ from bot.announcements.ics import call_calendar
 from bot.announcements.texts import (
     PAST_WARNING,
     STOP_LINE,
+    broadcast_preview,
     call_opened_html,
     date_change_preview,
     days_and_hours,
@@ -37,15 +38,25 @@ CALL = CallState("Twin <Cities>", OPENS, DEADLINE, "https://example.org/?a=1&b=2
         (
             CALL,
             DEADLINE - timedelta(days=2, hours=5, minutes=10),
-            "open: deadline 31 May 2024, 17:00 (2 days, 5 hours left)",
+            "open: deadline 31 May 2024, 17:00 (Brussels time); 2 days, 5 hours left.",
         ),
-        (CALL, DEADLINE - timedelta(minutes=10), "(less than an hour left)"),
+        (CALL, DEADLINE - timedelta(minutes=45, seconds=30), "; 45 minutes left."),
+        (CALL, DEADLINE - timedelta(hours=1, seconds=5), "; 1 hour left."),
+        (CALL, DEADLINE - timedelta(hours=3, minutes=1), "; 3 hours, 1 minute left."),
+        (CALL, DEADLINE - timedelta(seconds=20), "; less than a minute left."),
+        (
+            CALL,
+            OPENS - timedelta(hours=2, minutes=5),
+            "opens on 8 April 2024 (in 2 hours, 5 minutes)",
+        ),
+        (CALL, OPENS - timedelta(minutes=3), "opens on 8 April 2024 (in 3 minutes)"),
+        (CALL, OPENS - timedelta(days=1), "opens on 8 April 2024 (in 1 day)"),
         (
             CallState("C", OPENS, None, zone=BRUSSELS),
             OPENS,
             "open; the deadline is to be announced",
         ),
-        (CALL, DEADLINE + timedelta(minutes=1), "closed on 31 May 2024, 17:00"),
+        (CALL, DEADLINE + timedelta(minutes=1), "closed on 31 May 2024, 17:00 (Brussels time)"),
     ],
 )
 def test_status_in_each_phase(call: CallState, now: datetime, expected: str) -> None:
@@ -64,8 +75,11 @@ def test_status_escapes_the_name_and_links_the_call_page() -> None:
         (timedelta(days=1, hours=1), "1 day, 1 hour"),
         (timedelta(days=12, hours=5, minutes=59), "12 days, 5 hours"),
         (timedelta(hours=3), "3 hours"),
-        (timedelta(minutes=5), "less than an hour"),
-        (-timedelta(hours=1), "less than an hour"),
+        (timedelta(hours=2, minutes=5, seconds=59), "2 hours, 5 minutes"),
+        (timedelta(minutes=5), "5 minutes"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(seconds=59), "less than a minute"),
+        (-timedelta(hours=1), "less than a minute"),
     ],
 )
 def test_days_and_hours(left: timedelta, expected: str) -> None:
@@ -76,12 +90,12 @@ def test_days_and_hours(left: timedelta, expected: str) -> None:
     ("html", "needle"),
     [
         (call_opened_html(CALL), "is now open"),
-        (deadline_set_html(CALL, DEADLINE), "is set: 31 May 2024, 17:00"),
+        (deadline_set_html(CALL, DEADLINE), "is set: 31 May 2024, 17:00 (Brussels time)"),
         (
             deadline_changed_html(CALL, DEADLINE, DEADLINE + timedelta(days=7)),
-            "now 7 June 2024, 17:00 (it was 31 May 2024, 17:00)",
+            "now 7 June 2024, 17:00 (Brussels time); it was 31 May 2024, 17:00 (Brussels time).",
         ),
-        (reminder_html(CALL, DEADLINE, DEADLINE - timedelta(days=1)), "(1 day, 0 hours left)"),
+        (reminder_html(CALL, DEADLINE, DEADLINE - timedelta(days=1)), "; 1 day, 0 hours left."),
     ],
 )
 def test_every_announcement_says_how_to_stop_them(html: str, needle: str) -> None:
@@ -96,6 +110,11 @@ def test_a_past_date_preview_says_so() -> None:
     assert PAST_WARNING in preview
     assert "3 subscribers will receive this now" in preview
     assert "<blockquote>ANNOUNCEMENT</blockquote>" in preview
+    assert "(currently 31 May 2024, 17:00 (Brussels time))" in preview
+
+
+def test_the_broadcast_preview_counts_subscribers_plainly() -> None:
+    assert broadcast_preview("Hi", 9).startswith("9 subscribers will receive this now:")
 
 
 def test_the_calendar_has_both_dates_with_alarms() -> None:

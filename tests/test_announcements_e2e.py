@@ -93,7 +93,7 @@ async def test_setting_then_changing_the_deadline_announces_both(
     assert "is set: 31 May 2030, 17:00" in (await wait_for_text(user, "deadline"))["text"]
     await confirm(admin, "/setdeadline 07/06/2030")
     changed = await wait_for_text(user, "has changed")
-    assert "now 7 June 2030 (it was 31 May 2030, 17:00)" in changed["text"]
+    assert "now 7 June 2030; it was 31 May 2030, 17:00 (Brussels time)." in changed["text"]
 
 
 async def test_bad_dates_get_one_sentence_and_change_nothing(
@@ -158,7 +158,7 @@ async def test_status_while_open_and_the_calendar_file(
     await store.save_call_overrides(
         CallOverrides(opens=now - timedelta(days=1), deadline=now + timedelta(days=3, hours=2))
     )
-    assert "left)" in (await user.ask("/status"))["text"]
+    assert " left." in (await user.ask("/status"))["text"]
     document = (await user.ask("/calendar"))["document"]
     assert document["file_name"].endswith(".ics")
     async with http.get(urljoin(sandbox.url, document["url"])) as response:
@@ -256,8 +256,8 @@ async def test_a_reminder_missed_within_grace_is_sent_at_start(
     async with durable_sandbox(settings) as second:
         again = SandboxClient(http, second.url, 1001)
         again.seen = user.seen
-        # 22 hours ahead at the stop, a little less when sent: whole hours round down.
-        assert "21 hours left" in (await wait_for_text(again, "Reminder"))["text"]
+        # 22 hours ahead at the stop, a little less when sent: whole minutes round down.
+        assert "; 21 hours, 5" in (await wait_for_text(again, "Reminder"))["text"]
 
 
 async def test_a_reminder_missed_beyond_grace_is_skipped_and_reported_once(
