@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -127,6 +127,23 @@ def test_the_calendar_has_both_dates_with_alarms() -> None:
         assert event.walk("VALARM"), f"{event['summary']} has no alarm"
         for alarm in event.walk("VALARM"):
             assert alarm.decoded("trigger") < timedelta(0)
+
+
+def test_calendar_times_are_in_utc_stamped_when_made_and_linked() -> None:
+    # A stored moment carries a bare offset, no zone name: the file must still be usable.
+    offset = timezone(timedelta(hours=1))
+    deadline = datetime(2026, 12, 5, 17, 0, tzinfo=offset)
+    call = CallState("C", None, deadline, "https://example.org/call", BRUSSELS)
+    before = datetime.now(UTC).replace(microsecond=0)
+    ics = call_calendar(call)
+    assert ics is not None
+    assert b"TZID" not in ics
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    start = event.decoded("dtstart")
+    assert start.tzinfo is not None and start.utcoffset() == timedelta(0)
+    assert start == deadline
+    assert before <= event.decoded("dtstamp") <= datetime.now(UTC)
+    assert str(event["url"]) == "https://example.org/call"
 
 
 def test_no_calendar_while_no_date_is_set() -> None:
