@@ -87,6 +87,28 @@ def test_check_change(
     assert change.old == (CALL.deadline if field is DateField.DEADLINE else CALL.opens)
 
 
+OPEN_CALL = CallState("C", at(2024, 3, 20, 0, 0), at(2024, 5, 31, 23, 59), zone=BRUSSELS)
+
+
+@pytest.mark.parametrize(
+    ("call", "new", "already_open"),
+    [
+        # Open, and moved to another passed moment: the opening notice is not sent again.
+        (OPEN_CALL, at(2024, 3, 10, 0, 0), True),
+        (OPEN_CALL, at(2024, 3, 31, 9, 0), True),
+        # Open, moved to the future: it will open (again) then, and say so.
+        (OPEN_CALL, at(2024, 4, 10, 0, 0), False),
+        # Not open yet, moved to the past: it opens now.
+        (CALL, at(2024, 3, 1, 0, 0), False),
+        (CallState("C", None, None, zone=BRUSSELS), at(2024, 3, 1, 0, 0), False),
+    ],
+)
+def test_an_opening_moved_while_open_is_already_open(
+    call: CallState, new: datetime, already_open: bool
+) -> None:
+    assert check_change(call, DateField.OPENS, new, NOW).already_open is already_open
+
+
 @pytest.mark.parametrize(
     ("text", "expected", "rest"),
     [

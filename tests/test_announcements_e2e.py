@@ -83,6 +83,24 @@ async def test_the_opening_notice_arrives_at_the_opening_time(
     assert "not open yet" not in (await user.ask("/status"))["text"]
 
 
+async def test_moving_a_passed_opening_earlier_announces_nothing_again(
+    sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient, settings: Settings
+) -> None:
+    await subscribed(user)
+    await confirm(admin, f"/setopening {local(settings, -timedelta(hours=1))}")
+    await wait_for_text(user, "is now open")
+    earlier = f"/setopening {local(settings, -timedelta(hours=3))}"
+    preview = await admin.ask(earlier)
+    assert "The call is already open; subscribers are not told again." in preview["text"]
+    assert "will receive" not in preview["text"]
+    await confirm(admin, earlier)
+    outbox = sandbox.application.bot_data.services.outbox
+    opened = [a for a in await outbox.announcements(limit=10) if a.kind == "call_opened"]
+    assert len(opened) == 1
+    store = sandbox.application.bot_data.services.store
+    assert not await store.unreported_skips()
+
+
 async def test_setting_then_changing_the_deadline_announces_both(
     sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient
 ) -> None:

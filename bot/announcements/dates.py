@@ -68,6 +68,8 @@ class DateChange:
     old: datetime | None
     new: datetime
     in_past: bool
+    # An opening moved while the call is open, to another passed moment: nothing to announce.
+    already_open: bool = False
 
 
 def check_change(call: CallState, field: DateField, new: datetime, now: datetime) -> DateChange:
@@ -83,7 +85,8 @@ def check_change(call: CallState, field: DateField, new: datetime, now: datetime
             "deadline first with /setdeadline."
         )
     old = call.opens if field is DateField.OPENS else call.deadline
-    return DateChange(field=field, old=old, new=new, in_past=new < now)
+    already_open = field is DateField.OPENS and old is not None and old <= now and new <= now
+    return DateChange(field=field, old=old, new=new, in_past=new < now, already_open=already_open)
 
 
 def split_moment(text: str, zone: tzinfo) -> tuple[datetime, str]:

@@ -120,6 +120,7 @@ def reminder_html(call: CallState, deadline: datetime, now: datetime) -> str:
     )
 
 
+ALREADY_OPEN_TEXT = "The call is already open; subscribers are not told again."
 PAST_WARNING = "⚠️ <b>This date is in the past.</b> Confirm only if that is what you mean."
 
 
@@ -133,7 +134,9 @@ def date_change_preview(
         lines[0] += f" (currently {_when(change.old, call)})"
     if change.in_past:
         lines.append(PAST_WARNING)
-    if announcement is None:
+    if change.already_open:
+        lines.append(ALREADY_OPEN_TEXT)
+    elif announcement is None:
         lines.append("Nothing is sent to subscribers.")
     else:
         timing = (
