@@ -87,6 +87,34 @@ def test_check_change(
     assert change.old == (CALL.deadline if field is DateField.DEADLINE else CALL.opens)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12/31/2026", "12/31/2026 is not a valid day/month"),
+        ("05.13.2026 17:00", "05.13.2026 is not a valid day/month"),
+        ("1-20-2026", "1-20-2026 is not a valid day/month"),
+        ("31/12/2026", None),
+        ("05/06/2026", None),
+        ("31.12.2026 17:00", None),
+        ("2026-12-31", None),
+    ],
+)
+def test_numeric_dates_are_read_day_first(text: str, expected: str | None) -> None:
+    if expected is None:
+        assert parse_moment(text, BRUSSELS, DateField.OPENS).month in (6, 12)
+        return
+    with pytest.raises(DateInputError) as refused:
+        parse_moment(text, BRUSSELS, DateField.OPENS)
+    assert str(refused.value) == (
+        f"Dates are read day first (31/12/2026 is 31 December); {expected}."
+    )
+
+
+def test_schedule_refuses_a_month_first_date_in_the_same_words() -> None:
+    with pytest.raises(DateInputError, match="12/31/2026 is not a valid day/month"):
+        split_moment("12/31/2026 10:00 Hello", BRUSSELS)
+
+
 OPEN_CALL = CallState("C", at(2024, 3, 20, 0, 0), at(2024, 5, 31, 23, 59), zone=BRUSSELS)
 
 
