@@ -205,16 +205,53 @@ async def test_a_scheduled_message_is_sent_at_its_time(
     assert "Join us" in (await wait_for_text(user, "Join us"))["text"]
 
 
+async def settled_listing(client: SandboxClient, listing: Message, gone: str) -> Message:
+    """The listing message once it no longer carries the button `gone`."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for message in await client.messages(after=listing["message_id"] - 1):
+            if message["message_id"] == listing["message_id"] and gone not in button_data(message):
+                return message
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the listing still offers {gone}")
+
+
 async def test_announcements_lists_and_cancels_a_scheduled_message(
     sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient, settings: Settings
 ) -> None:
     await confirm(admin, f"/schedule {local(settings, timedelta(hours=1))} Later")
+    await confirm(admin, f"/schedule {local(settings, timedelta(hours=2))} Even later")
     listing = await admin.ask("/announcements")
     assert "#1" in listing["text"] and "Later" in listing["text"]
+    assert "Stop these messages" not in listing["text"]
     assert "cancelled" in await admin.alert(listing["message_id"], "ann:xs:1")
     scheduled = await sandbox.application.bot_data.services.store.get_scheduled("1")
     assert scheduled is not None and scheduled.status == "cancelled"
+    # The same message, listed again: the cancelled one and its button are gone.
+    again = await settled_listing(admin, listing, "ann:xs:1")
+    assert "#1" not in again["text"] and "#2" in again["text"]
+    assert button_data(again) == ["ann:xs:2"]
+    assert "cancelled" in await admin.alert(listing["message_id"], "ann:xs:2")
+    await settled_listing(admin, listing, "ann:xs:2")
     assert "Nothing is scheduled" in (await admin.ask("/announcements"))["text"]
+
+
+async def test_announcements_names_kinds_and_hides_staff_reports(
+    sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient
+) -> None:
+    await subscribed(user)
+    await confirm(admin, "/setdeadline 31 May 2030 17:00")
+    await confirm(admin, "/broadcast Webinar at 10:00")
+    await wait_for_text(user, "Webinar")
+    outbox = sandbox.application.bot_data.services.outbox
+    deadline = time.monotonic() + 10
+    while not [a for a in await outbox.announcements(limit=10) if a.kind == "notice"]:
+        assert time.monotonic() < deadline, "no delivery report to staff"
+        await asyncio.sleep(0.05)
+    text = (await admin.ask("/announcements"))["text"]
+    assert "📣 Message, " in text and "📣 Deadline set, " in text
+    assert "notice" not in text and "broadcast" not in text and "deadline_set" not in text
+    assert "Stop these messages" not in text
 
 
 def with_offsets(settings: Settings, offsets: str) -> Settings:
