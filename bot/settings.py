@@ -225,7 +225,6 @@ class Settings(BaseModel):
     )
     reminder_grace_hours: float = Field(default=6.0, ge=0, le=24 * 14, alias="REMINDER_GRACE_HOURS")
 
-
     broadcast_per_second: Annotated[float, BeforeValidator(_check_broadcast_rate)] = Field(
         default=25.0, alias="BROADCAST_PER_SECOND"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from html import escape
 from string import Formatter
+from zoneinfo import available_timezones
 
 from faq.call import WHOLE_DAY_TIMES, CallPhase, CallState
 from faq.model import Entry
@@ -28,8 +29,26 @@ _MONTHS = (
     "November",
     "December",
 )
-# The longest value each placeholder can take (call_name excepted): used to bound answer length.
-LONGEST_DATE = "30 September 2099, 23:45"
+
+
+def _zone_label(key: str) -> str:
+    if "/" not in key or key.startswith("Etc/"):
+        return key.removeprefix("Etc/")
+    return key.rsplit("/", 1)[-1].replace("_", " ") + " time"
+
+
+def zone_name(zone: tzinfo) -> str:
+    """A time zone in words: "Brussels time", "New York time", or "UTC"."""
+    key = getattr(zone, "key", None)
+    if not isinstance(key, str):
+        key = zone.tzname(None) or "UTC"
+    return _zone_label(key)
+
+
+# The longest value each placeholder can take (call_name excepted): used to bound answer length,
+# with the longest zone label TIMEZONE may give.
+_LONGEST_ZONE = max((_zone_label(key) for key in available_timezones()), key=len, default="UTC")
+LONGEST_DATE = f"30 September 2099, 23:45 ({_LONGEST_ZONE})"
 LONGEST_STATUS = max(CALL_STATUSES, key=len)
 
 
@@ -41,14 +60,15 @@ def format_call_date(d: date | None) -> str:
 
 
 def format_call_moment(moment: datetime | None, zone: tzinfo) -> str:
-    """A moment in `zone` as "31 May 2024", with ", 17:00" when it is not a whole day."""
+    """A moment in `zone` as "31 May 2024", or "31 May 2024, 17:00 (Brussels time)" when it
+    is not a whole day."""
     if moment is None:
         return TO_BE_ANNOUNCED
     local = moment.astimezone(zone)
     day = format_call_date(local.date())
     if local.time().replace(second=0, microsecond=0) in WHOLE_DAY_TIMES:
         return day
-    return f"{day}, {local:%H:%M}"
+    return f"{day}, {local:%H:%M} ({zone_name(zone)})"
 
 
 def call_status(call: CallState, now: datetime) -> str:

@@ -28,6 +28,7 @@ from bot.announcements.dates import (
 from bot.announcements.ics import call_calendar
 from bot.announcements.scheduler import cancel_scheduled_job, real_now
 from bot.announcements.texts import (
+    STOP_LINE,
     SUBSCRIBE_OFFER,
     broadcast_preview,
     date_change_preview,
@@ -227,9 +228,20 @@ async def schedule(update: Update, context: AppContext) -> None:
     await _reply(update, preview, reply_markup=_buttons(token, "🕒 Schedule"))
 
 
-@staff_only
-async def list_announcements(update: Update, context: AppContext) -> None:
-    """/announcements (staff): what is scheduled and what is being sent, with Cancel buttons."""
+KIND_NAMES = {
+    "deadline_changed": "Deadline changed",
+    "deadline_set": "Deadline set",
+    "call_opened": "Call opened",
+    "reminder": "Reminder",
+    "broadcast": "Message",
+}
+# Reports to one staff member, not announcements to subscribers: left out of the list.
+HIDDEN_KINDS = frozenset({"notice"})
+NOTHING_LISTED_TEXT = "Nothing is scheduled or being sent."
+
+
+async def _listing(context: AppContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The /announcements text and its Cancel buttons, as things stand now."""
     services = context.services
     zone = services.settings.zone
     lines: list[str] = []
@@ -246,23 +258,32 @@ async def list_announcements(update: Update, context: AppContext) -> None:
             [InlineKeyboardButton(label, callback_data=data.cancel_scheduled(scheduled.id))]
         )
     for sent in await services.outbox.announcements(limit=10):
+        if sent.kind in HIDDEN_KINDS:
+            continue
+        name = KIND_NAMES.get(sent.kind, sent.kind)
         lines.append(
-            f"📣 {escape(sent.kind)}, {escape(sent.status)}: {sent.sent} of {sent.total} sent"
+            f"📣 {escape(name)}, {escape(sent.status)}: {sent.sent} of {sent.total} sent"
             f" ({sent.blocked} blocked, {sent.failed} failed): {_gist(sent.html)}"
         )
         if sent.status in ("queued", "sending"):
-            label = f"Stop sending {sent.kind}"
+            label = f"Stop sending: {name}"
             rows.append([InlineKeyboardButton(label, callback_data=data.cancel_sending(sent.id))])
     if not lines:
-        await _reply(update, "Nothing is scheduled or being sent.")
-        return
+        return NOTHING_LISTED_TEXT, None
     markup = InlineKeyboardMarkup(rows) if rows else None
-    await _reply(update, "<b>Announcements</b>\n" + "\n".join(lines), reply_markup=markup)
+    return "<b>Announcements</b>\n" + "\n".join(lines), markup
+
+
+@staff_only
+async def list_announcements(update: Update, context: AppContext) -> None:
+    """/announcements (staff): what is scheduled and what is being sent, with Cancel buttons."""
+    html, markup = await _listing(context)
+    await _reply(update, html, reply_markup=markup)
 
 
 def _gist(html: str) -> str:
     """The start of an announcement as plain, escaped text."""
-    plain = " ".join(_strip_tags(html).split())
+    plain = " ".join(_strip_tags(html).replace(STOP_LINE, "").split())
     return escape(plain if len(plain) <= 60 else plain[:59] + "…")
 
 
@@ -304,6 +325,11 @@ async def press_button(update: Update, context: AppContext) -> None:
         done = await context.services.outbox.cancel(argument)
         text = "Sending is stopped." if done else "It was no longer being sent."
     await query.answer(text, show_alert=True)
+    # The list again, as it is now: the cancelled item and its button are gone.
+    html, markup = await _listing(context)
+    await query.edit_message_text(
+        html, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+    )
 
 
 async def _settle_pending(

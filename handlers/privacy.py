@@ -16,7 +16,7 @@ from bot.registration.texts import and_joined, country_label, summary
 from bot.storage.registrations import Registration, RegistrationDraft
 from bot.storage.store import UserData
 from bot.storage.subscribers import ChatStatus, Subscription
-from faq.placeholders import format_call_date
+from faq.placeholders import format_call_date, zone_name
 from handlers import callback_data as data
 
 CONFIRM_ERASE = InlineKeyboardMarkup(
@@ -125,14 +125,6 @@ def readable_moment(moment: datetime, zone: ZoneInfo) -> str:
     """A moment as "3 March 2025 at 14:05 (Brussels time)" in the given time zone."""
     local = moment.astimezone(zone)
     return f"{format_call_date(local.date())} at {local:%H:%M} ({zone_name(zone)})"
-
-
-def zone_name(zone: ZoneInfo) -> str:
-    """A time zone in words: "Brussels time", "New York time", or "UTC"."""
-    key = zone.key
-    if "/" not in key or key.startswith("Etc/"):
-        return key.removeprefix("Etc/")
-    return key.rsplit("/", 1)[-1].replace("_", " ") + " time"
 
 
 async def show_notice(update: Update, context: AppContext) -> None:

@@ -88,6 +88,56 @@ def test_check_change(
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12/31/2026", "12/31/2026 is not a valid day/month"),
+        ("05.13.2026 17:00", "05.13.2026 is not a valid day/month"),
+        ("1-20-2026", "1-20-2026 is not a valid day/month"),
+        ("31/12/2026", None),
+        ("05/06/2026", None),
+        ("31.12.2026 17:00", None),
+        ("2026-12-31", None),
+    ],
+)
+def test_numeric_dates_are_read_day_first(text: str, expected: str | None) -> None:
+    if expected is None:
+        assert parse_moment(text, BRUSSELS, DateField.OPENS).month in (6, 12)
+        return
+    with pytest.raises(DateInputError) as refused:
+        parse_moment(text, BRUSSELS, DateField.OPENS)
+    assert str(refused.value) == (
+        f"Dates are read day first (31/12/2026 is 31 December); {expected}."
+    )
+
+
+def test_schedule_refuses_a_month_first_date_in_the_same_words() -> None:
+    with pytest.raises(DateInputError, match="12/31/2026 is not a valid day/month"):
+        split_moment("12/31/2026 10:00 Hello", BRUSSELS)
+
+
+OPEN_CALL = CallState("C", at(2024, 3, 20, 0, 0), at(2024, 5, 31, 23, 59), zone=BRUSSELS)
+
+
+@pytest.mark.parametrize(
+    ("call", "new", "already_open"),
+    [
+        # Open, and moved to another passed moment: the opening notice is not sent again.
+        (OPEN_CALL, at(2024, 3, 10, 0, 0), True),
+        (OPEN_CALL, at(2024, 3, 31, 9, 0), True),
+        # Open, moved to the future: it will open (again) then, and say so.
+        (OPEN_CALL, at(2024, 4, 10, 0, 0), False),
+        # Not open yet, moved to the past: it opens now.
+        (CALL, at(2024, 3, 1, 0, 0), False),
+        (CallState("C", None, None, zone=BRUSSELS), at(2024, 3, 1, 0, 0), False),
+    ],
+)
+def test_an_opening_moved_while_open_is_already_open(
+    call: CallState, new: datetime, already_open: bool
+) -> None:
+    assert check_change(call, DateField.OPENS, new, NOW).already_open is already_open
+
+
+@pytest.mark.parametrize(
     ("text", "expected", "rest"),
     [
         ("31/05/2024 10:00 Webinar today", at(2024, 5, 31, 10, 0), "Webinar today"),

@@ -83,6 +83,24 @@ async def test_the_opening_notice_arrives_at_the_opening_time(
     assert "not open yet" not in (await user.ask("/status"))["text"]
 
 
+async def test_moving_a_passed_opening_earlier_announces_nothing_again(
+    sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient, settings: Settings
+) -> None:
+    await subscribed(user)
+    await confirm(admin, f"/setopening {local(settings, -timedelta(hours=1))}")
+    await wait_for_text(user, "is now open")
+    earlier = f"/setopening {local(settings, -timedelta(hours=3))}"
+    preview = await admin.ask(earlier)
+    assert "The call is already open; subscribers are not told again." in preview["text"]
+    assert "will receive" not in preview["text"]
+    await confirm(admin, earlier)
+    outbox = sandbox.application.bot_data.services.outbox
+    opened = [a for a in await outbox.announcements(limit=10) if a.kind == "call_opened"]
+    assert len(opened) == 1
+    store = sandbox.application.bot_data.services.store
+    assert not await store.unreported_skips()
+
+
 async def test_setting_then_changing_the_deadline_announces_both(
     sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient
 ) -> None:
@@ -93,7 +111,7 @@ async def test_setting_then_changing_the_deadline_announces_both(
     assert "is set: 31 May 2030, 17:00" in (await wait_for_text(user, "deadline"))["text"]
     await confirm(admin, "/setdeadline 07/06/2030")
     changed = await wait_for_text(user, "has changed")
-    assert "now 7 June 2030 (it was 31 May 2030, 17:00)" in changed["text"]
+    assert "now 7 June 2030; it was 31 May 2030, 17:00 (Brussels time)." in changed["text"]
 
 
 async def test_bad_dates_get_one_sentence_and_change_nothing(
@@ -158,7 +176,7 @@ async def test_status_while_open_and_the_calendar_file(
     await store.save_call_overrides(
         CallOverrides(opens=now - timedelta(days=1), deadline=now + timedelta(days=3, hours=2))
     )
-    assert "left)" in (await user.ask("/status"))["text"]
+    assert " left." in (await user.ask("/status"))["text"]
     document = (await user.ask("/calendar"))["document"]
     assert document["file_name"].endswith(".ics")
     async with http.get(urljoin(sandbox.url, document["url"])) as response:
@@ -187,16 +205,53 @@ async def test_a_scheduled_message_is_sent_at_its_time(
     assert "Join us" in (await wait_for_text(user, "Join us"))["text"]
 
 
+async def settled_listing(client: SandboxClient, listing: Message, gone: str) -> Message:
+    """The listing message once it no longer carries the button `gone`."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for message in await client.messages(after=listing["message_id"] - 1):
+            if message["message_id"] == listing["message_id"] and gone not in button_data(message):
+                return message
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the listing still offers {gone}")
+
+
 async def test_announcements_lists_and_cancels_a_scheduled_message(
     sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient, settings: Settings
 ) -> None:
     await confirm(admin, f"/schedule {local(settings, timedelta(hours=1))} Later")
+    await confirm(admin, f"/schedule {local(settings, timedelta(hours=2))} Even later")
     listing = await admin.ask("/announcements")
     assert "#1" in listing["text"] and "Later" in listing["text"]
+    assert "Stop these messages" not in listing["text"]
     assert "cancelled" in await admin.alert(listing["message_id"], "ann:xs:1")
     scheduled = await sandbox.application.bot_data.services.store.get_scheduled("1")
     assert scheduled is not None and scheduled.status == "cancelled"
+    # The same message, listed again: the cancelled one and its button are gone.
+    again = await settled_listing(admin, listing, "ann:xs:1")
+    assert "#1" not in again["text"] and "#2" in again["text"]
+    assert button_data(again) == ["ann:xs:2"]
+    assert "cancelled" in await admin.alert(listing["message_id"], "ann:xs:2")
+    await settled_listing(admin, listing, "ann:xs:2")
     assert "Nothing is scheduled" in (await admin.ask("/announcements"))["text"]
+
+
+async def test_announcements_names_kinds_and_hides_staff_reports(
+    sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient
+) -> None:
+    await subscribed(user)
+    await confirm(admin, "/setdeadline 31 May 2030 17:00")
+    await confirm(admin, "/broadcast Webinar at 10:00")
+    await wait_for_text(user, "Webinar")
+    outbox = sandbox.application.bot_data.services.outbox
+    deadline = time.monotonic() + 10
+    while not [a for a in await outbox.announcements(limit=10) if a.kind == "notice"]:
+        assert time.monotonic() < deadline, "no delivery report to staff"
+        await asyncio.sleep(0.05)
+    text = (await admin.ask("/announcements"))["text"]
+    assert "📣 Message, " in text and "📣 Deadline set, " in text
+    assert "notice" not in text and "broadcast" not in text and "deadline_set" not in text
+    assert "Stop these messages" not in text
 
 
 def with_offsets(settings: Settings, offsets: str) -> Settings:
@@ -256,8 +311,8 @@ async def test_a_reminder_missed_within_grace_is_sent_at_start(
     async with durable_sandbox(settings) as second:
         again = SandboxClient(http, second.url, 1001)
         again.seen = user.seen
-        # 22 hours ahead at the stop, a little less when sent: whole hours round down.
-        assert "21 hours left" in (await wait_for_text(again, "Reminder"))["text"]
+        # 22 hours ahead at the stop, a little less when sent: whole minutes round down.
+        assert "; 21 hours, 5" in (await wait_for_text(again, "Reminder"))["text"]
 
 
 async def test_a_reminder_missed_beyond_grace_is_skipped_and_reported_once(

@@ -72,9 +72,9 @@ def test_call_status(opens: date | None, deadline: date | None, today: date, exp
     [
         (datetime(2024, 5, 31, 23, 59, tzinfo=BRUSSELS), "31 May 2024"),
         (datetime(2024, 4, 8, 0, 0, tzinfo=BRUSSELS), "8 April 2024"),
-        (datetime(2024, 5, 31, 17, 0, tzinfo=BRUSSELS), "31 May 2024, 17:00"),
+        (datetime(2024, 5, 31, 17, 0, tzinfo=BRUSSELS), "31 May 2024, 17:00 (Brussels time)"),
         # Shown in the programme's zone, whatever zone it was stored in.
-        (datetime(2024, 5, 31, 15, 0, tzinfo=UTC), "31 May 2024, 17:00"),
+        (datetime(2024, 5, 31, 15, 0, tzinfo=UTC), "31 May 2024, 17:00 (Brussels time)"),
         (datetime(2024, 5, 31, 21, 59, tzinfo=UTC), "31 May 2024"),
         (None, "to be announced"),
     ],

@@ -10,6 +10,7 @@ from bot.announcements.scheduler import (
     AnyApplication,
     arm_call_jobs,
     arm_scheduled_job,
+    opening_notice_key,
     queue_to_subscribers,
     real_now,
 )
@@ -25,6 +26,8 @@ from faq.call import CallState
 
 def announcement_for(call: CallState, change: DateChange) -> str | None:
     """The announcement a date change sends (or, for a future opening, will send then)."""
+    if change.already_open:
+        return None
     if change.field is DateField.OPENS:
         return call_opened_html(replace(call, opens=change.new))
     if change.old is None:
@@ -47,6 +50,9 @@ async def apply_date_change(
         else replace(overrides, deadline=new)
     )
     await services.store.save_call_overrides(changed)
+    if change.already_open:
+        # The call was open and still is: its opening notice went out (or was due) already.
+        await services.store.record_skipped(opening_notice_key(new), new, reported=True)
     sent_to = 0
     if field is DateField.DEADLINE and change.old != change.new:
         sent_to = await queue_to_subscribers(

@@ -24,6 +24,8 @@ _SETTINGS = {
 # dateparser fills a missing time with 00:00 and does not say so; this tells "31 May 2024"
 # (the whole day) from "31 May 2024 00:00". Times look like 17:00, 17.00, 17h00 or 5pm; the
 # lookaheads keep the dots of a date such as 31.05.2024 from counting as a time.
+# A numeric date with the year last (31/12/2026, 31.12.2026, 31-12-2026): day, then month.
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?!\d)")
 _HAS_TIME = re.compile(r"\d[:.h]\d\d(?!\.\d)(?!\d)|\d\s*[ap]\.?m\b", re.IGNORECASE)
 
 
@@ -48,9 +50,20 @@ def has_time_of_day(text: str) -> bool:
     return _HAS_TIME.search(text) is not None
 
 
+def check_day_first(text: str) -> None:
+    """DateInputError when a numeric date's month part is over 12 (a US-style month/day)."""
+    match = _NUMERIC_DATE.match(text.strip())
+    if match is not None and int(match.group(3)) > 12:
+        raise DateInputError(
+            f"Dates are read day first (31/12/2026 is 31 December); {match.group(0)} is not a "
+            "valid day/month."
+        )
+
+
 def parse_moment(text: str, zone: tzinfo, field: DateField) -> datetime:
     """The aware moment `text` names in `zone`; DateInputError in one sentence otherwise."""
     cleaned = " ".join(text.split())
+    check_day_first(cleaned)
     parsed = dateparser.parse(cleaned, languages=["en"], settings=_SETTINGS) if cleaned else None
     if parsed is None:
         shown = f"“{cleaned}” is not a date I can read" if cleaned else "Give a date"
@@ -68,6 +81,8 @@ class DateChange:
     old: datetime | None
     new: datetime
     in_past: bool
+    # An opening moved while the call is open, to another passed moment: nothing to announce.
+    already_open: bool = False
 
 
 def check_change(call: CallState, field: DateField, new: datetime, now: datetime) -> DateChange:
@@ -83,12 +98,14 @@ def check_change(call: CallState, field: DateField, new: datetime, now: datetime
             "deadline first with /setdeadline."
         )
     old = call.opens if field is DateField.OPENS else call.deadline
-    return DateChange(field=field, old=old, new=new, in_past=new < now)
+    already_open = field is DateField.OPENS and old is not None and old <= now and new <= now
+    return DateChange(field=field, old=old, new=new, in_past=new < now, already_open=already_open)
 
 
 def split_moment(text: str, zone: tzinfo) -> tuple[datetime, str]:
     """A date and time at the start of `text` and the words after it (for /schedule)."""
     words = text.split()
+    check_day_first(text)
     # The longest run of leading words that reads as a date wins: "31 May 2024 17:00" is four.
     for count in range(min(len(words), 5), 0, -1):
         head = " ".join(words[:count])

@@ -46,13 +46,16 @@ class DueNotice:
     at: datetime
 
 
+def opening_notice_key(opens: datetime) -> str:
+    """The outbox key of the notice that the call opened at `opens`."""
+    return f"call_opened:{opens.isoformat()}"
+
+
 def due_notices(call: CallState, settings: Settings) -> list[DueNotice]:
     """Every notice the call's current dates give, earliest first."""
     notices = []
     if call.opens is not None:
-        notices.append(
-            DueNotice(f"call_opened:{call.opens.isoformat()}", "call_opened", call.opens)
-        )
+        notices.append(DueNotice(opening_notice_key(call.opens), "call_opened", call.opens))
     if call.deadline is not None:
         notices.extend(
             DueNotice(reminder.key, "reminder", reminder.at)

@@ -24,17 +24,32 @@ def plural(count: int, word: str) -> str:
 
 
 def days_and_hours(left: timedelta) -> str:
-    """A duration as "12 days, 5 hours" (whole hours, rounded down; never negative)."""
-    hours = max(int(left.total_seconds()) // 3600, 0)
-    days, hours = divmod(hours, 24)
-    if days == 0:
-        return plural(hours, "hour") if hours else "less than an hour"
-    return f"{plural(days, 'day')}, {plural(hours, 'hour')}"
+    """A duration as "12 days, 5 hours", under a day "2 hours, 5 minutes" or "3 minutes"
+    (rounded down; never negative; "less than a minute" at the end)."""
+    minutes_total = max(int(left.total_seconds()) // 60, 0)
+    hours_total, minutes = divmod(minutes_total, 60)
+    days, hours = divmod(hours_total, 24)
+    if days:
+        return f"{plural(days, 'day')}, {plural(hours, 'hour')}"
+    if hours:
+        return (
+            f"{plural(hours, 'hour')}, {plural(minutes, 'minute')}"
+            if minutes
+            else plural(hours, "hour")
+        )
+    return plural(minutes, "minute") if minutes else "less than a minute"
 
 
 def days_until(moment: datetime, now: datetime, call: CallState) -> int:
     """Calendar days from `now` to `moment` in the call's zone."""
     return (moment.astimezone(call.zone).date() - now.astimezone(call.zone).date()).days
+
+
+def time_until(moment: datetime, now: datetime, call: CallState) -> str:
+    """ "3 days" (calendar days in the call's zone) or, under a day away, "2 hours, 5 minutes"."""
+    if moment - now < timedelta(days=1):
+        return days_and_hours(moment - now)
+    return plural(days_until(moment, now, call), "day")
 
 
 def _when(moment: datetime | None, call: CallState) -> str:
@@ -57,13 +72,14 @@ def status_text(call: CallState, now: datetime) -> str:
     if phase is CallPhase.CLOSED and call.deadline is not None:
         line = f"The call closed on {_when(call.deadline, call)}."
     elif phase is CallPhase.OPENS_SOON and call.opens is not None:
-        days = days_until(call.opens, now, call)
-        line = f"The call opens on {_when(call.opens, call)} (in {plural(days, 'day')})."
+        line = (
+            f"The call opens on {_when(call.opens, call)} (in {time_until(call.opens, now, call)})."
+        )
         if call.deadline is not None:
             line += f" Deadline: {_when(call.deadline, call)}."
     elif phase is CallPhase.OPEN and call.deadline is not None:
         left = days_and_hours(call.deadline - now)
-        line = f"The call is open: deadline {_when(call.deadline, call)} ({left} left)."
+        line = f"The call is open: deadline {_when(call.deadline, call)}; {left} left."
     elif phase is CallPhase.OPEN:
         line = "The call is open; the deadline is to be announced."
     else:
@@ -91,19 +107,20 @@ def deadline_set_html(call: CallState, deadline: datetime) -> str:
 def deadline_changed_html(call: CallState, old: datetime, new: datetime) -> str:
     """The announcement of a moved deadline, old and new."""
     return with_stop_line(
-        f"🗓 The deadline of {_name(call)} has changed: it is now {_when(new, call)} "
-        f"(it was {_when(old, call)}).{_link(call)}"
+        f"🗓 The deadline of {_name(call)} has changed: it is now {_when(new, call)}; "
+        f"it was {_when(old, call)}.{_link(call)}"
     )
 
 
 def reminder_html(call: CallState, deadline: datetime, now: datetime) -> str:
     """A reminder before the deadline, with the time left."""
     return with_stop_line(
-        f"⏰ Reminder: the deadline of {_name(call)} is {_when(deadline, call)} "
-        f"({days_and_hours(deadline - now)} left).{_link(call)}"
+        f"⏰ Reminder: the deadline of {_name(call)} is {_when(deadline, call)}; "
+        f"{days_and_hours(deadline - now)} left.{_link(call)}"
     )
 
 
+ALREADY_OPEN_TEXT = "The call is already open; subscribers are not told again."
 PAST_WARNING = "⚠️ <b>This date is in the past.</b> Confirm only if that is what you mean."
 
 
@@ -114,10 +131,12 @@ def date_change_preview(
     what = "opening" if change.field is DateField.OPENS else "deadline"
     lines = [f"Set the {what} to <b>{_when(change.new, call)}</b>?"]
     if change.old is not None:
-        lines[0] += f" (now {_when(change.old, call)})"
+        lines[0] += f" (currently {_when(change.old, call)})"
     if change.in_past:
         lines.append(PAST_WARNING)
-    if announcement is None:
+    if change.already_open:
+        lines.append(ALREADY_OPEN_TEXT)
+    elif announcement is None:
         lines.append("Nothing is sent to subscribers.")
     else:
         timing = (
@@ -134,6 +153,6 @@ def broadcast_preview(html: str, subscribers: int, when: str | None = None) -> s
     """What staff see before sending (or scheduling) a message to every subscriber."""
     timing = f"on {when}" if when else "now"
     return (
-        f"{plural(subscribers, 'subscriber')} (as of now) will receive this {timing}:\n\n"
+        f"{plural(subscribers, 'subscriber')} will receive this {timing}:\n\n"
         f"<blockquote>{with_stop_line(html)}</blockquote>"
     )
