@@ -30,6 +30,7 @@ async def until_stopped() -> None:
     """Return on SIGINT (Ctrl-C) or SIGTERM, then give those signals back their defaults."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    # Event loops without signal support (Windows) raise NotImplementedError: Ctrl-C still works.
     for sig in STOP_SIGNALS:
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
