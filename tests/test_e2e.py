@@ -200,6 +200,8 @@ entries:
       - unicorn colour sandbox
       - tell me the sandbox unicorn colour
     answer: The sandbox unicorn is <b>{colour}</b>.
+    sources: []
+    about: bot
     tags: [Testing]
 """
 
