@@ -36,7 +36,7 @@ entries:
 
   - id: dragon-size
     question: How big is the sandbox dragon?
-    alternatives: [dragon size, size of the dragon, how large is it, dragon height, dragon length]
+    alternatives: [dragon size, dragon height, how large is the dragon, dragon bulk, dragon length]
     answer: >-
       The dragon is
       <i>enormous</i>.
@@ -225,7 +225,7 @@ def test_a_phrasing_answered_by_its_own_entry_is_clean(folder: Path) -> None:
 
 
 def test_a_phrasing_that_lands_on_another_entry_names_it(folder: Path) -> None:
-    result = _added(add_phrasing(folder, "unicorn-colour", "sandbox dragon size"))
+    result = _added(add_phrasing(folder, "unicorn-colour", "how large is the sandbox dragon"))
     assert not result.clean
     assert result.competing_entry == "dragon-size"
     assert any("dragon-size" in problem for problem in result.self_test_problems)
