@@ -285,6 +285,26 @@ class Store:
         """Log a question, personal data masked, with the matcher's decision and best candidates."""
         if not isinstance(question, str) or not isinstance(decision, str):
             raise ValueError("question and decision must be strings.")
+        await self._append_question(question, decision, candidates, None)
+
+    async def log_suggestion_choice(
+        self, question: str, chosen_entry: str | None, candidates: Sequence[tuple[str, float]]
+    ) -> None:
+        """Log a press under a suggestion: the entry chosen ("chosen") or None of these ("none")."""
+        if not isinstance(question, str):
+            raise ValueError("question must be a string.")
+        if chosen_entry is not None and not isinstance(chosen_entry, str):
+            raise ValueError("chosen_entry must be an entry id or None.")
+        decision = "none" if chosen_entry is None else "chosen"
+        await self._append_question(question, decision, candidates, chosen_entry)
+
+    async def _append_question(
+        self,
+        question: str,
+        decision: str,
+        candidates: Sequence[tuple[str, float]],
+        chosen_entry: str | None,
+    ) -> None:
         entry = LoggedQuestion.model_validate(
             {
                 # Masked before the cut, so a cut cannot leave half a phone number unmasked.
@@ -295,6 +315,7 @@ class Store:
                     for entry_id, score in list(candidates)[:KEPT_CANDIDATES]
                 ],
                 "asked_at": _now(),
+                "chosen_entry": chosen_entry,
             }
         )
         cap = self._question_log_cap
