@@ -13,6 +13,7 @@ from tinydb.table import Document, Table
 from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
 from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_action_kind, one_line
 from bot.storage.call import CALL_RECORD_ID, CallRecord
+from bot.storage.clusters import HandledCluster
 from bot.storage.outbox import Announcement
 from bot.storage.questions import (
     KEPT_CANDIDATES,
@@ -112,6 +113,7 @@ class Store:
         self._scheduled = self._open("scheduled", ScheduledAnnouncement)
         self._skipped = self._open("skipped_notices", SkippedNotice)
         self._audit = self._open("audit", AuditEntry)
+        self._handled_clusters = self._open("handled_clusters", HandledCluster)
         self._closed = False
 
     def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
@@ -487,6 +489,29 @@ class Store:
             return [AuditEntry.from_document(dict(doc)) for doc in documents]
 
         return await table.run(newest)
+
+    # Question clusters admins ignored or added to the FAQ (/unanswered); no personal data.
+
+    async def mark_cluster_handled(
+        self, key: str, action: str, entry_id: str | None = None
+    ) -> HandledCluster:
+        """Remember that admins ignored a cluster, or added it to an entry; the stored record."""
+        record = HandledCluster.model_validate(
+            {"key": key, "action": action, "entry_id": entry_id, "at": _now()}
+        )
+        table = self._open_table(self._handled_clusters)
+
+        def add(t: Table) -> None:
+            doc_id = max((doc.doc_id for doc in t.all()), default=0) + 1
+            table.put(t, doc_id, record)
+
+        await table.run(add)
+        return record
+
+    async def handled_clusters(self) -> list[HandledCluster]:
+        """Every cluster admins dealt with, oldest first."""
+        table = self._open_table(self._handled_clusters)
+        return await table.run(table.all)
 
     # Personal data (the user's private chat id equals their user id).
 
