@@ -1,4 +1,4 @@
-"""The log of questions the FAQ could not answer outright (no user id is kept)."""
+"""The log of questions the FAQ did not answer outright, and of suggestion presses (no user)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,23 @@ from bot.storage.records import Record
 MAX_QUESTION_CHARS = 1000
 KEPT_CANDIDATES = 3
 
+Decision = Literal["answer", "suggest", "fallback", "chosen", "none", "not_english"]
+
 
 class LoggedQuestion(Record):
-    """A question, what the matcher decided, and its best candidates with their scores."""
+    """A question, what was decided (or pressed), and its best candidates with their scores.
+
+    "chosen" and "none" record a press under a "Did you mean" suggestion: `chosen_entry` is the
+    entry the person pressed ("chosen"), or None when they pressed "None of these" ("none").
+    """
 
     label: ClassVar[str] = "logged question"
 
     question: str = Field(max_length=MAX_QUESTION_CHARS)
-    decision: Literal["answer", "suggest", "fallback"]
+    decision: Decision
     candidates: tuple[tuple[str, float], ...] = Field(default=(), max_length=KEPT_CANDIDATES)
     asked_at: AwareDatetime
+    chosen_entry: str | None = None
 
 
 # What people type can hold personal data the log must not keep (it has no user id, so
