@@ -33,6 +33,8 @@ entries:
 
       It has always been.
     tags: [Testing]
+    sources: []
+    about: bot
 
   - id: dragon-size
     question: How big is the sandbox dragon?
@@ -42,6 +44,8 @@ entries:
       <i>enormous</i>.
     tags:
       - Testing
+    sources: []
+    about: bot
 """
 
 
@@ -51,6 +55,7 @@ def folder(tmp_path: Path) -> Path:
     target = tmp_path / "faq"
     target.mkdir()
     shutil.copy(BUNDLED_FAQ_DIR / "call.yaml", target / "call.yaml")
+    shutil.copy(BUNDLED_FAQ_DIR / "sources.yaml", target / "sources.yaml")
     (target / "animals.yaml").write_text(ANIMALS, encoding="utf-8")
     return target
 
@@ -121,6 +126,8 @@ def test_windows_line_ends_and_a_missing_final_newline_are_kept(folder: Path) ->
         "    question: How big is the sandbox dragon?\n"
         "    answer: The dragon is <i>enormous</i>.\n"
         "    tags: [Testing]\n"
+        "    sources: []\n"
+        "    about: bot\n"
         "    alternatives:\n"
         "      - dragon size\n      - dragon height\n      - dragon length\n"
         "      - dragon bulk\n      - dragon width"  # the file ends here, with no newline
@@ -154,7 +161,7 @@ def test_a_refused_edit_says_why_in_one_sentence_and_leaves_the_file(
     assert says in result.reason
     assert result.reason.endswith(".") and result.reason.count(". ") == 0  # one sentence
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime
-    assert sorted(p.name for p in folder.iterdir()) == ["animals.yaml", "call.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["animals.yaml", "call.yaml", "sources.yaml"]
 
 
 def test_an_edit_is_refused_when_another_file_makes_the_folder_invalid(folder: Path) -> None:
@@ -188,7 +195,7 @@ def test_a_file_that_cannot_be_written_is_reported_and_left(
     assert isinstance(result, EditRefused) and result.kind == "io"
     assert "Permission denied" in result.reason
     assert path.read_bytes() == before
-    assert sorted(p.name for p in folder.iterdir()) == ["animals.yaml", "call.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["animals.yaml", "call.yaml", "sources.yaml"]
 
 
 def test_the_file_keeps_its_permissions(folder: Path) -> None:
