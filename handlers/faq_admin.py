@@ -8,9 +8,10 @@ from html import escape
 from telegram import Update
 
 from bot.context import AppContext
-from bot.knowledge import describe_reload
+from bot.knowledge import ReloadOutcome, describe_reload
 from bot.storage.questions import LoggedQuestion
 from handlers.access import admin_only
+from handlers.audit_log import record_action
 from handlers.replies import reply_html_lines
 
 
@@ -21,8 +22,15 @@ async def reload_faq(update: Update, context: AppContext) -> None:
         return
     knowledge = context.services.knowledge
     outcome = await knowledge.reload()
+    await record_action(update, context, "faq.reloaded", _reload_detail(outcome))
     for part in describe_reload(outcome, len(knowledge.current.entries)):
         await update.effective_message.reply_html(part)
+
+
+def _reload_detail(outcome: ReloadOutcome) -> str:
+    if outcome.error is None:
+        return f"{outcome.entry_count} entries live"
+    return f"refused, {len(outcome.error.problems)} problems; the last good version stays live"
 
 
 @admin_only

@@ -48,6 +48,7 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
         "call.json",
         "chats.json",
         "drafts.json",
+        "question_stats.json",
         "questions.json",
         "registrations.json",
         "scheduled.json",
