@@ -15,7 +15,7 @@ from faq.message_parts import MAX_MESSAGE_CHARS
 from handlers.access import NOT_ALLOWED_TEXT
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient
-from tests.test_announcements_e2e import confirm, local, subscribed
+from tests.test_announcements_e2e import confirm, local, subscribed, wait_for_text
 from tests.test_export import registration
 
 
@@ -68,6 +68,8 @@ async def test_broadcasts_sent_scheduled_cancelled_and_stopped_are_recorded(
 ) -> None:
     await subscribed(user)
     await confirm(admin, "/broadcast Webinar <b>at</b> 10:00")
+    # The delivery report comes next; the schedule's preview must not be mistaken for it.
+    await wait_for_text(admin, "is delivered")
     await confirm(admin, f"/schedule {local(settings, timedelta(hours=1))} Later news")
     listing = await admin.ask("/announcements")
     assert "cancelled" in await admin.alert(listing["message_id"], "ann:xs:1")

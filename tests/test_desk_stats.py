@@ -258,7 +258,6 @@ def test_cli_export_audit_writes_csv_and_json_oldest_first(tmp_path: Path) -> No
     assert nowhere.returncode == 0 and "No staff actions are stored in" in nowhere.stderr
 
 
-@pytest.mark.xfail(reason="needs the emulator's sendPhoto (branch emulator-faithful)", strict=True)
 async def test_stats_sends_a_png_that_opens_as_an_image(
     sandbox: RunningSandbox, http: aiohttp.ClientSession
 ) -> None:
