@@ -6,8 +6,10 @@ import argparse
 import asyncio
 import errno
 import os
+import re
 import sys
 from collections.abc import Coroutine, Iterable, Sequence
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from bot.settings import Settings, SettingsError, load_settings
 EXIT_UNREACHABLE = 1
 EXIT_CONFIG = 2
 TELEGRAM_API = "https://api.telegram.org"
+DATA_DIR_HELP = "the bot's data folder (default: DATA_DIR; the sandbox's is DATA_DIR/sandbox)"
 ENV_FILE_HELP = "settings file (default: ./.env when it exists; a file named here must exist)"
 
 
@@ -97,15 +100,37 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     registrations.add_argument("--format", choices=("csv", "json"), default="csv")
-    registrations.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help="the bot's data folder (default: DATA_DIR; the sandbox's is DATA_DIR/sandbox)",
-    )
+    registrations.add_argument("--data-dir", type=Path, default=None, help=DATA_DIR_HELP)
     registrations.add_argument(
         "--out", type=Path, default=None, help="file to write (default: standard output)"
     )
+    audit = export_kinds.add_parser(
+        "audit",
+        parents=[env_option],
+        help="the staff audit log: who did what, and when",
+        description=(
+            "Write the staff audit log in DATA_DIR, oldest first, as UTF-8 CSV (cells neutralised "
+            "against spreadsheet formulas) or JSON. Safe while the bot runs: the files are only "
+            "read, so this export is not itself in the log."
+        ),
+    )
+    audit.add_argument("--format", choices=("csv", "json"), default="csv")
+    audit.add_argument("--data-dir", type=Path, default=None, help=DATA_DIR_HELP)
+    audit.add_argument(
+        "--out", type=Path, default=None, help="file to write (default: standard output)"
+    )
+
+    stats = commands.add_parser(
+        "stats",
+        parents=[env_option],
+        help="draw the /stats chart into a PNG file (for staff)",
+        description=(
+            "Draw the chart /stats sends (registrations, subscribers, questions, handoffs) "
+            "from DATA_DIR into a PNG file. Safe while the bot runs: the files are only read."
+        ),
+    )
+    stats.add_argument("--out", type=Path, required=True, help="the PNG file to write")
+    stats.add_argument("--data-dir", type=Path, default=None, help=DATA_DIR_HELP)
 
     faq = commands.add_parser(
         "faq", parents=[env_option], help="check the FAQ files or try questions against them"
@@ -207,33 +232,82 @@ def _emulator(settings: Settings, args: argparse.Namespace) -> int:
     return _serve(serve_emulator_forever(config, args.host, args.port), args.host, args.port)
 
 
+def _warn_if_missing(data_dir: Path, file_name: str, what: str) -> None:
+    if not (data_dir / file_name).is_file():
+        print(
+            f"No {what} stored in {data_dir}; give the bot's data folder with "
+            "--data-dir (the sandbox keeps its data in DATA_DIR/sandbox).",
+            file=sys.stderr,
+        )
+
+
+def _write(out: Path | None, payload: bytes, what: str) -> None:
+    if out is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    try:
+        out.write_bytes(payload)
+    except OSError as error:
+        raise UserFacingError(
+            f"Could not write {out} ({error.strerror}); choose a file in a folder you "
+            "may write to."
+        ) from None
+    print(f"Wrote {what} to {out}.", file=sys.stderr)
+
+
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    data_dir = args.data_dir or settings.data_dir
+    if args.export_kind == "audit":
+        from bot.desk.audit_export import AUDIT_FORMATS, audit_rows
+        from bot.storage.store import read_staff_actions
+
+        _warn_if_missing(data_dir, "audit.json", "staff actions are")
+        rows = audit_rows(read_staff_actions(data_dir))
+        _write(args.out, AUDIT_FORMATS[args.format](rows), f"{len(rows)} staff actions")
+        return 0
     from bot.registration.export import EXPORT_FORMATS, export_rows
     from bot.storage.store import read_registrations
     from faq.countries import country_name
 
-    data_dir = args.data_dir or settings.data_dir
-    if not (data_dir / "registrations.json").is_file():
+    _warn_if_missing(data_dir, "registrations.json", "registrations are")
+    rows = export_rows(read_registrations(data_dir), country_name)
+    _write(args.out, EXPORT_FORMATS[args.format](rows), f"{len(rows)} registrations")
+    return 0
+
+
+def _faq_titles(settings: Settings) -> dict[str, str]:
+    from faq.loader import FaqValidationError, load_knowledge_base
+
+    try:
+        knowledge = load_knowledge_base(settings.faq_dir)
+    except FaqValidationError as error:
         print(
-            f"No registrations are stored in {data_dir}; give the bot's data folder with "
-            "--data-dir (the sandbox keeps its data in DATA_DIR/sandbox).",
+            f"The FAQ in {settings.faq_dir} has {len(error.problems)} problems (see "
+            "applicant-bot faq check); top questions are shown by entry id.",
             file=sys.stderr,
         )
-    rows = export_rows(read_registrations(data_dir), country_name)
-    payload = EXPORT_FORMATS[args.format](rows)
-    if args.out is None:
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
-        return 0
-    try:
-        args.out.write_bytes(payload)
-    except OSError as error:
-        raise UserFacingError(
-            f"Could not write {args.out} ({error.strerror}); choose a file in a folder you "
-            "may write to."
-        ) from None
-    print(f"Wrote {len(rows)} registrations to {args.out}.", file=sys.stderr)
+        return {}
+    return {entry.id: entry.question for entry in knowledge.entries}
+
+
+def _stats(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.desk.charts import draw_desk_chart
+    from bot.desk.stats import read_desk_numbers, summary_lines
+
+    if args.out.suffix.lower() != ".png":
+        raise UserFacingError(f"--out {args.out} must name a .png file, e.g. --out stats.png")
+    data_dir = args.data_dir or settings.data_dir
+    _warn_if_missing(data_dir, "registrations.json", "registrations are")
+    numbers = read_desk_numbers(data_dir, _faq_titles(settings))
+    _write(args.out, draw_desk_chart(numbers), "the chart")
+    for line in summary_lines(numbers):
+        print(_plain(line))
     return 0
+
+
+def _plain(html_line: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", "", html_line))
 
 
 def _questions(given: Sequence[str]) -> Iterable[str]:
@@ -268,7 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
-    if args.command not in ("faq", "export"):
+    if args.command not in ("faq", "export", "stats"):
         configure_logging(settings.log_level, settings.telegram_bot_token)
     try:
         if args.command == "run":
@@ -279,6 +353,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _emulator(settings, args)
         if args.command == "export":
             return _export(settings, args)
+        if args.command == "stats":
+            return _stats(settings, args)
         return _faq(settings, args)
     except UserFacingError as error:
         print(error, file=sys.stderr)

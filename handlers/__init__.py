@@ -16,6 +16,7 @@ from telegram.ext import (
 
 from handlers import (
     announcements,
+    audit_log,
     chat_member,
     eligibility,
     errors,
@@ -61,6 +62,7 @@ def register_handlers(application: Application) -> None:
         CommandHandler("schedule", announcements.schedule),
         CommandHandler("announcements", announcements.list_announcements),
         CommandHandler("unanswered", faq_admin.unanswered),
+        CommandHandler("auditlog", audit_log.show_audit_log),
         CallbackQueryHandler(faq.browse, pattern=data.exactly(data.MENU_FAQ)),
         CallbackQueryHandler(faq.not_found, pattern=data.exactly(data.MENU_NOT_FOUND)),
         CallbackQueryHandler(subscriptions.subscribe, pattern=data.exactly(data.MENU_SUBSCRIBE)),

@@ -39,6 +39,7 @@ from faq.call import CallPhase
 from faq.placeholders import format_call_moment
 from handlers import callback_data as data
 from handlers.access import staff_only
+from handlers.audit_log import record_action
 
 PENDING_KEY = "announcement_pending"
 STALE_TEXT = "This button is out of date; send the command again."
@@ -152,6 +153,7 @@ async def set_url(update: Update, context: AppContext) -> None:
         return
     store = context.services.store
     await store.save_call_overrides(replace(await store.get_call_overrides(), url=url))
+    await record_action(update, context, "call.url_set", url)
     await _reply(update, f"The call's page is now {escape(url)}")
 
 
@@ -164,6 +166,7 @@ async def set_call_name(update: Update, context: AppContext) -> None:
         return
     store = context.services.store
     await store.save_call_overrides(replace(await store.get_call_overrides(), name=name))
+    await record_action(update, context, "call.name_set", name)
     await _reply(update, f"The call is now called <b>{escape(name)}</b>.")
 
 
@@ -283,8 +286,13 @@ async def list_announcements(update: Update, context: AppContext) -> None:
 
 def _gist(html: str) -> str:
     """The start of an announcement as plain, escaped text."""
+    return escape(_plain_gist(html))
+
+
+def _plain_gist(html: str) -> str:
+    """The start of an announcement as plain text (not escaped)."""
     plain = " ".join(_strip_tags(html).replace(STOP_LINE, "").split())
-    return escape(plain if len(plain) <= 60 else plain[:59] + "…")
+    return plain if len(plain) <= 60 else plain[:59] + "…"
 
 
 class _TextOnly(HTMLParser):
@@ -316,6 +324,7 @@ async def press_button(update: Update, context: AppContext) -> None:
         done = await context.services.store.set_scheduled_status(argument, "cancelled")
         if done:
             cancel_scheduled_job(context.application, argument)
+            await record_action(update, context, "broadcast.cancelled", f"scheduled #{argument}")
         text = (
             f"Scheduled message #{argument} is cancelled."
             if done
@@ -324,6 +333,8 @@ async def press_button(update: Update, context: AppContext) -> None:
     else:
         done = await context.services.outbox.cancel(argument)
         text = "Sending is stopped." if done else "It was no longer being sent."
+        if done:
+            await record_action(update, context, "broadcast.stopped", f"announcement {argument}")
     await query.answer(text, show_alert=True)
     # The list again, as it is now: the cancelled item and its button are gone.
     html, markup = await _listing(context)
@@ -347,28 +358,37 @@ async def _settle_pending(
         await query.edit_message_text(CANCELLED_TEXT)
         return
     try:
-        result = await _carry_out(
-            context, pending, update.effective_user.id if update.effective_user else 0
-        )
+        result = await _carry_out(update, context, pending)
     except DateInputError as error:
         result = escape(str(error))
     await query.edit_message_text(result, parse_mode="HTML", disable_web_page_preview=True)
 
 
-async def _carry_out(context: AppContext, pending: dict[str, str], staff_id: int) -> str:
+async def _carry_out(update: Update, context: AppContext, pending: dict[str, str]) -> str:
     action = pending["action"]
     zone = context.services.settings.zone
+    staff_id = update.effective_user.id if update.effective_user else 0
     if action in DateField.__members__:
         field = DateField[action]
         new = datetime.fromisoformat(pending["value"])
         sent_to = await apply_date_change(context.application, field, new, pending["token"])
         told = f" Announced to {sent_to} subscribers." if field is DateField.DEADLINE else ""
-        return f"Done: the {field.value} is now <b>{format_call_moment(new, zone)}</b>.{told}"
+        moment = format_call_moment(new, zone)
+        kind = "call.opening_set" if field is DateField.OPENS else "call.deadline_set"
+        announced = f", announced to {sent_to} subscribers" if field is DateField.DEADLINE else ""
+        await record_action(update, context, kind, moment + announced)
+        return f"Done: the {field.value} is now <b>{moment}</b>.{told}"
+    gist = _plain_gist(pending["html"])
     if action == "broadcast":
         count = await broadcast_now(context.services, pending["html"], staff_id, pending["token"])
+        await record_action(update, context, "broadcast.sent", f"to {count} subscribers: {gist}")
         return f"Queued for {count} subscribers; I will tell you when it is sent."
     send_at = datetime.fromisoformat(pending["value"])
     scheduled_id = await schedule_broadcast(context.application, pending["html"], send_at, staff_id)
+    when = format_call_moment(send_at, zone)
+    await record_action(
+        update, context, "broadcast.scheduled", f"#{scheduled_id} for {when}: {gist}"
+    )
     return (
         f"Scheduled as #{scheduled_id} for {format_call_moment(send_at, zone)}; "
         "see or cancel it with /announcements."

@@ -8,6 +8,7 @@ from bot.context import AppContext
 from bot.registration.export import EXPORT_FORMATS, export_rows
 from faq.countries import country_name
 from handlers.access import staff_only
+from handlers.audit_log import record_action
 
 USAGE = "Send /export for a CSV file, or /export json for JSON."
 
@@ -30,6 +31,7 @@ async def export_registrations(update: Update, context: AppContext) -> None:
     flagged = sum(1 for row in rows if row["possible_duplicate"])
     interest = sum(1 for row in rows if row["interest_only"])
     today = context.services.today().isoformat()
+    await record_action(update, context, "export.registrations", f"{chosen}, {len(rows)} rows")
     await message.reply_document(
         InputFile(EXPORT_FORMATS[chosen](rows), filename=f"registrations-{today}.{chosen}"),
         caption=(

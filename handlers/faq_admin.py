@@ -12,12 +12,13 @@ from telegram.error import BadRequest
 
 from bot.context import AppContext, Services
 from bot.desk.clusters import HiddenCluster, QuestionCluster, cluster_questions
-from bot.knowledge import describe_reload
+from bot.knowledge import ReloadOutcome, describe_reload
 from bot.storage.store import QUESTION_LOG_CAP
 from faq.editing import EditRefused, PhrasingAdded, add_phrasing
 from faq.model import KnowledgeBase
 from handlers import callback_data as data
 from handlers.access import admin_only
+from handlers.audit_log import record_action
 from handlers.faq import thresholds_of
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ async def reload_faq(update: Update, context: AppContext) -> None:
         return
     knowledge = context.services.knowledge
     outcome = await knowledge.reload()
+    await record_action(update, context, "faq.reloaded", _reload_detail(outcome))
     for part in describe_reload(outcome, len(knowledge.current.entries)):
         await update.effective_message.reply_html(part)
 
@@ -53,6 +55,12 @@ async def current_clusters(services: Services) -> list[QuestionCluster]:
     ]
     known = {entry.id for entry in services.knowledge.current.entries}
     return cluster_questions(rows, hidden, known)
+
+
+def _reload_detail(outcome: ReloadOutcome) -> str:
+    if outcome.error is None:
+        return f"{outcome.entry_count} entries live"
+    return f"refused, {len(outcome.error.problems)} problems; the last good version stays live"
 
 
 @admin_only

@@ -48,6 +48,7 @@ STAFF_COMMANDS = (
     Command("broadcast", "Send a message to every subscriber: TEXT"),
     Command("schedule", "Send a message later: DATE TIME TEXT"),
     Command("announcements", "What is scheduled or being sent, with Cancel"),
+    Command("auditlog", "Who did what, latest first"),
 )
 ADMIN_COMMANDS = (
     Command("reloadfaq", "Check and reload the FAQ files now"),

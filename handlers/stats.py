@@ -1,21 +1,30 @@
-"""/stats for staff: how many cities pre-registered and how many people get the news."""
+"""/stats for staff: a chart of the desk's numbers, with the counts as its caption."""
 
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+
+from telegram import InputFile, Update
 
 from bot.context import AppContext
+from bot.desk.charts import draw_desk_chart
+from bot.desk.stats import gather_desk_numbers, summary_lines
 from handlers.access import staff_only
 
 
 @staff_only
 async def stats(update: Update, context: AppContext) -> None:
-    """/stats (staff): how many cities pre-registered and how many subscribers."""
-    if update.effective_message is None:
+    """/stats (staff): registrations, subscribers, questions and handoffs as a PNG and counts."""
+    message = update.effective_message
+    if message is None:
         return
-    store = context.services.store
-    registrations = await store.count_registrations()
-    subscribers = len(await store.active_subscribers())
-    await update.effective_message.reply_html(
-        f"<b>So far</b>\n• Pre-registrations: {registrations}\n• Active subscribers: {subscribers}"
+    services = context.services
+    titles = {entry.id: entry.question for entry in services.knowledge.current.entries}
+    numbers = await gather_desk_numbers(services.store, titles)
+    # Drawing takes about a second of CPU: off the event loop, so other chats are not held up.
+    png = await asyncio.to_thread(draw_desk_chart, numbers)
+    await message.reply_photo(
+        InputFile(png, filename=f"stats-{numbers.today.isoformat()}.png"),
+        caption="\n".join(summary_lines(numbers)),
+        parse_mode="HTML",
     )

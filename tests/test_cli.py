@@ -71,6 +71,8 @@ def test_corrupt_data_file_is_named_and_left_untouched(tmp_path: Path) -> None:
         ["faq", "check", "--help"],
         ["faq", "ask", "--help"],
         ["emulator", "--help"],
+        ["export", "audit", "--help"],
+        ["stats", "--help"],
     ],
 )
 def test_every_command_has_help(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:

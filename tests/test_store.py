@@ -49,6 +49,7 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
         "chats.json",
         "drafts.json",
         "handled_clusters.json",
+        "question_stats.json",
         "questions.json",
         "registrations.json",
         "scheduled.json",

@@ -14,8 +14,9 @@ import orjson
 from aiohttp import web
 
 from bot.sandbox.bot_api import BotApi
-from bot.sandbox.chat import ChatMessage, PrivateChat, now
-from bot.sandbox.content import MAX_TEXT, leading_command
+from bot.sandbox.chat import Chat, ChatMessage, PrivateChat, now
+from bot.sandbox.content import MAX_TEXT
+from bot.sandbox.entities import with_automatic_entities
 from bot.sandbox.params import is_utf8_error
 from bot.sandbox.world import World
 from faq.telegram_html import utf16_length
@@ -34,7 +35,11 @@ class ClientError(web.HTTPBadRequest):
         super().__init__(text=json.dumps({"error": sentence}), content_type="application/json")
 
 
-def client_message(chat: PrivateChat, message: ChatMessage, origin: str) -> dict[str, Any]:
+def _sender_name(message: ChatMessage) -> str:
+    return str(message.sender.get("first_name", ""))
+
+
+def client_message(chat: Chat, message: ChatMessage, origin: str) -> dict[str, Any]:
     """A message as the client API shows it."""
     shown: dict[str, Any] = {
         "message_id": message.message_id,
@@ -45,11 +50,24 @@ def client_message(chat: PrivateChat, message: ChatMessage, origin: str) -> dict
         "date": message.date,
         "edited": message.edit_date is not None,
     }
-    if message.document is not None:
-        shown["document"] = {
-            "file_name": message.document.file_name,
-            "url": f"{origin}/api/files/{message.document.file_id}",
+    if not message.from_bot:
+        shown["from_user"] = {"id": message.sender["id"], "first_name": _sender_name(message)}
+    for kind, stored in (("document", message.document), ("photo", message.photo)):
+        if stored is not None:
+            url = f"{origin}/api/files/{stored.file_id}"
+            shown[kind] = {"file_name": stored.file_name, "url": url}
+    replied = chat.messages.get(message.reply_to) if message.reply_to else None
+    if replied is not None:
+        shown["reply_to"] = {
+            "message_id": replied.message_id,
+            "text": replied.text,
+            "from": "bot" if replied.from_bot else "user",
         }
+    origin_user = (message.forward_origin or {}).get("sender_user")
+    if origin_user is not None:
+        shown["forwarded_from"] = str(origin_user.get("first_name", ""))
+    if message.reactions:
+        shown["reactions"] = [r["emoji"] for r in message.reactions]
     return shown
 
 
@@ -151,10 +169,10 @@ class ClientApi:
         chat = self._open_chat(user_id, first_name.strip() if first_name else None)
         self.world.start_chat(user_id)
         message = self.world.add_message(
-            chat, chat.user_json(), text, entities=leading_command(text)
+            chat, chat.user_json(), text, entities=with_automatic_entities(text, [])
         )
         self.world.push_update("message", chat.message_json(message))
-        return web.json_response({"message_id": message.message_id})
+        return web.json_response(client_message(chat, message, str(request.url.origin())))
 
     async def start_users(self, request: web.Request) -> web.Response:
         """Many users start the bot at once, sending nothing (to seed a benchmark's audience)."""

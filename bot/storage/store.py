@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tinydb.table import Document, Table
 
@@ -15,6 +15,7 @@ from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_a
 from bot.storage.call import CALL_RECORD_ID, CallRecord
 from bot.storage.clusters import HandledCluster
 from bot.storage.outbox import Announcement
+from bot.storage.question_stats import MAX_ENTRY_ID_CHARS, OUTCOMES, Outcome, QuestionDay
 from bot.storage.questions import (
     KEPT_CANDIDATES,
     MAX_QUESTION_CHARS,
@@ -89,6 +90,20 @@ def read_registrations(data_dir: Path) -> list[Registration]:
     return read_records(Path(data_dir) / "registrations.json", "registrations", Registration)
 
 
+def read_question_days(data_dir: Path) -> list[QuestionDay]:
+    """The question counts of a data folder, oldest day first, read without writing."""
+    return read_records(Path(data_dir) / "question_stats.json", "question_stats", QuestionDay)
+
+
+def read_subscriptions(data_dir: Path) -> tuple[list[Subscription], list[ChatStatus]]:
+    """The subscriptions and chat statuses of a data folder, read without writing."""
+    folder = Path(data_dir)
+    return (
+        read_records(folder / "subscribers.json", "subscribers", Subscription),
+        read_records(folder / "chats.json", "chats", ChatStatus),
+    )
+
+
 def read_staff_actions(data_dir: Path) -> list[AuditEntry]:
     """The audit log of a data folder, oldest first, read without writing."""
     return read_records(Path(data_dir) / "audit.json", "audit", AuditEntry)
@@ -114,6 +129,7 @@ class Store:
         self._skipped = self._open("skipped_notices", SkippedNotice)
         self._audit = self._open("audit", AuditEntry)
         self._handled_clusters = self._open("handled_clusters", HandledCluster)
+        self._question_days = self._open("question_stats", QuestionDay)
         self._closed = False
 
     def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
@@ -351,6 +367,41 @@ class Store:
             return [LoggedQuestion.from_document(dict(doc)) for doc in documents[:limit]]
 
         return await table.run(newest)
+
+    # How questions ended, counted per UTC day (no text, no user id).
+
+    async def count_question(self, outcome: str, entry_id: str | None) -> None:
+        """Count one question of today by outcome; `entry_id` counts only with "answer"."""
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}.")
+        if entry_id is not None and (
+            not isinstance(entry_id, str) or not 1 <= len(entry_id) <= MAX_ENTRY_ID_CHARS
+        ):
+            raise ValueError(f"entry_id must be a FAQ entry id or None, not {entry_id!r}.")
+        today = _now().date()
+        table = self._open_table(self._question_days)
+
+        def count(t: Table) -> None:
+            doc_id = today.toordinal()
+            day = table.get(t, doc_id) or QuestionDay(day=today)
+            table.put(t, doc_id, day.counted(cast(Outcome, outcome), entry_id))
+
+        await table.run(count)
+
+    async def question_days(self) -> list[QuestionDay]:
+        """The question counts of every day with a question, oldest first."""
+        table = self._open_table(self._question_days)
+        return await table.run(table.all)
+
+    async def chat_statuses(self) -> list[ChatStatus]:
+        """Every recorded chat status (only blocked chats are recorded), by chat id."""
+        table = self._open_table(self._chats)
+        return await table.run(table.all)
+
+    async def subscriptions(self) -> list[Subscription]:
+        """Every subscription, blocked or not, by chat id."""
+        table = self._open_table(self._subscribers)
+        return await table.run(table.all)
 
     # Call values set by staff.
 
