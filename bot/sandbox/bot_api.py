@@ -28,7 +28,9 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "logOut": (),
     "close": (),
     "getUpdates": (),
-    "setWebhook": ("url",),
+    # The reference marks url required, but Telegram removes the webhook when it is missing
+    # or empty (clients such as aiogram leave an empty url out of the request).
+    "setWebhook": (),
     "deleteWebhook": (),
     "getWebhookInfo": (),
     "sendMessage": ("chat_id", "text"),
@@ -61,8 +63,6 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "getChatMenuButton": (),
     "setMessageReaction": ("chat_id", "message_id"),
 }
-# Required parameters an empty string satisfies (setWebhook url="" removes the webhook).
-EMPTY_ALLOWED = frozenset({("setWebhook", "url")})
 SERVED_METHODS: frozenset[str] = frozenset(REQUIRED_PARAMS)
 RATE_LIMITED = frozenset(
     {
@@ -195,8 +195,6 @@ class BotApi:
         """Run one method (canonical name) after checking its required parameters."""
         self.last_bot_id = bot_id
         for name in REQUIRED_PARAMS[method]:
-            if (method, name) in EMPTY_ALLOWED and name in params.values:
-                continue
             if not params.has(name):
                 if name == "text":
                     raise bad_request("message text is empty")
