@@ -18,6 +18,7 @@ from bot.sandbox.client_common import (
     ChatActions,
     ClientError,
     client_message,
+    first_name_from,
     json_object,
 )
 from bot.sandbox.client_groups import GroupClientApi
@@ -25,7 +26,6 @@ from bot.sandbox.world import World
 
 __all__ = ["ClientApi", "ClientError", "client_message"]
 
-MAX_FIRST_NAME = 64
 # The sandbox's bot id before any bot has called the API (matches the sandbox token).
 DEFAULT_BOT_ID = 100000001
 
@@ -91,16 +91,10 @@ class ClientApi:
         """The user sends a text message (perhaps a reply), which starts the bot."""
         user_id = self._user_id(request)
         body = await self._json_object(request)
-        first_name = body.get("first_name")
-        if first_name is not None and (
-            not isinstance(first_name, str) or not 0 < len(first_name.strip()) <= MAX_FIRST_NAME
-        ):
-            raise ClientError(
-                f'"first_name" must be a string of 1 to {MAX_FIRST_NAME} characters, or left out.'
-            )
+        first_name = first_name_from(body)
         if not isinstance(body.get("text"), str) or not body["text"].strip():
             raise ClientError('Give the message as a non-empty string in "text".')
-        chat = self._open_chat(user_id, first_name.strip() if first_name else None)
+        chat = self._open_chat(user_id, first_name)
         self.world.start_chat(user_id)
         message = self.actions.write(chat, chat, body)
         return web.json_response(client_message(chat, message, str(request.url.origin())))

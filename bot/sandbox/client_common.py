@@ -26,6 +26,7 @@ from faq.telegram_html import utf16_length
 MAX_WAIT_SECONDS = 30.0
 MAX_USER_ID = 2**52
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_FIRST_NAME = 64
 
 
 class ClientError(web.HTTPBadRequest):
@@ -121,6 +122,18 @@ def user_id_from(value: object, where: str) -> int:
     if user_id is None or not 0 < user_id <= MAX_USER_ID:
         raise ClientError(f"Give the user's id in {where} as a whole number above 0, e.g. 1001.")
     return user_id
+
+
+def first_name_from(body: dict[str, Any]) -> str | None:
+    """The optional "first_name" of a body, stripped; a 400 when it is no usable name."""
+    first_name = body.get("first_name")
+    if first_name is None:
+        return None
+    if not isinstance(first_name, str) or not 0 < len(first_name.strip()) <= MAX_FIRST_NAME:
+        raise ClientError(
+            f'"first_name" must be a string of 1 to {MAX_FIRST_NAME} characters, or left out.'
+        )
+    return first_name.strip()
 
 
 def checked_text(body: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from bot.sandbox.client_common import (
     ClientError,
     ClientNotFound,
     client_message,
+    first_name_from,
     json_object,
     user_id_from,
     whole_number,
@@ -70,7 +71,7 @@ class GroupClientApi:
                 f"User {user_id} is not a member of the group {group.title!r}; "
                 f"its members are {group.member_ids}."
             )
-        return self.world.chat(user_id)
+        return self.world.chat(user_id, first_name_from(body))
 
     def _announce(self, group: GroupChat, member: bool, by: PrivateChat) -> None:
         """The my_chat_member update for the bot joining or leaving."""
