@@ -311,7 +311,8 @@ class BotApi:
         return {
             **self.bot_user(call.bot_id),
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            # Privacy mode off: the emulator delivers every group message to the bot.
+            "can_read_all_group_messages": True,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,
