@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import pytest
+from telegram import InputFile
 
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
 from bot.settings import Settings
+from tests.sandbox_client import tiny_png
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page, Request, Route, ViewportSize
@@ -409,3 +412,54 @@ async def test_the_composer_placeholder_fits_a_phone_and_mentions_enter_only_on_
         await desktop.page.goto(desktop.url)
         wide = await desktop.page.get_by_test_id("message-input").get_attribute("placeholder")
         assert wide is not None and "Enter" in wide
+
+
+async def test_a_group_shows_who_wrote_replies_and_photos_safely(
+    chat: ChatPage, sandbox: RunningSandbox
+) -> None:
+    page, expect = chat.page, async_api.expect
+    base = sandbox.url.rstrip("/")
+    sneaky = '<img src=x onerror="window.__pwned=4">'
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{base}/api/users/1002/messages", json={"text": "hello", "first_name": sneaky}
+        ) as response:
+            assert response.status == 200
+        async with http.post(
+            f"{base}/api/groups", json={"title": "Staff <b>desk</b>", "member_ids": [1001, 1002]}
+        ) as response:
+            group = (await response.json())["chat_id"]
+        chart = await sandbox.application.bot.send_photo(
+            group, InputFile(tiny_png(40, 30), filename="chart.png"), caption="Applications"
+        )
+        async with http.post(
+            f"{base}/api/groups/{group}/messages",
+            json={"user_id": 1002, "text": "Nice chart", "reply_to_message_id": chart.message_id},
+        ) as response:
+            assert response.status == 200
+
+    await page.goto(chat.url)
+    await page.get_by_test_id("user-preset").select_option(label="Ana (Braga), id 1001")
+    picker = page.get_by_test_id("chat-picker")
+    await expect(picker.locator("option")).to_have_count(2)
+    await picker.select_option(label="Group: Staff <b>desk</b> (2 members)")
+    photo = page.get_by_test_id("message-photo")
+    await expect(photo).to_have_attribute("alt", "chart.png")
+    await expect(photo).to_have_js_property("naturalWidth", 40)  # the picture really loaded
+    await expect(page.locator(BOT_MESSAGES).first).to_contain_text("Applications")
+    reply = page.locator(USER_MESSAGES).filter(has_text="Nice chart")
+    await expect(reply.get_by_test_id("message-sender")).to_have_text(sneaky)
+    await expect(reply.get_by_test_id("reply-quote")).to_contain_text("Applications")
+    await expect(page.get_by_test_id("block-toggle")).to_be_disabled()
+
+    await send(page, "I'll take it")
+    mine = page.locator(USER_MESSAGES).filter(has_text="I'll take it")
+    await expect(mine.get_by_test_id("message-sender")).to_have_text("Ana (you)")
+    shown = sandbox.emulator.world.groups[group].messages.values()
+    assert [m.text for m in shown if not m.from_bot][-1] == "I'll take it"
+
+    await picker.select_option(value="private")
+    await expect(page.locator(USER_MESSAGES).filter(has_text="I'll take it")).to_have_count(0)
+    assert await page.locator("img:not([data-testid='message-photo'])").count() == 0
+    assert await page.evaluate("window.__pwned") is None
+    assert chat.script_errors == []

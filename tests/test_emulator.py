@@ -148,7 +148,11 @@ async def test_form_encoded_query_and_json_bodies_are_all_read(
             },
             "Bad Request: BUTTON_DATA_INVALID",
         ),
-        ("setWebhook", {}, "Bad Request: url is required"),
+        (
+            "setWebhook",
+            {"url": "ftp://127.0.0.1/hook"},
+            "Bad Request: bad webhook: an HTTP or HTTPS URL is required",
+        ),
         ("getFile", {"file_id": "nope"}, "Bad Request: invalid file_id"),
         (
             "deleteMessage",

@@ -66,8 +66,9 @@ async def test_set_webhook_with_an_empty_url_removes_the_webhook(
     await ok(http, base, "setWebhook", url=f"{base}/hook")
     assert await ok(http, base, "setWebhook", url="") is True
     assert (await ok(http, base, "getWebhookInfo"))["url"] == ""
-    status, body = await call(http, base, "setWebhook")
-    assert status == 400 and body["description"] == "Bad Request: url is required"
+    await ok(http, base, "setWebhook", url=f"{base}/hook")
+    assert await ok(http, base, "setWebhook") is True  # no url at all: removed too
+    assert (await ok(http, base, "getWebhookInfo"))["url"] == ""
 
 
 async def test_a_reply_carries_the_replied_message(
@@ -271,3 +272,74 @@ async def test_telegram_adds_entities_to_text_it_delivers(
         text='<a href="https://netzerocities.eu">https://netzerocities.eu</a>',
     )
     assert [e["type"] for e in linked["entities"]] == ["text_link"]
+
+
+async def test_pins_deleting_many_and_reactions(
+    served: Served, http: aiohttp.ClientSession, user: SandboxClient
+) -> None:
+    base = served[1]
+    first = await ok(http, base, "sendMessage", chat_id=USER, text="one")
+    second = await ok(http, base, "sendMessage", chat_id=USER, text="two")
+    for sent in (first, second):
+        await ok(http, base, "pinChatMessage", chat_id=USER, message_id=sent["message_id"])
+    assert (await ok(http, base, "getChat", chat_id=USER))["pinned_message"]["text"] == "two"
+    await ok(http, base, "unpinChatMessage", chat_id=USER)
+    assert (await ok(http, base, "getChat", chat_id=USER))["pinned_message"]["text"] == "one"
+    status, body = await call(http, base, "pinChatMessage", chat_id=USER, message_id=99)
+    assert (status, body["description"]) == (400, "Bad Request: message to pin not found")
+    await ok(http, base, "deleteMessages", chat_id=USER, message_ids=[first["message_id"], 99])
+    assert "pinned_message" not in await ok(http, base, "getChat", chat_id=USER)
+    status, body = await call(http, base, "deleteMessages", chat_id=USER, message_ids=[])
+    assert status == 400 and "1 to 100" in body["description"]
+
+    react = {"chat_id": USER, "message_id": second["message_id"]}
+    await ok(http, base, "setMessageReaction", reaction=[{"type": "emoji", "emoji": "👍"}], **react)
+    assert (await user.messages())[-1]["reactions"] == ["👍"]
+    for reaction, problem in (
+        ([{"type": "emoji", "emoji": "🦖"}], "REACTION_INVALID"),
+        (
+            [{"type": "emoji", "emoji": "👍"}, {"type": "emoji", "emoji": "🔥"}],
+            "REACTIONS_TOO_MANY",
+        ),
+    ):
+        status, body = await call(http, base, "setMessageReaction", reaction=reaction, **react)
+        assert (status, body["description"]) == (400, f"Bad Request: {problem}")
+    await ok(http, base, "setMessageReaction", **react)  # no reaction: removed
+    assert "reactions" not in (await user.messages())[-1]
+
+
+async def test_captions_members_profile_and_menu_buttons(
+    served: Served, http: aiohttp.ClientSession
+) -> None:
+    base = served[1]
+    text = await ok(http, base, "sendMessage", chat_id=USER, text="plain")
+    status, body = await call(
+        http, base, "editMessageCaption", chat_id=USER, message_id=text["message_id"], caption="c"
+    )
+    assert (status, body["description"]) == (
+        400,
+        "Bad Request: there is no caption in the message to edit",
+    )
+    member = await ok(http, base, "getChatMember", chat_id=USER, user_id=USER)
+    assert member == {"status": "member", "user": member["user"]} and member["user"]["id"] == USER
+    status, body = await call(http, base, "getChatMember", chat_id=USER, user_id=4242)
+    assert (status, body["description"]) == (400, "Bad Request: user not found")
+
+    me = await ok(http, base, "getMe")
+    assert (await ok(http, base, "getMyName"))["name"] == me["first_name"]
+    await ok(http, base, "setMyName", name="Helper", language_code="de")
+    assert (await ok(http, base, "getMyName", language_code="de"))["name"] == "Helper"
+    assert (await ok(http, base, "getMyName"))["name"] == me["first_name"]
+    await ok(http, base, "setMyDescription", description="Helps cities")
+    assert await ok(http, base, "getMyDescription") == {"description": "Helps cities"}
+    assert await ok(http, base, "getMyShortDescription") == {"short_description": ""}
+
+    assert await ok(http, base, "getChatMenuButton", chat_id=USER) == {"type": "commands"}
+    web_app = {"type": "web_app", "text": "Apply", "web_app": {"url": "https://nzc.eu/apply"}}
+    await ok(http, base, "setChatMenuButton", menu_button=web_app)
+    assert await ok(http, base, "getChatMenuButton", chat_id=USER) == web_app
+    await ok(http, base, "setChatMenuButton", chat_id=USER, menu_button={"type": "commands"})
+    assert await ok(http, base, "getChatMenuButton", chat_id=USER) == {"type": "commands"}
+    insecure = {**web_app, "web_app": {"url": "http://nzc.eu"}}
+    status, body = await call(http, base, "setChatMenuButton", menu_button=insecure)
+    assert (status, body["description"]) == (400, "Bad Request: BUTTON_URL_INVALID")

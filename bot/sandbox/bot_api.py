@@ -28,7 +28,9 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "logOut": (),
     "close": (),
     "getUpdates": (),
-    "setWebhook": ("url",),
+    # The reference marks url required, but Telegram removes the webhook when it is missing
+    # or empty (clients such as aiogram leave an empty url out of the request).
+    "setWebhook": (),
     "deleteWebhook": (),
     "getWebhookInfo": (),
     "sendMessage": ("chat_id", "text"),
@@ -61,8 +63,6 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "getChatMenuButton": (),
     "setMessageReaction": ("chat_id", "message_id"),
 }
-# Required parameters an empty string satisfies (setWebhook url="" removes the webhook).
-EMPTY_ALLOWED = frozenset({("setWebhook", "url")})
 SERVED_METHODS: frozenset[str] = frozenset(REQUIRED_PARAMS)
 RATE_LIMITED = frozenset(
     {
@@ -195,8 +195,6 @@ class BotApi:
         """Run one method (canonical name) after checking its required parameters."""
         self.last_bot_id = bot_id
         for name in REQUIRED_PARAMS[method]:
-            if (method, name) in EMPTY_ALLOWED and name in params.values:
-                continue
             if not params.has(name):
                 if name == "text":
                     raise bad_request("message text is empty")
@@ -313,7 +311,8 @@ class BotApi:
         return {
             **self.bot_user(call.bot_id),
             "can_join_groups": True,
-            "can_read_all_group_messages": False,
+            # Privacy mode off: the emulator delivers every group message to the bot.
+            "can_read_all_group_messages": True,
             "supports_inline_queries": False,
             "can_connect_to_business": False,
             "has_main_web_app": False,

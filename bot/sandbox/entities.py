@@ -78,7 +78,10 @@ URL = re.compile(
 )
 HASHTAG = re.compile(r"(?<![\w#&])#(?!\d+(?!\w))\w{1,256}")
 MENTION = re.compile(r"(?<![\w@/])@[A-Za-z0-9_]{5,32}(?![\w@])")
-BOT_COMMAND = re.compile(r"(?<![\w/@])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![\w@/])")
+# A command ends at the first character that cannot be in one ("/aé" is the command /a).
+BOT_COMMAND = re.compile(
+    r"(?<![\w/@])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@/])"
+)
 TRAILING_PUNCTUATION = ".,;:!?)]}'"
 # Given entities that leave no room for a found one inside them (formatting may nest).
 EXCLUSIVE = frozenset(

@@ -1,4 +1,5 @@
-// The sandbox chat page: one private chat with the bot per user id, through the client API.
+// The sandbox chat page: a user's private chat with the bot, or a group they are in, through
+// the client API.
 // Message text is only ever put into the page as text nodes; never as HTML.
 "use strict";
 
@@ -11,6 +12,8 @@
   const AFTER_PRESS_REFRESH_MS = [300, 1000, 2500];
   const TYPING_HINT_MS = 10000;
   const RECENT_WINDOW = 30;
+  const GROUPS_REFRESH_MS = 3000;
+  const QUOTE_LENGTH = 120;
   // While the sandbox is away the page retries fast, so it is back within about a second.
   const MIN_BACKOFF_MS = 250;
   const MAX_BACKOFF_MS = 1000;
@@ -43,11 +46,14 @@
     typing: $("typing"),
     composer: $("composer"),
     input: $("message-input"),
+    chatPicker: $("chat-picker"),
   };
 
   const state = {
     userId: 0,
     firstName: "",
+    chatId: null, // null: the user's private chat; a negative number: a group
+    groupTitles: new Map(),
     session: 0,
     controller: new AbortController(),
     messages: new Map(), // message_id -> { key, element, from }
@@ -149,6 +155,20 @@
 
   function userPath(suffix) {
     return `api/users/${state.userId}/${suffix}`;
+  }
+
+  function inGroup() {
+    return state.chatId !== null;
+  }
+
+  // Where the open chat's messages and button presses go.
+  function chatPath(suffix) {
+    return inGroup() ? `api/groups/${state.chatId}/${suffix}` : userPath(suffix);
+  }
+
+  // A group request names the member acting; a private one is the user's own chat.
+  function asMember(body) {
+    return inGroup() ? { ...body, user_id: state.userId } : body;
   }
 
   // ---------- The banner ----------
@@ -337,6 +357,36 @@
     return box;
   }
 
+  function renderPhoto(photoInfo) {
+    const name = typeof photoInfo.file_name === "string" && photoInfo.file_name
+      ? photoInfo.file_name : "photo";
+    const href = safeUrl(photoInfo.url, DOWNLOAD_PROTOCOLS, document.baseURI);
+    if (!href) return element("span", "document", `${name} (no picture link)`);
+    const image = element("img", "photo");
+    image.src = href;
+    image.alt = name;
+    image.loading = "lazy";
+    image.dataset.testid = "message-photo";
+    return image;
+  }
+
+  function renderQuote(reply) {
+    const quote = element("blockquote", "reply-quote");
+    quote.dataset.testid = "reply-quote";
+    const who = reply.from === "bot" ? "Bot" : "User";
+    const text = typeof reply.text === "string" ? reply.text : "";
+    const shown = text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH)}…` : text;
+    quote.append(element("span", "reply-author", who), element("span", "reply-text", shown));
+    return quote;
+  }
+
+  function senderName(message) {
+    const author = message.from_user;
+    if (!author || typeof author !== "object") return "";
+    const name = typeof author.first_name === "string" ? author.first_name : "";
+    return author.id === state.userId ? `${name} (you)` : name;
+  }
+
   function renderKeyboard(message) {
     const keyboard = element("div", "keyboard");
     keyboard.setAttribute("role", "group");
@@ -384,7 +434,25 @@
     item.dataset.testid = "message";
     item.dataset.from = from;
     item.dataset.messageId = String(message.message_id);
-    item.append(element("span", "visually-hidden", from === "bot" ? "Bot: " : "You: "));
+    const writer = inGroup() && from === "user" ? senderName(message) : "";
+    const mine = !writer || (message.from_user && message.from_user.id === state.userId);
+    if (inGroup() && from === "user" && !mine) item.classList.add("other");
+    item.append(element("span", "visually-hidden", from === "bot" ? "Bot: " : `${writer || "You"}: `));
+    if (writer) {
+      const label = element("span", "message-sender", writer);
+      label.dataset.testid = "message-sender";
+      label.setAttribute("aria-hidden", "true");
+      item.append(label);
+    }
+    if (typeof message.forwarded_from === "string") {
+      item.append(element("span", "forwarded", `Forwarded from ${message.forwarded_from}`));
+    }
+    if (message.reply_to && typeof message.reply_to === "object") {
+      item.append(renderQuote(message.reply_to));
+    }
+    if (message.photo && typeof message.photo === "object") {
+      item.append(renderPhoto(message.photo));
+    }
     if (message.document && typeof message.document === "object") {
       item.append(renderDocument(message.document));
     }
@@ -408,6 +476,11 @@
       meta.append(time);
     }
     if (message.edited) meta.prepend(document.createTextNode("edited "));
+    if (Array.isArray(message.reactions) && message.reactions.length > 0) {
+      const reactions = element("span", "reactions", message.reactions.join(" "));
+      reactions.dataset.testid = "reactions";
+      item.append(reactions);
+    }
     item.append(meta);
     return item;
   }
@@ -488,7 +561,7 @@
       const after = reconnecting ? 0 : state.lastId;
       try {
         const data = await api(
-          "GET", `${userPath("messages")}?after=${after}&wait=${wait}`, undefined, signal,
+          "GET", `${chatPath("messages")}?after=${after}&wait=${wait}`, undefined, signal,
         );
         if (session !== state.session) return;
         const before = state.messages.size;
@@ -525,7 +598,7 @@
     state.refreshing = true;
     try {
       const data = await api(
-        "GET", `${userPath("messages")}?after=${after}`, undefined, state.controller.signal,
+        "GET", `${chatPath("messages")}?after=${after}`, undefined, state.controller.signal,
       );
       if (session === state.session) applyMessages(data.messages);
     } catch {
@@ -555,11 +628,11 @@
     const body = { text };
     if (state.firstName) body.first_name = state.firstName;
     try {
-      const data = await api("POST", userPath("messages"), body);
+      const data = await api("POST", chatPath("messages"), asMember(body));
       if (session !== state.session) return true;
       hideBanner("message");
       if (Number.isInteger(data.message_id) && !state.messages.has(data.message_id)) {
-        applyMessages([{
+        applyMessages([typeof data.text === "string" ? data : {
           message_id: data.message_id, from: "user", text, entities: [],
           date: Math.floor(Date.now() / 1000), edited: false,
         }]);
@@ -578,7 +651,7 @@
     button.classList.add("busy");
     button.setAttribute("aria-busy", "true");
     try {
-      await api("POST", userPath("callbacks"), { message_id: messageId, data });
+      await api("POST", chatPath("callbacks"), asMember({ message_id: messageId, data }));
       if (session !== state.session) return;
       hideBanner("message");
       showTyping();
@@ -600,6 +673,7 @@
     state.blocked = blocked;
     ui.blockToggle.setAttribute("aria-pressed", String(blocked));
     ui.blockToggle.textContent = blocked ? "Unblock bot" : "Block bot";
+    ui.blockToggle.disabled = inGroup(); // a group member leaves no block on the bot
     updateNotes();
   }
 
@@ -649,20 +723,62 @@
     writeStorage(USER_KEY, { id: userId, name: state.firstName });
     syncPreset();
     if (userId === state.userId) return;
+    state.userId = userId;
+    restartChat();
+  }
 
+  // Opens the chosen chat (private or group) for the current user, from an empty list.
+  function restartChat() {
+    const userId = state.userId;
     state.controller.abort();
     state.controller = new AbortController();
     state.session += 1;
-    state.userId = userId;
     state.messages.clear();
     state.lastId = 0;
     state.loaded = false;
     ui.list.replaceChildren();
     hideTyping();
     hideBanner("connection");
-    showBlocked(blockedUsers().includes(userId));
-    document.title = `Chat as ${state.firstName || "user"} (${userId}) – applicant bot sandbox`;
+    showBlocked(!inGroup() && blockedUsers().includes(userId));
+    const where = inGroup() ? ` in ${state.groupTitles.get(state.chatId) || "a group"}` : "";
+    document.title = `Chat as ${state.firstName || "user"} (${userId})${where} – applicant bot sandbox`;
+    ui.input.placeholder = inGroup() ? "Write to the group" : ui.input.placeholder;
     pollLoop(state.session, state.controller.signal);
+  }
+
+  // ---------- Choosing the chat: private, or one of the groups ----------
+
+  async function refreshGroups() {
+    let data;
+    try {
+      data = await api("GET", "api/groups");
+    } catch {
+      return; // the long-poll loop reports connection problems
+    }
+    if (!Array.isArray(data.groups)) return;
+    const options = [new Option("Private chat with the bot", "private")];
+    state.groupTitles.clear();
+    for (const group of data.groups) {
+      if (!group || !Number.isInteger(group.chat_id) || typeof group.title !== "string") continue;
+      state.groupTitles.set(group.chat_id, group.title);
+      const members = Array.isArray(group.member_ids) ? group.member_ids.length : 0;
+      options.push(new Option(`Group: ${group.title} (${members} members)`, String(group.chat_id)));
+    }
+    const wanted = state.chatId === null ? "private" : String(state.chatId);
+    const same = options.length === ui.chatPicker.options.length
+      && options.every((option, i) => option.value === ui.chatPicker.options[i].value
+        && option.text === ui.chatPicker.options[i].text);
+    if (!same) ui.chatPicker.replaceChildren(...options);
+    ui.chatPicker.value = options.some((option) => option.value === wanted) ? wanted : "private";
+  }
+
+  function pickChat() {
+    const value = ui.chatPicker.value;
+    const chatId = value === "private" ? null : Number(value);
+    if (chatId === state.chatId) return;
+    state.chatId = Number.isInteger(chatId) ? chatId : null;
+    explainEnter();
+    restartChat();
   }
 
   function explainEnter() {
@@ -731,6 +847,12 @@
   });
 
   ui.blockToggle.addEventListener("click", toggleBlock);
+  ui.chatPicker.addEventListener("change", pickChat);
+  ui.chatPicker.addEventListener("focus", refreshGroups);
+  setInterval(() => {
+    if (document.visibilityState === "visible") refreshGroups();
+  }, GROUPS_REFRESH_MS);
+  refreshGroups();
   ui.bannerClose.addEventListener("click", () => hideBanner());
   ui.bannerAction.addEventListener("click", () => {
     if (state.wakeUp) state.wakeUp();
