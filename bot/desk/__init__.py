@@ -1,0 +1,1 @@
+"""The staff desk: handing a conversation to a person."""
