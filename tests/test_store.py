@@ -44,6 +44,7 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
     store = Store(tmp_path / "data")
     names = sorted(path.name for path in (tmp_path / "data").iterdir())
     assert names == [
+        "audit.json",
         "call.json",
         "chats.json",
         "drafts.json",

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from tinydb.table import Document, Table
 
 from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
+from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_action_kind, one_line
 from bot.storage.call import CALL_RECORD_ID, CallRecord
 from bot.storage.handoffs import (
     MAX_HANDOFF_TEXT,
@@ -102,6 +103,11 @@ def read_registrations(data_dir: Path) -> list[Registration]:
     return read_records(Path(data_dir) / "registrations.json", "registrations", Registration)
 
 
+def read_staff_actions(data_dir: Path) -> list[AuditEntry]:
+    """The audit log of a data folder, oldest first, read without writing."""
+    return read_records(Path(data_dir) / "audit.json", "audit", AuditEntry)
+
+
 class Store:
     """Registrations, subscribers, chat reachability, the question log and the call state."""
 
@@ -121,6 +127,7 @@ class Store:
         self._scheduled = self._open("scheduled", ScheduledAnnouncement)
         self._skipped = self._open("skipped_notices", SkippedNotice)
         self._open_handoff_tables()
+        self._audit = self._open("audit", AuditEntry)
         self._closed = False
 
     def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
@@ -679,6 +686,43 @@ class Store:
             await self._clear_pending_replies_to(thread.id)
         await self.forget_unanswered(chat_id)
         return erased
+
+    # The staff audit log: kept whole (staff actions are few), newest read first.
+
+    async def record_staff_action(
+        self, actor_id: int, action: str, detail: str, actor_name: str | None = None
+    ) -> None:
+        """Append a staff action to the audit log (actor_id 0 means the command line)."""
+        if isinstance(actor_id, bool) or not isinstance(actor_id, int) or actor_id < 0:
+            raise ValueError(f"actor_id must be a Telegram user id or 0, not {actor_id!r}.")
+        if not is_action_kind(action):
+            raise ValueError(
+                f"action must be a short kind such as 'call.deadline_set', not {action!r}."
+            )
+        if not isinstance(detail, str):
+            raise ValueError(f"detail must be a string, not {detail!r}.")
+        name = one_line(actor_name, MAX_NAME_CHARS) if actor_name else ""
+        entry = AuditEntry(
+            actor_id=actor_id,
+            actor_name=name or None,
+            at=_now(),
+            action=action,
+            detail=one_line(detail, MAX_DETAIL_CHARS),
+        )
+        document = entry.to_document()
+        await self._open_table(self._audit).run(lambda t: t.insert(document))
+
+    async def staff_actions(self, limit: int = 50) -> list[AuditEntry]:
+        """The latest staff actions, newest first, at most `limit`."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError(f"limit must be a non-negative integer, not {limit!r}.")
+        table = self._open_table(self._audit)
+
+        def newest(t: Table) -> list[AuditEntry]:
+            documents = sorted(t.all(), key=lambda doc: doc.doc_id, reverse=True)[:limit]
+            return [AuditEntry.from_document(dict(doc)) for doc in documents]
+
+        return await table.run(newest)
 
     # Personal data (the user's private chat id equals their user id).
 
