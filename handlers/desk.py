@@ -124,6 +124,10 @@ async def ask_for_person(update: Update, context: AppContext) -> None:
         await context.bot.send_message(chat.id, texts.PRIVATE_ONLY_TEXT)
         return
     store = context.services.store
+    if await store.get_draft(user.id) is not None:
+        # Their typed text goes to /register while it waits for an answer, not to the team.
+        await context.bot.send_message(chat.id, texts.FINISH_REGISTRATION_TEXT)
+        return
     active = await store.active_handoff(chat.id)
     if active is not None and active.status == "open":
         await context.bot.send_message(chat.id, texts.ALREADY_OPEN_TEXT, reply_markup=CLOSE_BUTTON)
@@ -297,6 +301,7 @@ async def answer_from_staff(update: Update, context: AppContext) -> None:
     )
     await services.store.add_handoff_message(thread.id, said)
     await services.store.clear_pending_reply(user.id)
+    await _audit(services, user, f"thread #{thread.id}, a written answer")
     await message.reply_html(f"Sent to {texts.who(thread)} (#{thread.id}).")
     if _private_path(context):
         await _tell_staff(
@@ -388,6 +393,7 @@ async def _answer_with_faq(
         faq_entry=entry.id,
     )
     await services.store.add_handoff_message(thread.id, said)
+    await _audit(services, user, f"thread #{thread.id}, the FAQ entry {entry.id}, closed")
     closed = await services.store.close_handoff(thread.id, "staff")
     if closed is not None:
         note = (
@@ -435,6 +441,16 @@ async def _choose_entry(
         parse_mode="HTML",
         reply_markup=InlineKeyboardMarkup(rows),
     )
+
+
+async def _audit(services: Services, user: User, detail: str) -> None:
+    # The detail names the thread, not the person: the audit log outlives /deletedata.
+    try:
+        await services.store.record_staff_action(
+            user.id, "handoff.answered", detail, actor_name=user.full_name
+        )
+    except OSError as error:
+        log.warning("Could not record a handoff answer in the audit log (%s)", error)
 
 
 async def _tell_person(

@@ -48,6 +48,10 @@ CLOSED_BY_STAFF_TEXT = (
 NOTHING_OPEN_TEXT = (
     "You have no conversation open with the programme team; send /human to start one."
 )
+FINISH_REGISTRATION_TEXT = (
+    "Your pre-registration is waiting for an answer: finish it (or send /cancel), then ask "
+    "for a person again with /human."
+)
 PRIVATE_ONLY_TEXT = "Write to me in a private chat to reach a person."
 TOO_LONG_TEXT = (
     "That message is too long for me to pass on ({length} characters); please split it into "

@@ -652,7 +652,7 @@ class Store:
         table = self._open_table(self._handoff_hints)
 
         def put(t: Table) -> None:
-            stale = [h.chat_id for h in table.all(t) if h.asked_at < now - keep]
+            stale = [h.chat_id for h in table.all(t) if now - h.asked_at >= keep]
             if stale:
                 t.remove(doc_ids=stale)
             table.put(t, chat_id, hint)
