@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import struct
 import time
+import zlib
 from typing import Any
 
 import aiohttp
@@ -92,3 +94,16 @@ class SandboxClient:
 def button_data(message: dict[str, Any]) -> list[str]:
     """Every callback data value on a message's inline keyboard, in order."""
     return [b["data"] for row in message.get("buttons", []) for b in row if "data" in b]
+
+
+def tiny_png(width: int = 4, height: int = 3) -> bytes:
+    """A valid PNG of that size (one grey colour), for photo uploads."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\x00" + b"\x80" * width for _ in range(height)))
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body

@@ -20,9 +20,11 @@ from telegram import (
     InlineKeyboardMarkup,
     InputFile,
     LinkPreviewOptions,
+    MenuButtonCommands,
     Message,
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatAction, ParseMode
@@ -31,6 +33,7 @@ from telegram.request import HTTPXRequest
 from bot.sandbox.emulator import SERVED_METHODS, EmulatorConfig
 from bot.sandbox.server import serving_emulator
 from tests.api_reference import API_JSON, ApiReference, Field, load_reference
+from tests.sandbox_client import tiny_png
 
 
 @pytest.fixture(scope="module")
@@ -199,6 +202,7 @@ class World:
     bot_message_id: int = 0
     callback_query_id: str = ""
     file_id: str = ""
+    photo_id: str = ""
 
     async def call(self, method: str, data: dict[str, Any] | aiohttp.FormData) -> Any:
         """POST a bot API method and return its result, failing on an error answer."""
@@ -222,6 +226,10 @@ class World:
             "callback_query_id": self.callback_query_id,
             "file_id": self.file_id,
             "document": self.file_id,
+            "photo": self.photo_id,
+            "from_chat_id": str(USER_ID),
+            "user_id": str(USER_ID),
+            "message_ids": json.dumps([self.bot_message_id]),
             "text": "Hello from the conformance test",
             "action": "typing",
             "url": f"{self.base}/conformance-webhook",
@@ -261,6 +269,11 @@ async def served_world(
             upload.add_field("document", b"guide", filename="guide.txt")
             document_message = await world.call("sendDocument", upload)
             world.file_id = document_message["document"]["file_id"]
+            upload = aiohttp.FormData()
+            upload.add_field("chat_id", str(USER_ID))
+            upload.add_field("photo", tiny_png(), filename="chart.png")
+            photo_message = await world.call("sendPhoto", upload)
+            world.photo_id = photo_message["photo"][-1]["file_id"]
         yield world
 
 
@@ -384,6 +397,7 @@ async def test_a_realistic_session_returns_only_reference_shaped_results(
             await _play_conversation(bot, world)
             delivered = await _play_webhook(bot, world, sink)
             await _play_housekeeping(bot)
+            await _play_media_and_replies(bot, world)
     problems = [problem for answer in answers for problem in _answer_problems(reference, answer)]
     problems += [
         f"webhook delivery: {problem}"
@@ -500,6 +514,42 @@ async def _play_housekeeping(bot: Bot) -> None:
     assert list(await bot.get_my_commands()) == []
     assert await bot.log_out()
     assert await bot.close()
+
+
+async def _play_media_and_replies(bot: Bot, world: World) -> None:
+    """Photos, replies, copies, forwards, pins, reactions, members, the profile, the menu."""
+    question = await world.client("messages", {"text": "Is Malmo eligible? #twinning"})
+    photo = await bot.send_photo(
+        USER_ID,
+        InputFile(tiny_png(8, 6), filename="chart.png"),
+        caption="Applications",
+        reply_parameters=ReplyParameters(question["message_id"]),
+    )
+    assert photo.photo and (photo.photo[-1].width, photo.photo[-1].height) == (8, 6)
+    assert photo.reply_to_message and photo.reply_to_message.message_id == question["message_id"]
+    again = await bot.send_photo(USER_ID, photo.photo[-1].file_id, protect_content=True)
+    assert again.has_protected_content and again.photo[-1].file_id == photo.photo[-1].file_id
+    recaptioned = await bot.edit_message_caption(
+        USER_ID, photo.message_id, caption="<b>Applications</b> by week", parse_mode="HTML"
+    )
+    assert isinstance(recaptioned, Message) and recaptioned.caption == "Applications by week"
+    copied = await bot.copy_message(USER_ID, USER_ID, question["message_id"])
+    forwarded = await bot.forward_message(USER_ID, USER_ID, question["message_id"])
+    assert forwarded.forward_origin and forwarded.text == "Is Malmo eligible? #twinning"
+    assert [e.type for e in forwarded.entities] == ["hashtag"]
+    assert await bot.pin_chat_message(USER_ID, forwarded.message_id)
+    assert (await bot.get_chat(USER_ID)).pinned_message is not None
+    assert await bot.unpin_chat_message(USER_ID)
+    assert await bot.set_message_reaction(USER_ID, question["message_id"], "👍")
+    member = await bot.get_chat_member(USER_ID, USER_ID)
+    assert member.status == "member" and member.user.id == USER_ID
+    assert await bot.delete_messages(USER_ID, [copied.message_id, again.message_id])
+    assert (await bot.get_my_description()).description
+    assert (await bot.get_my_short_description()).short_description
+    assert await bot.set_my_name("Twinning helper")
+    assert (await bot.get_my_name()).name == "Twinning helper"
+    assert await bot.set_chat_menu_button(USER_ID, MenuButtonCommands())
+    assert isinstance(await bot.get_chat_menu_button(USER_ID), MenuButtonCommands)
 
 
 def _error_envelope_problems(reference: ApiReference, status: int, body: Any) -> list[str]:

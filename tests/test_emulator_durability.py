@@ -17,7 +17,7 @@ from bot.sandbox.server import serving_emulator
 from bot.sandbox.world_folder import open_world
 from bot.storage.journal import SNAPSHOT_NAME, JournalCorruptError, JournalError, journal_name
 from tests.bench.emulator_process import start_emulator_process
-from tests.sandbox_client import SandboxClient
+from tests.sandbox_client import SandboxClient, tiny_png
 
 TOKEN = "123456:durable-test"
 ANA, JONAS = 1001, 1002
@@ -228,3 +228,94 @@ async def test_every_answered_send_survives_sigkill(tmp_path: Path) -> None:
                     kept[ANA + lane, shown["message_id"]] = shown["text"]
     assert len(kept) < LANES * MAX_MESSAGES_PER_CHAT, "a chat overflowed its cap; send less"
     assert {key: kept.get(key) for key in acked} == acked
+
+
+async def _build_rich_world(http: aiohttp.ClientSession, base: str) -> dict[str, Any]:
+    """Groups, membership, pins, reactions, a name, menu buttons, a user's edit and a photo."""
+    ana = SandboxClient(http, base, ANA)
+    first = await ana.send("/start", first_name="Ana")
+    async with http.post(
+        f"{base}/api/groups", json={"title": "Staff", "member_ids": [ANA, JONAS]}
+    ) as response:
+        group = (await response.json())["chat_id"]
+    async with http.post(f"{base}/api/groups", json={"title": "Old", "member_ids": [JONAS]}) as r:
+        old_group = (await r.json())["chat_id"]
+    async with http.post(f"{base}/api/groups/{old_group}/bot", json={"member": False}) as r:
+        assert r.status == 200
+    asked = await call(http, base, "sendMessage", chat_id=group, text="Question 7")
+    async with http.post(
+        f"{base}/api/groups/{group}/messages",
+        json={"user_id": JONAS, "text": "Mine", "reply_to_message_id": asked["message_id"]},
+    ) as response:
+        assert response.status == 200
+    await call(http, base, "pinChatMessage", chat_id=group, message_id=asked["message_id"])
+    await call(
+        http,
+        base,
+        "setMessageReaction",
+        chat_id=ANA,
+        message_id=first,
+        reaction=[{"type": "emoji", "emoji": "👍"}],
+    )
+    await call(http, base, "setMyName", name="Twinning helper")
+    await call(http, base, "setChatMenuButton", chat_id=ANA, menu_button={"type": "commands"})
+    await call(
+        http,
+        base,
+        "setChatMenuButton",
+        menu_button={"type": "web_app", "text": "Apply", "web_app": {"url": "https://x.eu"}},
+    )
+    async with http.patch(f"{base}/api/users/{ANA}/messages/{first}", json={"text": "/help"}) as r:
+        assert r.status == 200
+    form = aiohttp.FormData()
+    form.add_field("chat_id", str(ANA))
+    form.add_field("photo", tiny_png(5, 7), filename="chart.png")
+    async with http.post(f"{base}/bot{TOKEN}/sendPhoto", data=form) as response:
+        photo = (await response.json())["result"]["photo"][0]
+    return {"group": group, "old_group": old_group, "first": first, "photo": photo}
+
+
+async def _check_rich_world(http: aiohttp.ClientSession, base: str, built: dict[str, Any]) -> None:
+    group, old_group = built["group"], built["old_group"]
+    async with http.get(f"{base}/api/groups") as response:
+        listed = (await response.json())["groups"]
+    assert [(g["chat_id"], g["title"], g["member_ids"]) for g in listed] == [
+        (group, "Staff", [ANA, JONAS]),
+        (old_group, "Old", [JONAS]),
+    ]
+    assert await call_status(http, base, "sendMessage", chat_id=old_group, text="x") == 403
+    chat = await call(http, base, "getChat", chat_id=group)
+    assert chat["pinned_message"]["text"] == "Question 7"
+    async with http.get(f"{base}/api/groups/{group}/messages") as response:
+        shown = (await response.json())["messages"]
+    assert [(m["text"], m.get("reply_to", {}).get("text")) for m in shown[:2]] == [
+        ("Question 7", None),
+        ("Mine", "Question 7"),
+    ]
+    ana = await SandboxClient(http, base, ANA).messages()
+    assert ana[0]["text"] == "/help" and ana[0]["edited"] and ana[0]["reactions"] == ["👍"]
+    assert ana[-1]["photo"]["file_name"] == "chart.png"
+    assert (await call(http, base, "getMyName"))["name"] == "Twinning helper"
+    assert (await call(http, base, "getMe"))["first_name"] == "Twinning helper"
+    assert await call(http, base, "getChatMenuButton", chat_id=ANA) == {"type": "commands"}
+    assert (await call(http, base, "getChatMenuButton"))["type"] == "web_app"
+    again = await call(http, base, "sendPhoto", chat_id=ANA, photo=built["photo"]["file_id"])
+    assert (again["photo"][0]["width"], again["photo"][0]["height"]) == (5, 7)
+    assert await call(http, base, "sendMessage", chat_id=group, text="still here")
+
+
+async def test_groups_pins_reactions_names_menus_and_edits_survive_a_crash_and_a_restart(
+    tmp_path: Path, http: aiohttp.ClientSession
+) -> None:
+    folder = tmp_path / "emulator"
+    child, base = start_emulator_process(folder)
+    try:
+        built = await _build_rich_world(http, base)
+        child.send_signal(signal.SIGKILL)  # replayed from the journal alone
+    finally:
+        child.kill()
+        child.wait()
+    async with serving_emulator(durable(folder)) as (_, base):
+        await _check_rich_world(http, base, built)
+    async with serving_emulator(durable(folder)) as (_, base):  # now from the snapshot
+        await _check_rich_world(http, base, built)

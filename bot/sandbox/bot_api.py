@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.sandbox.chat import ChatMessage, PrivateChat, StoredFile
+from bot.sandbox.chat import Chat, ChatMessage, GroupChat, PrivateChat, StoredFile
 from bot.sandbox.config import EmulatorConfig
-from bot.sandbox.content import caption_text, inline_keyboard, message_text
+from bot.sandbox.content import caption_text, inline_keyboard, link_preview, message_text
+from bot.sandbox.entities import with_automatic_entities
+from bot.sandbox.images import image_size
 from bot.sandbox.params import ApiError, Params, bad_request
 from bot.sandbox.ratelimit import RateLimiter
+from bot.sandbox.reactions import checked_reactions
 from bot.sandbox.webhook_sender import WebhookSender
 from bot.sandbox.world import World
 
@@ -42,13 +45,41 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "deleteMyCommands": (),
     "setMyDescription": (),
     "setMyShortDescription": (),
+    "sendPhoto": ("chat_id", "photo"),
+    "copyMessage": ("chat_id", "from_chat_id", "message_id"),
+    "forwardMessage": ("chat_id", "from_chat_id", "message_id"),
+    "pinChatMessage": ("chat_id", "message_id"),
+    "unpinChatMessage": ("chat_id",),
+    "getChatMember": ("chat_id", "user_id"),
+    "editMessageCaption": (),
+    "deleteMessages": ("chat_id", "message_ids"),
+    "getMyDescription": (),
+    "getMyShortDescription": (),
+    "setMyName": (),
+    "getMyName": (),
+    "setChatMenuButton": (),
+    "getChatMenuButton": (),
+    "setMessageReaction": ("chat_id", "message_id"),
 }
+# Required parameters an empty string satisfies (setWebhook url="" removes the webhook).
+EMPTY_ALLOWED = frozenset({("setWebhook", "url")})
 SERVED_METHODS: frozenset[str] = frozenset(REQUIRED_PARAMS)
 RATE_LIMITED = frozenset(
-    {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "copyMessage",
+        "forwardMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+    }
 )
 MAX_POLL_SECONDS = 50
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_BOT_NAME = 64
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -110,7 +141,10 @@ class BotApi:
         self.sender = sender
         self.limiter = (
             RateLimiter(
-                config.overall_per_second, config.per_chat_per_second, config.per_chat_burst
+                config.overall_per_second,
+                config.per_chat_per_second,
+                config.per_chat_burst,
+                per_group_per_minute=config.per_group_per_minute,
             )
             if config.rate_limit
             else None
@@ -139,6 +173,21 @@ class BotApi:
             "deleteMyCommands": self.delete_my_commands,
             "setMyDescription": self.set_my_description,
             "setMyShortDescription": self.set_my_short_description,
+            "sendPhoto": self.send_photo,
+            "copyMessage": self.copy_message,
+            "forwardMessage": self.forward_message,
+            "pinChatMessage": self.pin_chat_message,
+            "unpinChatMessage": self.unpin_chat_message,
+            "getChatMember": self.get_chat_member,
+            "editMessageCaption": self.edit_message_caption,
+            "deleteMessages": self.delete_messages,
+            "getMyDescription": self.get_my_description,
+            "getMyShortDescription": self.get_my_short_description,
+            "setMyName": self.set_my_name,
+            "getMyName": self.get_my_name,
+            "setChatMenuButton": self.set_chat_menu_button,
+            "getChatMenuButton": self.get_chat_menu_button,
+            "setMessageReaction": self.set_message_reaction,
         }
         assert set(self.methods) == SERVED_METHODS
 
@@ -146,6 +195,8 @@ class BotApi:
         """Run one method (canonical name) after checking its required parameters."""
         self.last_bot_id = bot_id
         for name in REQUIRED_PARAMS[method]:
+            if (method, name) in EMPTY_ALLOWED and name in params.values:
+                continue
             if not params.has(name):
                 if name == "text":
                     raise bad_request("message text is empty")
@@ -157,22 +208,29 @@ class BotApi:
         return {
             "id": bot_id,
             "is_bot": True,
-            "first_name": self.config.bot_first_name,
+            "first_name": self.world.descriptions.get("name:") or self.config.bot_first_name,
             "username": self.config.bot_username,
         }
 
     # ----- helpers -----
 
-    def _chat(self, params: Params, *, to_send: bool = False) -> PrivateChat:
-        """The private chat named by chat_id; only people who wrote to the bot have one."""
+    def _chat(self, params: Params, *, to_send: bool = False) -> Chat:
+        """The chat named by chat_id: a private chat of someone who wrote to the bot, or a group."""
         return self._chat_by_id(params.values.get("chat_id"), to_send=to_send)
 
-    def _chat_by_id(self, raw: object, *, to_send: bool = False) -> PrivateChat:
+    def _chat_by_id(self, raw: object, *, to_send: bool = False) -> Chat:
         chat_id: int | None = None
         if isinstance(raw, int) and not isinstance(raw, bool):
             chat_id = raw
         elif isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
             chat_id = int(raw.strip())
+        if chat_id is not None and chat_id < 0:
+            group = self.world.groups.get(chat_id)
+            if group is None:
+                raise bad_request("chat not found")
+            if not group.bot_member and not to_send:
+                raise ApiError(403, "Forbidden: bot is not a member of the group chat")
+            return group
         chat = self.world.chats.get(chat_id) if chat_id is not None and chat_id > 0 else None
         if chat is None or not chat.started:
             if to_send and chat_id is not None and chat_id > 0:
@@ -181,16 +239,57 @@ class BotApi:
             raise bad_request("chat not found")
         return chat
 
-    def _may_send(self, method: str, chat: PrivateChat) -> None:
-        """403 if blocked, 429 if over the flood limit; call after every parameter is checked."""
-        if chat.blocked:
+    def _may_send(self, method: str, chat: Chat) -> None:
+        """403 if blocked or removed, 429 over the flood limit; call after checking every param."""
+        if isinstance(chat, PrivateChat) and chat.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if isinstance(chat, GroupChat) and not chat.bot_member:
+            raise ApiError(403, "Forbidden: bot was kicked from the group chat")
         if self.limiter is not None and method in RATE_LIMITED:
-            wait = self.limiter.retry_after(chat.user_id)
+            wait = self.limiter.retry_after(chat.chat_id, group=chat.is_group)
             if wait is not None:
                 raise too_many_requests(wait)
 
-    def _bot_message(self, chat: PrivateChat, params: Params) -> ChatMessage:
+    def _reply_to(self, chat: Chat, params: Params) -> int | None:
+        """The id of the message this one replies to (reply_parameters or the legacy fields)."""
+        allow = params.flag("allow_sending_without_reply")
+        reply = params.structured("reply_parameters")
+        if reply is not None:
+            message_id = reply.get("message_id") if isinstance(reply, dict) else None
+            if not isinstance(message_id, int) or isinstance(message_id, bool):
+                raise bad_request("can't parse reply parameters JSON object")
+            assert isinstance(reply, dict)
+            allow = allow or reply.get("allow_sending_without_reply") is True
+            other = reply.get("chat_id")
+            if other is not None and str(other) != str(chat.chat_id):
+                raise bad_request(
+                    "the sandbox emulator replies only within the same chat; "
+                    "leave out reply_parameters.chat_id"
+                )
+        else:
+            message_id = params.integer("reply_to_message_id")
+        if message_id is None or message_id in chat.messages:
+            return message_id
+        if allow:
+            return None
+        raise bad_request("message to be replied not found")
+
+    def _sending(self, chat: Chat, params: Params) -> dict[str, Any]:
+        """What every send takes from its call: the reply, protection, the inline keyboard."""
+        return {
+            "reply_to": self._reply_to(chat, params),
+            "protected": params.flag("protect_content"),
+            "reply_markup": inline_keyboard(params),
+        }
+
+    def _message_in(self, chat: Chat, params: Params, missing: str) -> ChatMessage:
+        message_id = params.integer("message_id")
+        message = chat.messages.get(message_id) if message_id is not None else None
+        if message is None:
+            raise bad_request(missing)
+        return message
+
+    def _bot_message(self, chat: Chat, params: Params) -> ChatMessage:
         message_id = params.integer("message_id")
         if message_id is None:
             if params.has("inline_message_id"):
@@ -312,10 +411,16 @@ class BotApi:
         """sendMessage."""
         chat = self._chat(call.params, to_send=True)
         text, entities = message_text(call.params)
-        markup = inline_keyboard(call.params)
+        sending = self._sending(chat, call.params)
+        preview = link_preview(call.params)
         self._may_send("sendMessage", chat)
         message = self.world.add_message(
-            chat, self.bot_user(call.bot_id), text, entities=entities, reply_markup=markup
+            chat,
+            self.bot_user(call.bot_id),
+            text,
+            entities=with_automatic_entities(text, entities),
+            link_preview=preview,
+            **sending,
         )
         return chat.message_json(message)
 
@@ -323,9 +428,10 @@ class BotApi:
         """editMessageText: without reply_markup the inline keyboard is removed, as on Telegram."""
         chat = self._chat(call.params)
         message = self._bot_message(chat, call.params)
-        if message.document is not None:
+        if message.media is not None:
             raise bad_request("there is no text in the message to edit")
         text, entities = message_text(call.params)
+        entities = with_automatic_entities(text, entities)
         markup = inline_keyboard(call.params)
         if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(NOT_MODIFIED)
@@ -377,29 +483,43 @@ class BotApi:
 
     async def send_document(self, call: BotCall) -> dict[str, Any]:
         """sendDocument: a multipart upload (with its file name) or a known file_id."""
+        return await self._send_media(call, "sendDocument", "document")
+
+    async def send_photo(self, call: BotCall) -> dict[str, Any]:
+        """sendPhoto: a PNG, JPEG, GIF or WebP upload, or a known photo's file_id."""
+        return await self._send_media(call, "sendPhoto", "photo")
+
+    async def _send_media(self, call: BotCall, method: str, kind: str) -> dict[str, Any]:
         params = call.params
         chat = self._chat(params, to_send=True)
         caption, entities = caption_text(params)
-        markup = inline_keyboard(params)
-        document = await self._document(params)
-        self._may_send("sendDocument", chat)
+        sending = self._sending(chat, params)
+        media = await self._upload(params, kind)
+        size = None
+        if kind == "photo" and not isinstance(media, StoredFile):
+            size = image_size(media[0])
+            if size is None:
+                raise bad_request("IMAGE_PROCESS_FAILED")
+            if len(media[0]) > MAX_PHOTO_BYTES:
+                raise ApiError(413, "Request Entity Too Large")
+        self._may_send(method, chat)
         stored = (
-            document if isinstance(document, StoredFile) else await self.world.store_file(*document)
+            media if isinstance(media, StoredFile) else await self.world.store_file(*media, size)
         )
         message = self.world.add_message(
             chat,
             self.bot_user(call.bot_id),
             caption,
-            entities=entities,
-            reply_markup=markup,
-            document=stored,
+            entities=with_automatic_entities(caption, entities),
+            **{kind: stored},
+            **sending,
         )
         return chat.message_json(message)
 
-    async def _document(self, params: Params) -> StoredFile | tuple[bytes, str, str]:
+    async def _upload(self, params: Params, kind: str) -> StoredFile | tuple[bytes, str, str]:
         """A file sent before, or an upload's bytes, name and type (stored once allowed)."""
-        upload = params.files.get("document")
-        value = params.values.get("document")
+        upload = params.files.get(kind)
+        value = params.values.get(kind)
         if upload is None and isinstance(value, str) and value.startswith("attach://"):
             upload = params.files.get(value.removeprefix("attach://"))
             if upload is None:
@@ -410,7 +530,7 @@ class BotApi:
                 raise bad_request("file must be non-empty")
             if len(data) > MAX_UPLOAD_BYTES:
                 raise ApiError(413, "Request Entity Too Large")
-            name = upload.filename or "document"
+            name = upload.filename or kind
             mime = (
                 upload.content_type
                 if upload.content_type and upload.content_type != "application/octet-stream"
@@ -420,6 +540,8 @@ class BotApi:
         if isinstance(value, str):
             known = self.world.files.get(value)
             if known is not None:
+                if (known.width is not None) != (kind == "photo"):
+                    raise bad_request("type of file mismatch")
                 return known
             if value.startswith(("http://", "https://")):
                 raise bad_request("failed to get HTTP URL content: the sandbox has no internet")
@@ -435,9 +557,14 @@ class BotApi:
     async def get_chat(self, call: BotCall) -> dict[str, Any]:
         """getChat: a ChatFullInfo for the private chat."""
         chat = self._chat(call.params)
+        info: dict[str, Any] = {}
+        pinned = chat.messages.get(chat.pinned[-1]) if chat.pinned else None
+        if pinned is not None:
+            info["pinned_message"] = chat.message_json(pinned)
         return {
             **chat.chat_json(),
-            "accent_color_id": chat.user_id % 7,
+            **info,
+            "accent_color_id": abs(chat.chat_id) % 7,
             "max_reaction_count": 11,
             "accepted_gift_types": {
                 "unlimited_gifts": True,
@@ -503,3 +630,208 @@ class BotApi:
             raise bad_request(f"{name} must be at most {limit} characters long")
         self.world.set_description(f"{name}:{params.text('language_code') or ''}", text)
         return True
+
+    # ----- forwarding and copying -----
+
+    def _source_message(self, params: Params, missing: str) -> ChatMessage:
+        source = self._chat_by_id(params.values.get("from_chat_id"))
+        message = self._message_in(source, params, missing)
+        if message.protected:
+            raise bad_request("message has protected content and can't be forwarded")
+        return message
+
+    async def copy_message(self, call: BotCall) -> dict[str, int]:
+        """copyMessage: the same content from the bot, with no link to the original."""
+        params = call.params
+        chat = self._chat(params, to_send=True)
+        original = self._source_message(params, "message to copy not found")
+        text, entities = original.text, original.entities
+        if original.media is not None and "caption" in params.values:
+            text, entities = caption_text(params)
+            entities = with_automatic_entities(text, entities)
+        sending = self._sending(chat, params)
+        self._may_send("copyMessage", chat)
+        copy = self.world.add_message(
+            chat,
+            self.bot_user(call.bot_id),
+            text,
+            entities=entities,
+            document=original.document,
+            photo=original.photo,
+            link_preview=original.link_preview,
+            **sending,
+        )
+        return {"message_id": copy.message_id}
+
+    async def forward_message(self, call: BotCall) -> dict[str, Any]:
+        """forwardMessage: the original content with forward_origin naming its sender."""
+        params = call.params
+        chat = self._chat(params, to_send=True)
+        original = self._source_message(params, "message to forward not found")
+        origin = original.forward_origin or {
+            "type": "user",
+            "date": original.date,
+            "sender_user": original.sender,
+        }
+        self._may_send("forwardMessage", chat)
+        forwarded = self.world.add_message(
+            chat,
+            self.bot_user(call.bot_id),
+            original.text,
+            entities=original.entities,
+            document=original.document,
+            photo=original.photo,
+            forward_origin=origin,
+            protected=params.flag("protect_content"),
+        )
+        return chat.message_json(forwarded)
+
+    # ----- pins, members, captions, deleting many -----
+
+    async def pin_chat_message(self, call: BotCall) -> bool:
+        """pinChatMessage: the message becomes the chat's latest pin."""
+        chat = self._chat(call.params)
+        message = self._message_in(chat, call.params, "message to pin not found")
+        pinned = [m for m in chat.pinned if m != message.message_id]
+        self.world.set_pins(chat, [*pinned, message.message_id])
+        return True
+
+    async def unpin_chat_message(self, call: BotCall) -> bool:
+        """unpinChatMessage: the given message, or without message_id the latest pin."""
+        chat = self._chat(call.params)
+        message_id = call.params.integer("message_id")
+        if message_id is not None and message_id not in chat.messages:
+            raise bad_request("message to unpin not found")
+        if message_id is None:
+            if chat.pinned:
+                self.world.set_pins(chat, chat.pinned[:-1])
+        elif message_id in chat.pinned:
+            self.world.set_pins(chat, [m for m in chat.pinned if m != message_id])
+        return True
+
+    async def get_chat_member(self, call: BotCall) -> dict[str, Any]:
+        """getChatMember: the person of a private chat, or a group's members (its creator first)."""
+        chat = self._chat(call.params)
+        user_id = call.params.integer("user_id")
+        if user_id == call.bot_id:
+            status = "member" if not isinstance(chat, GroupChat) or chat.bot_member else "left"
+            return {"status": status, "user": self.bot_user(call.bot_id)}
+        person = self.world.chats.get(user_id) if user_id is not None else None
+        if person is None:
+            raise bad_request("user not found")
+        user = person.user_json()
+        if isinstance(chat, GroupChat):
+            if chat.member_ids and chat.member_ids[0] == user_id:
+                return {"status": "creator", "user": user, "is_anonymous": False}
+            return {"status": "member" if user_id in chat.member_ids else "left", "user": user}
+        if user_id != chat.chat_id:
+            raise bad_request("user not found")
+        return {"status": "member", "user": user}
+
+    async def edit_message_caption(self, call: BotCall) -> dict[str, Any]:
+        """editMessageCaption: a document's or photo's caption (and its keyboard)."""
+        chat = self._chat(call.params)
+        message = self._bot_message(chat, call.params)
+        if message.media is None:
+            raise bad_request("there is no caption in the message to edit")
+        caption, entities = caption_text(call.params)
+        entities = with_automatic_entities(caption, entities)
+        markup = inline_keyboard(call.params)
+        if (caption, entities, markup) == (message.text, message.entities, message.reply_markup):
+            raise bad_request(NOT_MODIFIED)
+        self._may_send("editMessageCaption", chat)
+        edited = self.world.edit_message(
+            chat, message, text=caption, entities=entities, reply_markup=markup
+        )
+        return chat.message_json(edited)
+
+    async def delete_messages(self, call: BotCall) -> bool:
+        """deleteMessages: 1 to 100 ids; those not found are skipped, as on Telegram."""
+        chat = self._chat(call.params)
+        ids = call.params.structured("message_ids")
+        if (
+            not isinstance(ids, list)
+            or not 1 <= len(ids) <= 100
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        ):
+            raise bad_request("message_ids must be an array of 1 to 100 message identifiers")
+        for message_id in ids:
+            self.world.delete_message(chat, message_id)
+        return True
+
+    # ----- the bot's profile and menu button -----
+
+    def _language(self, params: Params) -> str:
+        return params.text("language_code") or ""
+
+    async def get_my_description(self, call: BotCall) -> dict[str, str]:
+        """getMyDescription."""
+        key = f"description:{self._language(call.params)}"
+        return {"description": self.world.descriptions.get(key, "")}
+
+    async def get_my_short_description(self, call: BotCall) -> dict[str, str]:
+        """getMyShortDescription."""
+        key = f"short_description:{self._language(call.params)}"
+        return {"short_description": self.world.descriptions.get(key, "")}
+
+    async def set_my_name(self, call: BotCall) -> bool:
+        """setMyName: an empty name restores the default (for that language)."""
+        return self._set_description(call.params, "name", MAX_BOT_NAME)
+
+    async def get_my_name(self, call: BotCall) -> dict[str, str]:
+        """getMyName: the name for a language, else the bot's own name."""
+        name = self.world.descriptions.get(f"name:{self._language(call.params)}")
+        return {"name": name or self.bot_user(call.bot_id)["first_name"]}
+
+    def _menu_key(self, params: Params) -> str:
+        if not params.has("chat_id"):
+            return "default"
+        chat = self._chat(params)
+        if chat.is_group:
+            raise bad_request("the menu button can be set only for private chats")
+        return f"chat:{chat.chat_id}"
+
+    async def set_chat_menu_button(self, call: BotCall) -> bool:
+        """setChatMenuButton: for one private chat, or the default without chat_id."""
+        key = self._menu_key(call.params)
+        button = call.params.structured("menu_button")
+        if button is not None:
+            button = _checked_menu_button(button)
+        if button is None or (key != "default" and button == {"type": "default"}):
+            self.world.set_menu_button(key, None)
+        else:
+            self.world.set_menu_button(key, button)
+        return True
+
+    async def get_chat_menu_button(self, call: BotCall) -> dict[str, Any]:
+        """getChatMenuButton: the chat's own button, else the default (the command list)."""
+        key = self._menu_key(call.params)
+        button = self.world.menu_buttons.get(key) or self.world.menu_buttons.get("default")
+        if button is None or button == {"type": "default"}:
+            return {"type": "commands"}
+        return button
+
+    async def set_message_reaction(self, call: BotCall) -> bool:
+        """setMessageReaction: the bot's one reaction on a message (none removes it)."""
+        chat = self._chat(call.params)
+        message = self._message_in(chat, call.params, "message to react not found")
+        reactions = checked_reactions(call.params.structured("reaction"))
+        if reactions != message.reactions:
+            self.world.update_message(chat, message, reactions=reactions)
+        return True
+
+
+def _checked_menu_button(button: Any) -> dict[str, Any]:
+    """A MenuButton object as setChatMenuButton takes it."""
+    kind = button.get("type") if isinstance(button, dict) else None
+    if kind in ("commands", "default"):
+        return {"type": kind}
+    if kind == "web_app":
+        text, app = button.get("text"), button.get("web_app")
+        url = app.get("url") if isinstance(app, dict) else None
+        if not isinstance(text, str) or not text or not isinstance(url, str):
+            raise bad_request("a web_app menu button needs a text and web_app.url")
+        if not url.startswith("https://"):
+            raise bad_request("BUTTON_URL_INVALID")
+        return {"type": "web_app", "text": text, "web_app": {"url": url}}
+    raise bad_request("can't parse menu button JSON object")

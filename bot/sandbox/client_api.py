@@ -7,66 +7,27 @@ wants edits re-fetches a recent window (after=<an older id>) rather than only ne
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
-import orjson
 from aiohttp import web
 
 from bot.sandbox.bot_api import BotApi
-from bot.sandbox.chat import ChatMessage, PrivateChat, now
-from bot.sandbox.content import MAX_TEXT, leading_command
-from bot.sandbox.params import is_utf8_error
+from bot.sandbox.chat import PrivateChat, now
+from bot.sandbox.client_common import (
+    MAX_USER_ID,
+    ChatActions,
+    ClientError,
+    client_message,
+    json_object,
+)
+from bot.sandbox.client_groups import GroupClientApi
 from bot.sandbox.world import World
-from faq.telegram_html import utf16_length
 
-MAX_WAIT_SECONDS = 30.0
-MAX_USER_ID = 2**52
+__all__ = ["ClientApi", "ClientError", "client_message"]
+
 MAX_FIRST_NAME = 64
 # The sandbox's bot id before any bot has called the API (matches the sandbox token).
 DEFAULT_BOT_ID = 100000001
-
-
-class ClientError(web.HTTPBadRequest):
-    """A 400 answer with one sentence saying what is wrong and what to do."""
-
-    def __init__(self, sentence: str) -> None:
-        super().__init__(text=json.dumps({"error": sentence}), content_type="application/json")
-
-
-def client_message(chat: PrivateChat, message: ChatMessage, origin: str) -> dict[str, Any]:
-    """A message as the client API shows it."""
-    shown: dict[str, Any] = {
-        "message_id": message.message_id,
-        "from": "bot" if message.from_bot else "user",
-        "text": message.text,
-        "entities": message.entities,
-        "buttons": _buttons(message),
-        "date": message.date,
-        "edited": message.edit_date is not None,
-    }
-    if message.document is not None:
-        shown["document"] = {
-            "file_name": message.document.file_name,
-            "url": f"{origin}/api/files/{message.document.file_id}",
-        }
-    return shown
-
-
-def _buttons(message: ChatMessage) -> list[list[dict[str, str]]]:
-    rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    shown = []
-    for row in rows:
-        line = []
-        for button in row:
-            item = {"text": button["text"]}
-            if "callback_data" in button:
-                item["data"] = button["callback_data"]
-            elif "url" in button:
-                item["url"] = button["url"]
-            line.append(item)
-        shown.append(line)
-    return shown
 
 
 class ClientApi:
@@ -75,6 +36,8 @@ class ClientApi:
     def __init__(self, world: World, bot_api: BotApi) -> None:
         self.world = world
         self.bot_api = bot_api
+        self.actions = ChatActions(world, self._bot_user)
+        self.groups = GroupClientApi(world, self._bot_user)
 
     def routes(self) -> list[web.RouteDef]:
         """Every client API route."""
@@ -83,11 +46,15 @@ class ClientApi:
             web.get("/api/bot-messages", self.count_bot_messages),
             web.post("/api/users/{user_id}/messages", self.send_message),
             web.get("/api/users/{user_id}/messages", self.list_messages),
+            web.patch("/api/users/{user_id}/messages/{message_id}", self.edit_message),
+            web.post("/api/users/{user_id}/documents", self.send_document),
+            web.post("/api/users/{user_id}/photos", self.send_photo),
             web.post("/api/users/{user_id}/callbacks", self.press_button),
             web.get("/api/users/{user_id}/callbacks/{query_id}", self.button_answer),
             web.post("/api/users/{user_id}/block", self.block),
             web.post("/api/users/{user_id}/unblock", self.unblock),
             web.get("/api/files/{file_id}", self.download),
+            *self.groups.routes(),
             web.route("*", "/api/{tail:.*}", self.unknown_endpoint),
         ]
 
@@ -104,19 +71,7 @@ class ClientApi:
 
     @staticmethod
     async def _json_object(request: web.Request) -> dict[str, Any]:
-        try:
-            # orjson, not json: it refuses lone surrogates and nesting past 1024 levels.
-            body = orjson.loads(await request.read() or b"null")
-        except orjson.JSONDecodeError as error:
-            if is_utf8_error(error):
-                raise ClientError(
-                    "The text is not valid UTF-8 (it has a lone surrogate or stray bytes); "
-                    "send ordinary Unicode text."
-                ) from None
-            raise ClientError("The request body is not valid JSON; send a JSON object.") from None
-        if not isinstance(body, dict):
-            raise ClientError('The request body must be a JSON object, for example {"text": "hi"}.')
-        return body
+        return await json_object(request)
 
     def _open_chat(self, user_id: int, first_name: str | None = None) -> PrivateChat:
         chat = self.world.chat(user_id, first_name)
@@ -133,14 +88,9 @@ class ClientApi:
     # ----- handlers -----
 
     async def send_message(self, request: web.Request) -> web.Response:
-        """The user sends a text message; a leading /command gets its bot_command entity."""
+        """The user sends a text message (perhaps a reply), which starts the bot."""
         user_id = self._user_id(request)
         body = await self._json_object(request)
-        text = body.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise ClientError('Give the message as a non-empty string in "text".')
-        if utf16_length(text) > MAX_TEXT:
-            raise ClientError(f"The message is longer than {MAX_TEXT} characters; shorten it.")
         first_name = body.get("first_name")
         if first_name is not None and (
             not isinstance(first_name, str) or not 0 < len(first_name.strip()) <= MAX_FIRST_NAME
@@ -148,13 +98,38 @@ class ClientApi:
             raise ClientError(
                 f'"first_name" must be a string of 1 to {MAX_FIRST_NAME} characters, or left out.'
             )
+        if not isinstance(body.get("text"), str) or not body["text"].strip():
+            raise ClientError('Give the message as a non-empty string in "text".')
         chat = self._open_chat(user_id, first_name.strip() if first_name else None)
         self.world.start_chat(user_id)
-        message = self.world.add_message(
-            chat, chat.user_json(), text, entities=leading_command(text)
-        )
-        self.world.push_update("message", chat.message_json(message))
-        return web.json_response({"message_id": message.message_id})
+        message = self.actions.write(chat, chat, body)
+        return web.json_response(client_message(chat, message, str(request.url.origin())))
+
+    async def edit_message(self, request: web.Request) -> web.Response:
+        """The user edits a message they sent; the bot gets an edited_message update."""
+        user_id = self._user_id(request)
+        body = await self._json_object(request)
+        message_id = request.match_info["message_id"]
+        if not message_id.isascii() or not message_id.isdigit():
+            raise ClientError(f"The message id {message_id!r} is not a whole number.")
+        chat = self._open_chat(user_id)
+        edited = self.actions.edit(chat, chat, int(message_id), body)
+        return web.json_response(client_message(chat, edited, str(request.url.origin())))
+
+    async def send_document(self, request: web.Request) -> web.Response:
+        """The user sends a document (multipart: file, caption?)."""
+        return await self._send_file(request, "document")
+
+    async def send_photo(self, request: web.Request) -> web.Response:
+        """The user sends a photo (multipart: file, caption?)."""
+        return await self._send_file(request, "photo")
+
+    async def _send_file(self, request: web.Request, kind: str) -> web.Response:
+        user_id = self._user_id(request)
+        chat = self._open_chat(user_id)
+        message = await self.actions.send_file(chat, chat, request, kind)
+        self.world.start_chat(user_id)
+        return web.json_response(client_message(chat, message, str(request.url.origin())))
 
     async def start_users(self, request: web.Request) -> web.Response:
         """Many users start the bot at once, sending nothing (to seed a benchmark's audience)."""
@@ -187,41 +162,15 @@ class ClientApi:
         """The user presses an inline button of a bot message."""
         user_id = self._user_id(request)
         body = await self._json_object(request)
-        message_id, data = body.get("message_id"), body.get("data")
-        if not isinstance(message_id, int) or isinstance(message_id, bool):
-            raise ClientError('Give the bot message\'s id as an integer in "message_id".')
-        if not isinstance(data, str):
-            raise ClientError('Give the button\'s callback data as a string in "data".')
         chat = self._open_chat(user_id)
-        message = chat.messages.get(message_id)
-        if message is None or not message.from_bot:
-            raise ClientError(
-                f"User {user_id}'s chat has no bot message {message_id}; "
-                "list the messages to find the right id."
-            )
-        if data not in message.callback_data():
-            raise ClientError(
-                f"Bot message {message_id} has no button with data {data!r} (any more); "
-                "press one of the buttons it shows now."
-            )
-        query_id = self.world.add_callback(user_id, message_id)
-        self.world.push_update(
-            "callback_query",
-            {
-                "id": query_id,
-                "from": chat.user_json(),
-                "message": chat.message_json(message),
-                "chat_instance": str(user_id * 7919 % 2**31),
-                "data": data,
-            },
-        )
+        query_id = self.actions.press(chat, chat, body)
         return web.json_response({"callback_query_id": query_id})
 
     async def button_answer(self, request: web.Request) -> web.Response:
         """How the bot answered one of the user's button presses (so far)."""
         user_id = self._user_id(request)
         pressed = self.world.callbacks.get(request.match_info["query_id"])
-        if pressed is None or pressed.chat_id != user_id:
+        if pressed is None or pressed.presser != user_id:
             raise ClientError(
                 f"User {user_id} pressed no button with that callback query id; "
                 "use the id a POST to /callbacks returned."
@@ -233,29 +182,7 @@ class ClientApi:
     async def list_messages(self, request: web.Request) -> web.Response:
         """The chat's messages after `after`, optionally waiting up to `wait` s for a bot one."""
         user_id = self._user_id(request)
-        after = self._query_number(request, "after", "0")
-        wait = min(self._query_number(request, "wait", "0"), MAX_WAIT_SECONDS)
-        chat = self.world.chat(user_id)
-        origin = str(request.url.origin())
-        deadline = time.monotonic() + wait
-        while True:
-            newer = [m for m in chat.messages.values() if m.message_id > after]
-            remaining = deadline - time.monotonic()
-            if any(m.from_bot for m in newer) or remaining <= 0 or self.world.closing:
-                shown = [client_message(chat, m, origin) for m in newer]
-                return web.json_response({"messages": shown})
-            await chat.changed.wait(remaining)
-
-    @staticmethod
-    def _query_number(request: web.Request, name: str, default: str) -> float:
-        raw = request.query.get(name, default)
-        try:
-            value = float(raw)
-        except ValueError:
-            value = -1.0
-        if not value >= 0 or value == float("inf"):
-            raise ClientError(f'"{name}" must be a number of 0 or more, got {raw!r}.')
-        return value
+        return await self.actions.listing(request, self.world.chat(user_id))
 
     async def block(self, request: web.Request) -> web.Response:
         """The user blocks the bot: sends to them get 403 and the bot hears my_chat_member."""
@@ -289,7 +216,8 @@ class ClientApi:
         return web.json_response(
             {
                 "error": f"There is no client API endpoint {request.method} {request.path}; "
-                "use /api/users/<id>/messages, /callbacks, /block, /unblock, /api/files/<id> "
+                "use /api/users/<id>/messages, /callbacks, /block, /unblock, /documents, "
+                "/photos, /api/groups, /api/groups/<chat_id>/messages, /api/files/<id> "
                 "or /api/stats."
             },
             status=404,

@@ -50,13 +50,15 @@ class EmulatorConfig:
     overall_per_second: float = 30.0
     per_chat_per_second: float = 1.0
     per_chat_burst: int = 5
+    # Telegram: a bot may send about 20 messages a minute to one group.
+    per_group_per_minute: float = 20.0
     faults: FaultConfig = field(default_factory=FaultConfig)
     static_dir: Path | None = None
     data_dir: Path | None = None
     compact_journal_bytes: int = 16 * 1024 * 1024
 
     def __post_init__(self) -> None:
-        if self.overall_per_second <= 0 or self.per_chat_per_second <= 0:
+        if min(self.overall_per_second, self.per_chat_per_second, self.per_group_per_minute) <= 0:
             raise ValueError("rate limits must be above 0 messages per second")
         if self.per_chat_burst < 1:
             raise ValueError(f"per_chat_burst must be 1 or more, got {self.per_chat_burst}")

@@ -94,6 +94,32 @@ def caption_text(params: Params) -> tuple[str, list[dict[str, Any]]]:
     return text, entities
 
 
+LINK_PREVIEW_FLAGS = ("is_disabled", "prefer_small_media", "prefer_large_media", "show_above_text")
+
+
+def link_preview(params: Params) -> dict[str, Any] | None:
+    """The LinkPreviewOptions a message echoes when the call changed them; None for defaults."""
+    options = params.structured("link_preview_options")
+    if options is None:
+        return {"is_disabled": True} if params.flag("disable_web_page_preview") else None
+    if not isinstance(options, dict):
+        raise bad_request("can't parse link preview options JSON object")
+    kept: dict[str, Any] = {}
+    for name in LINK_PREVIEW_FLAGS:
+        value = options.get(name)
+        if value is not None and not isinstance(value, bool):
+            raise bad_request(f"link_preview_options.{name} must be a Boolean")
+        if value:
+            kept[name] = True
+    url = options.get("url")
+    if url is not None:
+        if not isinstance(url, str):
+            raise bad_request("link_preview_options.url must be a string")
+        if url:
+            kept["url"] = url
+    return kept or None
+
+
 def inline_keyboard(params: Params) -> dict[str, Any] | None:
     """The inline keyboard to attach, checked; None for no markup or a reply keyboard."""
     markup = params.structured("reply_markup")

@@ -48,20 +48,27 @@ class RateLimiter:
         per_chat_per_second: float,
         per_chat_burst: int,
         clock: Callable[[], float] = time.monotonic,
+        per_group_per_minute: float = 20.0,
     ) -> None:
         self.clock = clock
         self.per_chat_per_second = per_chat_per_second
         self.per_chat_burst = per_chat_burst
+        self.per_group_per_minute = per_group_per_minute
         self.overall = TokenBucket(overall_per_second, overall_per_second, clock)
         self.chats: dict[int, TokenBucket] = {}
 
-    def retry_after(self, chat_id: int) -> int | None:
+    def retry_after(self, chat_id: int, group: bool = False) -> int | None:
         """None and a token spent if the send may go; else whole seconds to wait (>= 1)."""
         chat = self.chats.get(chat_id)
         if chat is None:
             if len(self.chats) >= MAX_TRACKED_CHATS:
                 self.chats = {k: b for k, b in self.chats.items() if not b.is_full()}
-            chat = TokenBucket(self.per_chat_per_second, self.per_chat_burst, self.clock)
+            if group:
+                # A group's minute allowance, spendable at once, refilled evenly.
+                rate, burst = self.per_group_per_minute / 60, self.per_group_per_minute
+                chat = TokenBucket(rate, burst, self.clock)
+            else:
+                chat = TokenBucket(self.per_chat_per_second, self.per_chat_burst, self.clock)
             self.chats[chat_id] = chat
         wait = max(chat.wait_seconds(), self.overall.wait_seconds())
         if wait > 0:

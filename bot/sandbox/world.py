@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from bot.sandbox.chat import ChatMessage, PrivateChat, StoredFile, now
+from bot.sandbox.chat import Chat, ChatMessage, GroupChat, PrivateChat, StoredFile, now
 from bot.sandbox.file_contents import FileContents, MemoryContents
 from bot.sandbox.updates import UpdateQueue
 from bot.storage.journal import Journal, Record
@@ -24,6 +24,9 @@ MAX_CALLBACK_QUERIES = 10_000
 MAX_FILES = 500
 MAX_FILE_BYTES_TOTAL = 256 * 1024 * 1024
 FILE_FIELDS = ("file_id", "file_unique_id", "file_name", "mime_type", "file_size", "file_path")
+PHOTO_FIELDS = ("width", "height")
+# Basic groups the client API creates get ids from here down (real ones look like this too).
+FIRST_GROUP_ID = -4_000_000_001
 
 
 @dataclass
@@ -36,6 +39,13 @@ class CallbackRecord:
     # What the bot answered: a toast, or an alert the user must dismiss when show_alert is set.
     text: str = ""
     show_alert: bool = False
+    # Who pressed, when not the private chat's own user (a press in a group).
+    user_id: int | None = None
+
+    @property
+    def presser(self) -> int:
+        """The id of the user who pressed."""
+        return self.chat_id if self.user_id is None else self.user_id
 
 
 @dataclass
@@ -54,6 +64,8 @@ class World:
 
     def __init__(self, contents: FileContents | None = None) -> None:
         self.chats: dict[int, PrivateChat] = {}
+        self.groups: dict[int, GroupChat] = {}
+        self.menu_buttons: dict[str, dict[str, Any]] = {}
         self.updates = UpdateQueue()
         self.callbacks: OrderedDict[str, CallbackRecord] = OrderedDict()
         self.files: OrderedDict[str, StoredFile] = OrderedDict()
@@ -78,6 +90,9 @@ class World:
             "commands": self._apply_commands,
             "description": self._apply_description,
             "file": self._apply_file,
+            "group": self._apply_group,
+            "pins": self._apply_pins,
+            "menu_button": self._apply_menu_button,
         }
 
     # ----- records -----
@@ -102,8 +117,15 @@ class World:
             yield {"t": "file", "counter": self._file_counter, **stored.record()}
         for chat in self.chats.values():
             yield chat.record()
-            for message in chat.messages.values():
-                yield {"t": "message", "chat": chat.user_id, "message": message.record()}
+        for group in self.groups.values():
+            yield group.record()
+        for any_chat in self.all_chats():
+            for message in any_chat.messages.values():
+                yield {"t": "message", "chat": any_chat.chat_id, "message": message.record()}
+            if any_chat.pinned:
+                yield {"t": "pins", "chat": any_chat.chat_id, "pinned": any_chat.pinned}
+        for key, button in self.menu_buttons.items():
+            yield {"t": "menu_button", "key": key, "button": button}
         yield self.updates.record()
         for update in self.updates.pending:
             yield {"t": "update", "update": update}
@@ -138,26 +160,89 @@ class World:
         """The person blocks or unblocks the bot."""
         self._change({**chat.record(), "blocked": blocked})
 
+    def all_chats(self) -> Iterator[Chat]:
+        """Every private chat, then every group."""
+        yield from self.chats.values()
+        yield from self.groups.values()
+
+    def chat_by_id(self, chat_id: int) -> Chat | None:
+        """The private chat or group with this id, if there is one."""
+        return self.groups.get(chat_id) if chat_id < 0 else self.chats.get(chat_id)
+
     def add_message(
-        self, chat: PrivateChat, sender: dict[str, Any], text: str, **details: Any
+        self, chat: Chat, sender: dict[str, Any], text: str, **details: Any
     ) -> ChatMessage:
         """Append a message with the chat's next id."""
         message = ChatMessage(chat.last_message_id + 1, sender, now(), text, **details)
-        self._change({"t": "message", "chat": chat.user_id, "message": message.record()})
+        self._change({"t": "message", "chat": chat.chat_id, "message": message.record()})
         return chat.messages[message.message_id]
 
-    def edit_message(self, chat: PrivateChat, message: ChatMessage, **changes: Any) -> ChatMessage:
+    def edit_message(self, chat: Chat, message: ChatMessage, **changes: Any) -> ChatMessage:
         """Change a message's text, entities or reply markup, stamping its edit date."""
-        fields = {**message.record(), **changes, "edit_date": now()}
-        self._change({"t": "message", "chat": chat.user_id, "message": fields})
+        return self.update_message(chat, message, **changes, edit_date=now())
+
+    def update_message(self, chat: Chat, message: ChatMessage, **changes: Any) -> ChatMessage:
+        """Change a message without it counting as an edit (reactions)."""
+        fields = {**message.record(), **changes}
+        self._change({"t": "message", "chat": chat.chat_id, "message": fields})
         return chat.messages[message.message_id]
 
-    def delete_message(self, chat: PrivateChat, message_id: int) -> bool:
+    def delete_message(self, chat: Chat, message_id: int) -> bool:
         """Delete a message; False when the chat has no such message."""
         if message_id not in chat.messages:
             return False
-        self._change({"t": "message_deleted", "chat": chat.user_id, "message_id": message_id})
+        self._change({"t": "message_deleted", "chat": chat.chat_id, "message_id": message_id})
+        if message_id in chat.pinned:
+            self.set_pins(chat, [m for m in chat.pinned if m != message_id])
         return True
+
+    def set_pins(self, chat: Chat, pinned: list[int]) -> None:
+        """The chat's pinned message ids, the most recent last."""
+        self._change({"t": "pins", "chat": chat.chat_id, "pinned": pinned})
+
+    def set_menu_button(self, key: str, button: dict[str, Any] | None) -> None:
+        """The menu button of one private chat ("chat:<id>") or the default ("default")."""
+        self._change({"t": "menu_button", "key": key, "button": button})
+
+    def add_group(self, title: str, member_ids: list[int], chat_id: int | None = None) -> GroupChat:
+        """A new group of these users (created as users if new), the bot a member."""
+        for user_id in member_ids:
+            self.chat(user_id)
+        if chat_id is None:
+            chat_id = min([FIRST_GROUP_ID + 1, *self.groups]) - 1
+        group = GroupChat(chat_id, title, list(member_ids))
+        self._change(group.record())
+        return self.groups[chat_id]
+
+    def set_bot_member(self, group: GroupChat, member: bool) -> None:
+        """The bot is added to or removed from a group."""
+        self._change({**group.record(), "bot_member": member})
+
+    def _apply_group(self, record: Record) -> None:
+        group = self.groups.get(record["id"])
+        if group is None:
+            group = self.groups[record["id"]] = GroupChat(record["id"], record["title"], [])
+        group.title = record["title"]
+        group.member_ids = list(record["member_ids"])
+        group.bot_member = bool(record["bot_member"])
+        group.last_message_id = max(group.last_message_id, record["last_message_id"])
+
+    def _apply_pins(self, record: Record) -> None:
+        chat = self._chat_of(record["chat"])
+        chat.pinned = list(record["pinned"])
+        chat.changed.notify()
+
+    def _apply_menu_button(self, record: Record) -> None:
+        if record["button"] is None:
+            self.menu_buttons.pop(record["key"], None)
+        else:
+            self.menu_buttons[record["key"]] = record["button"]
+
+    def _chat_of(self, chat_id: int) -> Chat:
+        chat = self.chat_by_id(chat_id)
+        if chat is None:
+            raise KeyError(f"no chat {chat_id}")
+        return chat
 
     def _apply_chat(self, record: Record) -> None:
         chat = self.chats.get(record["id"])
@@ -170,14 +255,16 @@ class World:
 
     def _apply_message(self, record: Record) -> None:
         fields = record["message"]
-        document = fields["document"]
-        stored = None
-        if document is not None:
-            stored = self.files.get(document["file_id"]) or StoredFile(**document)
-        self.chats[record["chat"]].put(ChatMessage.from_record(fields, stored))
+        document, photo = self._stored(fields["document"]), self._stored(fields.get("photo"))
+        self._chat_of(record["chat"]).put(ChatMessage.from_record(fields, document, photo))
+
+    def _stored(self, described: dict[str, Any] | None) -> StoredFile | None:
+        if described is None:
+            return None
+        return self.files.get(described["file_id"]) or StoredFile(**described)
 
     def _apply_message_deleted(self, record: Record) -> None:
-        chat = self.chats[record["chat"]]
+        chat = self._chat_of(record["chat"])
         chat.messages.pop(record["message_id"], None)
         chat.changed.notify()
 
@@ -225,12 +312,13 @@ class World:
 
     # ----- button presses -----
 
-    def add_callback(self, chat_id: int, message_id: int) -> str:
+    def add_callback(self, chat_id: int, message_id: int, user_id: int | None = None) -> str:
         """Record a button press and return its new callback query id."""
         query_id = str(secrets.randbits(63))
-        self._change(
-            {"t": "callback", "id": query_id, "chat_id": chat_id, "message_id": message_id}
-        )
+        record = {"t": "callback", "id": query_id, "chat_id": chat_id, "message_id": message_id}
+        if user_id is not None and user_id != chat_id:
+            record["user_id"] = user_id
+        self._change(record)
         return query_id
 
     def answer_callback(self, query_id: str, text: str = "", show_alert: bool = False) -> None:
@@ -252,6 +340,7 @@ class World:
             bool(record.get("answered")),
             str(record.get("text", "")),
             bool(record.get("show_alert")),
+            record.get("user_id"),
         )
         while len(self.callbacks) > MAX_CALLBACK_QUERIES:
             self.callbacks.popitem(last=False)
@@ -295,20 +384,25 @@ class World:
 
     # ----- files -----
 
-    async def store_file(self, data: bytes, file_name: str, mime_type: str) -> StoredFile:
-        """Keep an upload, forgetting the oldest files past the count and size caps."""
+    async def store_file(
+        self, data: bytes, file_name: str, mime_type: str, size: tuple[int, int] | None = None
+    ) -> StoredFile:
+        """Keep an upload (a photo when `size` is given), forgetting the oldest past the caps."""
         unique_id = f"AgAD{secrets.token_urlsafe(9)}"
         await self.contents.put(unique_id, data)
         counter = self._file_counter + 1
         suffix = file_name.rsplit(".", 1)[1] if "." in file_name else ""
         safe_suffix = "".join(c for c in suffix if c.isalnum())[:10]
+        folder, prefix = ("photos", "AgACAgIAAx") if size else ("documents", "BQACAgIAAx")
         stored = StoredFile(
-            file_id=f"BQACAgIAAx{secrets.token_urlsafe(24)}",
+            file_id=f"{prefix}{secrets.token_urlsafe(24)}",
             file_unique_id=unique_id,
             file_name=file_name,
             mime_type=mime_type,
             file_size=len(data),
-            file_path=f"documents/file_{counter}" + (f".{safe_suffix}" if safe_suffix else ""),
+            file_path=f"{folder}/file_{counter}" + (f".{safe_suffix}" if safe_suffix else ""),
+            width=size[0] if size else None,
+            height=size[1] if size else None,
         )
         self._change({"t": "file", "counter": counter, **stored.record()})
         return self.files[stored.file_id]
@@ -326,7 +420,9 @@ class World:
         self.contents.keep_only({stored.file_unique_id for stored in self.files.values()})
 
     def _apply_file(self, record: Record) -> None:
-        stored = StoredFile(**{name: record[name] for name in FILE_FIELDS})
+        fields: dict[str, Any] = {name: record[name] for name in FILE_FIELDS}
+        fields.update({name: record.get(name) for name in PHOTO_FIELDS})
+        stored = StoredFile(**fields)
         self._file_counter = max(self._file_counter, record["counter"])
         self.files[stored.file_id] = stored
         self.files_by_path[stored.file_path] = stored
@@ -349,5 +445,5 @@ class World:
         """Wake every long-polling waiter so it answers now (server shutting down)."""
         self.closing = True
         self.updates.arrived.notify()
-        for chat in self.chats.values():
+        for chat in self.all_chats():
             chat.changed.notify()
