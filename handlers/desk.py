@@ -343,15 +343,19 @@ async def _start_reply(
 ) -> None:
     assert update.effective_user is not None and update.effective_chat is not None
     user, chat = update.effective_user, update.effective_chat
-    await context.services.store.set_pending_reply(user.id, chat.id, thread.id)
+    store = context.services.store
+    await store.set_pending_reply(user.id, chat.id, thread.id)
     name = escape(user.first_name or "You")
-    await context.bot.send_message(
+    # In a group with privacy mode on, Telegram passes the bot only replies to its messages.
+    how = "your next message here" if chat.type == "private" else "your reply to this message"
+    prompt = await context.bot.send_message(
         chat.id,
-        f"{name}: your next message here goes to {texts.who(thread)} (#{thread.id}) as the "
-        "programme team's answer.",
+        f"{name}: {how} goes to {texts.who(thread)} (#{thread.id}) as the programme team's answer.",
         parse_mode="HTML",
         reply_markup=REPLY_CANCEL_BUTTON,
     )
+    copy = StaffCopy(chat_id=chat.id, message_id=prompt.message_id)
+    await store.add_handoff_staff_copies(thread.id, [copy])
 
 
 async def _close(

@@ -342,3 +342,20 @@ async def test_asking_for_a_person_mid_registration_says_to_finish_first(
     await walk_to(user, Step.CITY)
     assert (await user.ask("/human"))["text"] == FINISH_REGISTRATION_TEXT
     assert await sandbox.application.bot_data.services.store.handoffs_of(PERSON) == []
+
+
+async def test_staff_answer_by_telegram_reply_in_private(
+    sandbox: RunningSandbox, user: SandboxClient, http: aiohttp.ClientSession
+) -> None:
+    staff = SandboxClient(http, sandbox.url, STAFF_ID)
+    await started(staff)
+    await reach_a_person(user, "Who decides?")
+    notice = await staff.next_bot_message()
+    body = {"text": "The programme team.", "reply_to_message_id": notice["message_id"]}
+    async with http.post(f"{sandbox.url}api/users/{STAFF_ID}/messages", json=body) as response:
+        assert response.status == 200, await response.text()
+        staff.seen = (await response.json())["message_id"]
+    assert "The programme team." in (await user.next_bot_message())["text"]
+    assert "Sent to Ana" in (await staff.next_bot_message())["text"]
+    # A staff member's own question (no reply, no Reply pressed) still goes to the FAQ.
+    assert "month" in (await staff.ask("how long does the programme last"))["text"].lower()
