@@ -85,7 +85,11 @@ def register_handlers(application: Application) -> None:
         ChatMemberHandler(chat_member.track_block, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.COMMAND, errors.unknown_command),
         # Before the FAQ: staff answers and the staff chat, then people writing to the team.
-        MessageHandler(plain_text & desk.staff_answer(application), desk.answer_from_staff),
+        # New messages only: an edited answer must not reach the person twice.
+        MessageHandler(
+            plain_text & filters.UpdateType.MESSAGE & desk.staff_answer(application),
+            desk.answer_from_staff,
+        ),
         MessageHandler(plain_text & private & in_handoff, desk.pass_on),
         MessageHandler(filters.TEXT & private, faq.ask),
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, errors.not_text),

@@ -24,6 +24,7 @@ from bot.storage.store import Store
 from faq.loader import MAX_CALLBACK_BYTES
 from faq.placeholders import render_answer
 from handlers import callback_data as data
+from handlers import faq
 from handlers.access import staff_only
 from handlers.faq import find_entry, thresholds_of
 
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # Long enough to ask for a person after the fallback, short enough to keep little about anyone.
 KEEP_UNANSWERED = timedelta(days=1)
+# How long "write your question" waits for it before the person's text is the FAQ's again.
+KEEP_ASKING = timedelta(days=1)
 BUTTON_CHARS = 60
 MAX_ANSWER_CHARS = 3800
 
@@ -158,6 +161,11 @@ async def pass_on(update: Update, context: AppContext) -> None:
     store = context.services.store
     thread = await store.active_handoff(chat.id)
     if thread is None:
+        return
+    if thread.status == "asking" and context.services.clock() - thread.opened_at > KEEP_ASKING:
+        # Asked for a person long ago and never wrote: this is a new question for the FAQ.
+        await store.discard_handoff(thread.id)
+        await faq.ask(update, context)
         return
     if len(message.text) > texts.MAX_FORWARDED_CHARS:
         await message.reply_text(texts.TOO_LONG_TEXT.format(length=len(message.text)))

@@ -359,3 +359,13 @@ async def test_staff_answer_by_telegram_reply_in_private(
     assert "Sent to Ana" in (await staff.next_bot_message())["text"]
     # A staff member's own question (no reply, no Reply pressed) still goes to the FAQ.
     assert "month" in (await staff.ask("how long does the programme last"))["text"].lower()
+
+
+async def test_a_question_never_written_for_a_day_lets_the_faq_answer_again(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    await user.ask("/human")
+    services = sandbox.application.bot_data.services
+    services.clock = lambda: datetime.now(UTC) + timedelta(days=1, minutes=1)
+    assert "month" in (await user.ask("how long does the programme last"))["text"].lower()
+    assert await services.store.handoffs_of(PERSON) == []
