@@ -48,6 +48,10 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
         "call.json",
         "chats.json",
         "drafts.json",
+        "handoff_hints.json",
+        "handoff_ids.json",
+        "handoff_replies.json",
+        "handoffs.json",
         "questions.json",
         "registrations.json",
         "scheduled.json",
@@ -225,6 +229,8 @@ async def test_export_and_erase_user_data(store: Store) -> None:
         "subscription": None,
         "chat": None,
         "draft": None,
+        "conversations_with_the_team": [],
+        "last_unanswered_question": None,
         "queued_messages": [],
     }
     assert await store.get_registration(43) is not None
