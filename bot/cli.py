@@ -250,8 +250,7 @@ def _write(out: Path | None, payload: bytes, what: str) -> None:
         out.write_bytes(payload)
     except OSError as error:
         raise UserFacingError(
-            f"Could not write {out} ({error.strerror}); choose a file in a folder you "
-            "may write to."
+            f"Could not write {out} ({error.strerror}); choose a file in a folder you may write to."
         ) from None
     print(f"Wrote {what} to {out}.", file=sys.stderr)
 

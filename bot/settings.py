@@ -179,6 +179,22 @@ def _check_broadcast_rate(value: Any) -> float:
     return rate
 
 
+DEFAULT_HANDOFF_REPLY_TIME = (
+    "The team answers on working days, so a reply may take a few days; it will come here."
+)
+MAX_HANDOFF_REPLY_TIME = 500
+
+
+def _check_handoff_text(value: Any) -> str:
+    text = " ".join(str(value).split())
+    if not 0 < len(text) <= MAX_HANDOFF_REPLY_TIME:
+        raise ValueError(
+            f"must be 1 to {MAX_HANDOFF_REPLY_TIME} characters of plain text telling people when "
+            "to expect an answer, e.g. 'The team answers on working days.'"
+        )
+    return text
+
+
 UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
 OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
 
@@ -224,6 +240,10 @@ class Settings(BaseModel):
         default=OFFSETS_EXAMPLE, alias="REMINDER_OFFSETS"
     )
     reminder_grace_hours: float = Field(default=6.0, ge=0, le=24 * 14, alias="REMINDER_GRACE_HOURS")
+
+    handoff_reply_time_text: Annotated[str, BeforeValidator(_check_handoff_text)] = Field(
+        default=DEFAULT_HANDOFF_REPLY_TIME, alias="HANDOFF_REPLY_TIME_TEXT"
+    )
 
     broadcast_per_second: Annotated[float, BeforeValidator(_check_broadcast_rate)] = Field(
         default=25.0, alias="BROADCAST_PER_SECOND"

@@ -18,6 +18,7 @@ from handlers import (
     announcements,
     audit_log,
     chat_member,
+    desk,
     eligibility,
     errors,
     export,
@@ -35,6 +36,9 @@ from handlers import callback_data as data
 def register_handlers(application: Application) -> None:
     """Add the bot's handlers in the order they must be tried."""
     private = filters.ChatType.PRIVATE
+    in_handoff = desk.person_in_thread(application)
+    # Text only: commands still work while a conversation with the team is open.
+    plain_text = filters.TEXT & ~filters.COMMAND
     ordered: list[BaseHandler[Any, Any, Any]] = [
         # The conversations first: while one waits for an answer, the typed text is theirs.
         registration.conversation(),
@@ -48,7 +52,10 @@ def register_handlers(application: Application) -> None:
         CommandHandler("deletedata", privacy.ask_to_erase, filters=private),
         CommandHandler("myregistration", registration.my_registration, filters=private),
         CommandHandler("privacy", privacy.show_notice),
+        CommandHandler("cancel", desk.cancel_by_person, filters=private & in_handoff),
         CommandHandler("cancel", registration.nothing_to_cancel, filters=private),
+        CommandHandler("human", desk.ask_for_person),
+        CommandHandler("handoffs", desk.list_open),
         CommandHandler("stats", stats.stats),
         CommandHandler("export", export.export_registrations),
         CommandHandler("reloadfaq", faq_admin.reload_faq),
@@ -74,9 +81,19 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(faq_admin.press_cluster_button, pattern=data.UNANSWERED_PATTERN),
         CallbackQueryHandler(faq.show_topic, pattern=data.FAQ_TOPIC_PATTERN),
         CallbackQueryHandler(faq.show_entry, pattern=data.FAQ_ENTRY_PATTERN),
+        CallbackQueryHandler(desk.cancel_by_person, pattern=data.exactly(data.HANDOFF_CANCEL)),
+        CallbackQueryHandler(desk.ask_for_person, pattern=data.exactly(data.HANDOFF_START)),
+        CallbackQueryHandler(desk.press_staff_button, pattern=data.HANDOFF_STAFF_PATTERN),
         CallbackQueryHandler(errors.stale_button),
         ChatMemberHandler(chat_member.track_block, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.COMMAND, errors.unknown_command),
+        # Before the FAQ: staff answers and the staff chat, then people writing to the team.
+        # New messages only: an edited answer must not reach the person twice.
+        MessageHandler(
+            plain_text & filters.UpdateType.MESSAGE & desk.staff_answer(application),
+            desk.answer_from_staff,
+        ),
+        MessageHandler(plain_text & private & in_handoff, desk.pass_on),
         MessageHandler(filters.TEXT & private, faq.ask),
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, errors.not_text),
     ]

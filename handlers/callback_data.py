@@ -182,3 +182,44 @@ def unanswered_action(data: str) -> tuple[str, str, str]:
     action, _, rest = data.removeprefix(UNANSWERED_PREFIX).partition(":")
     token, _, argument = rest.partition(":")
     return action, token, argument
+
+
+# Reach a person: the person's buttons, then staff buttons carrying the thread id.
+HANDOFF_PREFIX = "ho:"
+HANDOFF_START = "ho:start"
+HANDOFF_CANCEL = "ho:cancel"
+HANDOFF_REPLY_CANCEL = "ho:rx"
+HANDOFF_PERSON_PATTERN = one_of(HANDOFF_START, HANDOFF_CANCEL)
+HANDOFF_STAFF_PATTERN = f"^{re.escape(HANDOFF_PREFIX)}(rx$|[rcfmt]:)"
+
+
+def handoff_reply(thread_id: int) -> str:
+    """The data of a staff Reply button: their next message answers the thread."""
+    return f"{HANDOFF_PREFIX}r:{thread_id}"
+
+
+def handoff_close(thread_id: int) -> str:
+    """The data of a staff Close button."""
+    return f"{HANDOFF_PREFIX}c:{thread_id}"
+
+
+def handoff_faq(thread_id: int, entry_id: str) -> str:
+    """The data of "Answered by the FAQ: <entry>" (may exceed 64 bytes for a long entry id)."""
+    return f"{HANDOFF_PREFIX}f:{thread_id}:{entry_id}"
+
+
+def handoff_more_entries(thread_id: int) -> str:
+    """The data of "Another FAQ entry…": choose a topic first."""
+    return f"{HANDOFF_PREFIX}m:{thread_id}"
+
+
+def handoff_topic(thread_id: int, topic_number: int) -> str:
+    """The data of a topic button when choosing the FAQ entry that answers a thread."""
+    return f"{HANDOFF_PREFIX}t:{thread_id}:{topic_number}"
+
+
+def handoff_action(data: str) -> tuple[str, int, str]:
+    """The action ("r", "c", "f", "m", "t"), thread id and argument of a staff handoff button."""
+    action, _, rest = data.removeprefix(HANDOFF_PREFIX).partition(":")
+    number, _, argument = rest.partition(":")
+    return action, int(number) if number.isdigit() else 0, argument

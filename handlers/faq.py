@@ -26,7 +26,7 @@ NOT_FOUND_TEXT = (
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("📚 Browse topics", callback_data=data.MENU_FAQ)],
-        [InlineKeyboardButton("🙋 Reach a person", callback_data=data.faq_entry("contact"))],
+        [InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)],
     ]
 )
 

@@ -34,6 +34,7 @@ APPLICANT_COMMANDS = (
     Command("register", "Pre-register your city's interest (not an application)"),
     Command("myregistration", "See or edit your pre-registration"),
     Command("cancel", "Stop the registration or check under way"),
+    Command("human", "Write to the programme team (a person answers)"),
     Command("privacy", "The privacy notice"),
     Command("mydata", "See the data I keep about you"),
     Command("deletedata", "Erase your data"),
@@ -49,6 +50,7 @@ STAFF_COMMANDS = (
     Command("schedule", "Send a message later: DATE TIME TEXT"),
     Command("announcements", "What is scheduled or being sent, with Cancel"),
     Command("auditlog", "Who did what, latest first"),
+    Command("handoffs", "Open conversations with people, oldest first"),
 )
 ADMIN_COMMANDS = (
     Command("reloadfaq", "Check and reload the FAQ files now"),

@@ -11,13 +11,19 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from bot.context import AppContext
+from bot.desk.handoff import cut
 from bot.registration.notice import FULL_NOTICE
 from bot.registration.texts import and_joined, country_label, summary
+from bot.storage.handoffs import HandoffThread, UnansweredHint
 from bot.storage.registrations import Registration, RegistrationDraft
 from bot.storage.store import UserData
 from bot.storage.subscribers import ChatStatus, Subscription
 from faq.placeholders import format_call_date, zone_name
 from handlers import callback_data as data
+from handlers.desk import blank_staff_copies
+
+SHOWN_HANDOFF_MESSAGES = 5
+SHOWN_HANDOFF_CHARS = 120
 
 CONFIRM_ERASE = InlineKeyboardMarkup(
     [
@@ -67,6 +73,9 @@ def describe_user_data(export: UserData, zone: ZoneInfo) -> str:
         lines.append(_chat_line(export.chat, zone))
     if export.queued:
         lines.append(_queued_line(len(export.queued)))
+    lines.extend(_handoff_line(thread, zone) for thread in export.handoffs[-3:])
+    if export.unanswered is not None:
+        lines.append(_unanswered_line(export.unanswered, zone))
     lines.append("The file below holds every detail.")
     return "\n".join(lines)
 
@@ -116,6 +125,29 @@ def _chat_line(chat: ChatStatus, zone: ZoneInfo) -> str:
     return f"You unblocked me on {when}."
 
 
+def _handoff_line(thread: HandoffThread, zone: ZoneInfo) -> str:
+    when = readable_moment(thread.opened_at, zone)
+    state = {"asking": "waiting for your question", "open": "open", "closed": "closed"}
+    status = state[thread.status]
+    lines = [f"<b>Your conversation with the programme team</b> of {when} ({status}):"]
+    # The newest few, shortened: the message must stay under Telegram's 4096 characters.
+    for message in thread.messages[-SHOWN_HANDOFF_MESSAGES:]:
+        sender = "You" if message.sender == "person" else "The team"
+        said = escape(cut(message.text, SHOWN_HANDOFF_CHARS))
+        lines.append(f"• {sender}, {readable_moment(message.sent_at, zone)}: {said}")
+    if len(thread.messages) > SHOWN_HANDOFF_MESSAGES:
+        lines.append(f"• … and {len(thread.messages) - SHOWN_HANDOFF_MESSAGES} earlier messages")
+    return "\n".join(lines)
+
+
+def _unanswered_line(hint: UnansweredHint, zone: ZoneInfo) -> str:
+    return (
+        f"The last question I could not answer ({readable_moment(hint.asked_at, zone)}), kept "
+        f"for a day to pass on if you ask for a person: "
+        f"<i>{escape(cut(hint.question, SHOWN_HANDOFF_CHARS))}</i>"
+    )
+
+
 def _queued_line(count: int) -> str:
     messages = "1 message is" if count == 1 else f"{count} messages are"
     return f"{messages} still queued to you (news or reminders); /deletedata cancels them."
@@ -138,7 +170,7 @@ async def ask_to_erase(update: Update, context: AppContext) -> None:
     if update.effective_message is not None:
         await update.effective_message.reply_text(
             "Erase everything I keep about you (pre-registration, unfinished answers, "
-            "subscription)? This cannot be undone.",
+            "subscription, conversations with the programme team)? This cannot be undone.",
             reply_markup=CONFIRM_ERASE,
         )
 
@@ -154,6 +186,14 @@ def erased_items(export: UserData) -> list[str]:
         items.append("your news subscription")
     if export.chat is not None:
         items.append("the record of whether you blocked me")
+    if export.handoffs:
+        items.append(
+            "your conversation with the programme team"
+            if len(export.handoffs) == 1
+            else f"your {len(export.handoffs)} conversations with the programme team"
+        )
+    if export.unanswered is not None:
+        items.append("the last question I could not answer")
     if export.queued:
         count = len(export.queued)
         items.append(
@@ -177,6 +217,7 @@ async def erase_or_keep(update: Update, context: AppContext) -> None:
     store = context.services.store
     export = await user_data(context, user.id)
     await store.erase_user_data(user.id)
+    await blank_staff_copies(context, export.handoffs)
     await context.services.outbox.forget_recipient(user.id)
     context.application.drop_user_data(user.id)
     if update.effective_chat is not None:

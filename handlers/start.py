@@ -16,7 +16,7 @@ MAIN_MENU = InlineKeyboardMarkup(
         [InlineKeyboardButton("🔔 News and deadline reminders", callback_data=data.MENU_SUBSCRIBE)],
         [
             InlineKeyboardButton("🔒 Your data", callback_data=data.faq_entry("privacy")),
-            InlineKeyboardButton("🙋 Reach a person", callback_data=data.faq_entry("contact")),
+            InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START),
         ],
     ]
 )

@@ -25,7 +25,7 @@ from tests.sandbox_client import SandboxClient, button_data
 async def test_start_welcomes_and_offers_the_main_features(user: SandboxClient) -> None:
     reply = await user.ask("/start")
     assert "Welcome, Ana!" in reply["text"]
-    assert {"menu:faq", "menu:subscribe", "faq:privacy", "faq:contact"} <= set(button_data(reply))
+    assert {"menu:faq", "menu:subscribe", "faq:privacy", "ho:start"} <= set(button_data(reply))
 
 
 async def test_user_name_is_escaped_in_the_welcome(user: SandboxClient) -> None:
@@ -70,7 +70,7 @@ async def test_an_unrelated_question_gets_an_honest_fallback(
 ) -> None:
     reply = await user.ask("what is the best pizza topping in naples")
     assert "don't know" in reply["text"]
-    assert "faq:contact" in button_data(reply)
+    assert "ho:start" in button_data(reply)
     store = sandbox.application.bot_data.services.store
 
     async def logged_yet() -> bool:  # logged just after the reply is sent

@@ -49,6 +49,10 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
         "chats.json",
         "drafts.json",
         "handled_clusters.json",
+        "handoff_hints.json",
+        "handoff_ids.json",
+        "handoff_replies.json",
+        "handoffs.json",
         "question_stats.json",
         "questions.json",
         "registrations.json",
@@ -227,6 +231,8 @@ async def test_export_and_erase_user_data(store: Store) -> None:
         "subscription": None,
         "chat": None,
         "draft": None,
+        "conversations_with_the_team": [],
+        "last_unanswered_question": None,
         "queued_messages": [],
     }
     assert await store.get_registration(43) is not None

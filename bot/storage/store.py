@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -14,6 +14,17 @@ from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, Sk
 from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_action_kind, one_line
 from bot.storage.call import CALL_RECORD_ID, CallRecord
 from bot.storage.clusters import HandledCluster
+from bot.storage.handoffs import (
+    MAX_HANDOFF_TEXT,
+    ClosedBy,
+    HandoffCounter,
+    HandoffIndex,
+    HandoffMessage,
+    HandoffThread,
+    PendingReply,
+    StaffCopy,
+    UnansweredHint,
+)
 from bot.storage.outbox import Announcement
 from bot.storage.question_stats import MAX_ENTRY_ID_CHARS, OUTCOMES, Outcome, QuestionDay
 from bot.storage.questions import (
@@ -57,14 +68,16 @@ class UserData:
     subscription: Subscription | None
     chat: ChatStatus | None
     draft: RegistrationDraft | None = None
+    handoffs: tuple[HandoffThread, ...] = ()
+    unanswered: UnansweredHint | None = None
     # Announcements still to be sent to them (the outbox's part, added by the caller).
     queued: tuple[Announcement, ...] = ()
 
     @property
     def is_empty(self) -> bool:
         """True when nothing at all is kept about them."""
-        kept = (self.registration, self.subscription, self.chat, self.draft)
-        return all(record is None for record in kept) and not self.queued
+        kept = (self.registration, self.subscription, self.chat, self.draft, self.unanswered)
+        return all(record is None for record in kept) and not self.queued and not self.handoffs
 
     def to_json(self) -> dict[str, Any]:
         """The export as JSON values."""
@@ -78,6 +91,8 @@ class UserData:
             "subscription": document(self.subscription),
             "chat": document(self.chat),
             "draft": document(self.draft),
+            "conversations_with_the_team": [thread.to_document() for thread in self.handoffs],
+            "last_unanswered_question": document(self.unanswered),
             "queued_messages": [
                 {"id": a.id, "kind": a.kind, "html": a.html, "queued_at": a.created_at.isoformat()}
                 for a in self.queued
@@ -127,6 +142,7 @@ class Store:
         self._call_record: CallRecord | None = None
         self._scheduled = self._open("scheduled", ScheduledAnnouncement)
         self._skipped = self._open("skipped_notices", SkippedNotice)
+        self._open_handoff_tables()
         self._audit = self._open("audit", AuditEntry)
         self._handled_clusters = self._open("handled_clusters", HandledCluster)
         self._question_days = self._open("question_stats", QuestionDay)
@@ -504,6 +520,247 @@ class Store:
 
         await table.run(mark)
 
+    # Conversations handed to a person (threads keyed by their id; the person's chat in each).
+
+    def _open_handoff_tables(self) -> None:
+        self._handoffs = self._open("handoffs", HandoffThread)
+        self._handoff_replies = self._open("handoff_replies", PendingReply)
+        self._handoff_hints = self._open("handoff_hints", UnansweredHint)
+        self._handoff_ids = self._open("handoff_ids", HandoffCounter)
+        # Handler filters run synchronously on every message: they read this mirror.
+        self._handoff_index = HandoffIndex()
+        for thread in self._handoffs.read_all_now():
+            self._handoff_index.note_thread(thread)
+        for pending in self._handoff_replies.read_all_now():
+            self._handoff_index.note_pending(pending)
+
+    def _put_thread(self, t: Table, thread: HandoffThread) -> HandoffThread:
+        self._handoffs.put(t, thread.id, thread)
+        self._handoff_index.note_thread(thread)
+        return thread
+
+    async def _change_thread(
+        self, thread_id: int, change: Callable[[HandoffThread], HandoffThread | None]
+    ) -> HandoffThread | None:
+        table = self._open_table(self._handoffs)
+
+        def update(t: Table) -> HandoffThread | None:
+            current = table.get(t, thread_id)
+            changed = None if current is None else change(current)
+            return None if changed is None else self._put_thread(t, changed)
+
+        return await table.run(update)
+
+    async def _next_handoff_id(self) -> int:
+        table = self._open_table(self._handoff_ids)
+
+        def take(t: Table) -> int:
+            counter = table.get(t, 1) or HandoffCounter(last_id=0)
+            table.put(t, 1, HandoffCounter(last_id=counter.last_id + 1))
+            return counter.last_id + 1
+
+        return await table.run(take)
+
+    async def start_handoff(
+        self,
+        chat_id: int,
+        *,
+        first_name: str,
+        city: str | None = None,
+        country: str | None = None,
+        unanswered_question: str | None = None,
+    ) -> HandoffThread:
+        """A new thread waiting for the person's first message, or their thread still active."""
+        _check_id(chat_id, "chat_id", positive=True)
+        existing = await self.active_handoff(chat_id)
+        if existing is not None:
+            return existing
+        thread = HandoffThread(
+            id=await self._next_handoff_id(),
+            chat_id=chat_id,
+            first_name=_shortened(first_name, 200),
+            city=city,
+            country=country,
+            unanswered_question=unanswered_question,
+            opened_at=_now(),
+            status="asking",
+        )
+        table = self._open_table(self._handoffs)
+        return await table.run(lambda t: self._put_thread(t, thread))
+
+    async def get_handoff(self, thread_id: int) -> HandoffThread | None:
+        """One thread, or None for an unknown (or erased) id."""
+        table = self._open_table(self._handoffs)
+        return await table.run(lambda t: table.get(t, thread_id))
+
+    def active_handoff_id(self, chat_id: int) -> int | None:
+        """The id of the chat's thread still taking its messages (read from memory, no wait)."""
+        return self._handoff_index.active_thread_of(chat_id)
+
+    async def active_handoff(self, chat_id: int) -> HandoffThread | None:
+        """The chat's thread still taking its messages (asking or open), if any."""
+        thread_id = self.active_handoff_id(chat_id)
+        return None if thread_id is None else await self.get_handoff(thread_id)
+
+    async def add_handoff_message(
+        self, thread_id: int, message: HandoffMessage
+    ) -> HandoffThread | None:
+        """Add a message to an active thread (its first opens it); None if it is not active."""
+
+        def add(thread: HandoffThread) -> HandoffThread | None:
+            if not thread.is_active:
+                return None
+            return thread.model_copy(
+                update={"messages": (*thread.messages, message), "status": "open"}
+            )
+
+        return await self._change_thread(thread_id, add)
+
+    async def add_handoff_staff_copies(
+        self, thread_id: int, copies: Sequence[StaffCopy]
+    ) -> HandoffThread | None:
+        """Remember staff chat messages that carry the thread; None for an unknown thread."""
+
+        def add(thread: HandoffThread) -> HandoffThread:
+            kept = (*thread.staff_copies, *(c for c in copies if c not in thread.staff_copies))
+            return thread.model_copy(update={"staff_copies": kept})
+
+        return await self._change_thread(thread_id, add)
+
+    async def close_handoff(self, thread_id: int, by: ClosedBy) -> HandoffThread | None:
+        """Close an active thread; None if it was unknown or closed already."""
+        await self._clear_pending_replies_to(thread_id)
+
+        def close(thread: HandoffThread) -> HandoffThread | None:
+            if not thread.is_active:
+                return None
+            return thread.model_copy(
+                update={"status": "closed", "closed_at": _now(), "closed_by": by}
+            )
+
+        return await self._change_thread(thread_id, close)
+
+    async def discard_handoff(self, thread_id: int) -> bool:
+        """Drop a thread nothing was written in yet (the person cancelled); False otherwise."""
+        table = self._open_table(self._handoffs)
+
+        def drop(t: Table) -> bool:
+            thread = table.get(t, thread_id)
+            if thread is None or thread.status != "asking":
+                return False
+            self._handoff_index.drop_thread(thread)
+            return table.remove(t, thread_id)
+
+        return await table.run(drop)
+
+    async def open_handoffs(self) -> list[HandoffThread]:
+        """Threads with a message, not closed, oldest first."""
+        table = self._open_table(self._handoffs)
+        threads = await table.run(table.all)
+        return sorted((t for t in threads if t.status == "open"), key=lambda t: t.opened_at)
+
+    async def handoffs_of(self, chat_id: int) -> list[HandoffThread]:
+        """Every thread of this person, oldest first."""
+        table = self._open_table(self._handoffs)
+        threads = await table.run(table.all)
+        return [thread for thread in threads if thread.chat_id == chat_id]
+
+    def handoff_id_of_staff_message(self, chat_id: int, message_id: int) -> int | None:
+        """The thread a staff chat message carries (read from memory, no wait)."""
+        return self._handoff_index.thread_of_copy(chat_id, message_id)
+
+    async def handoff_counts(self) -> tuple[int, int]:
+        """(threads staff answered at least once, open threads waiting for a staff answer)."""
+        table = self._open_table(self._handoffs)
+        threads = await table.run(table.all)
+        return sum(t.answered for t in threads), sum(t.is_waiting for t in threads)
+
+    # A staff member's Reply press: their next message in that chat is the answer.
+
+    async def set_pending_reply(self, staff_id: int, chat_id: int, thread_id: int) -> None:
+        """Take this staff member's next message in `chat_id` as their answer to the thread."""
+        _check_id(staff_id, "staff_id", positive=True)
+        pending = PendingReply(
+            staff_id=staff_id, chat_id=chat_id, thread_id=thread_id, since=_now()
+        )
+        table = self._open_table(self._handoff_replies)
+
+        def put(t: Table) -> None:
+            table.put(t, staff_id, pending)
+            self._handoff_index.note_pending(pending)
+
+        await table.run(put)
+
+    def pending_reply(self, staff_id: int) -> PendingReply | None:
+        """The staff member's pending reply, if any (read from memory, no wait)."""
+        return self._handoff_index.pending_of(staff_id)
+
+    async def clear_pending_reply(self, staff_id: int) -> bool:
+        """The staff member's next message is no answer any more; False if none was pending."""
+        table = self._open_table(self._handoff_replies)
+
+        def drop(t: Table) -> bool:
+            self._handoff_index.drop_pending(staff_id)
+            return table.remove(t, staff_id)
+
+        return await table.run(drop)
+
+    async def _clear_pending_replies_to(self, thread_id: int) -> None:
+        table = self._open_table(self._handoff_replies)
+
+        def drop(t: Table) -> None:
+            for staff_id in self._handoff_index.drop_pending_for_thread(thread_id):
+                table.remove(t, staff_id)
+
+        await table.run(drop)
+
+    # The last question the FAQ could not answer in a chat, passed on if they reach a person.
+
+    async def remember_unanswered(self, chat_id: int, question: str, *, keep: timedelta) -> None:
+        """Keep the chat's latest unanswered question; drop everyone's older than `keep`."""
+        _check_id(chat_id, "chat_id", positive=True)
+        now = _now()
+        hint = UnansweredHint(
+            chat_id=chat_id, question=_shortened(question, MAX_HANDOFF_TEXT), asked_at=now
+        )
+        table = self._open_table(self._handoff_hints)
+
+        def put(t: Table) -> None:
+            stale = [h.chat_id for h in table.all(t) if now - h.asked_at >= keep]
+            if stale:
+                t.remove(doc_ids=stale)
+            table.put(t, chat_id, hint)
+
+        await table.run(put)
+
+    async def unanswered_hint(self, chat_id: int) -> UnansweredHint | None:
+        """The chat's kept unanswered question, if any."""
+        table = self._open_table(self._handoff_hints)
+        return await table.run(lambda t: table.get(t, chat_id))
+
+    async def forget_unanswered(self, chat_id: int) -> bool:
+        """Drop the chat's kept unanswered question; False if none was kept."""
+        table = self._open_table(self._handoff_hints)
+        return await table.run(lambda t: table.remove(t, chat_id))
+
+    async def erase_handoffs_of(self, chat_id: int) -> list[HandoffThread]:
+        """Delete the person's threads, staff copies' mapping and kept question; the threads."""
+        table = self._open_table(self._handoffs)
+
+        def drop(t: Table) -> list[HandoffThread]:
+            theirs = [thread for thread in table.all(t) if thread.chat_id == chat_id]
+            for thread in theirs:
+                self._handoff_index.drop_thread(thread)
+            if theirs:
+                t.remove(doc_ids=[thread.id for thread in theirs])
+            return theirs
+
+        erased = await table.run(drop)
+        for thread in erased:
+            await self._clear_pending_replies_to(thread.id)
+        await self.forget_unanswered(chat_id)
+        return erased
+
     # The staff audit log: kept whole (staff actions are few), newest read first.
 
     async def record_staff_action(
@@ -575,6 +832,8 @@ class Store:
             subscription=await self.get_subscription(user_id),
             chat=await self.get_chat_status(user_id),
             draft=await self.get_draft(user_id),
+            handoffs=tuple(await self.handoffs_of(user_id)),
+            unanswered=await self.unanswered_hint(user_id),
         )
 
     async def erase_user_data(self, user_id: int) -> None:
@@ -588,3 +847,4 @@ class Store:
         )
         for table in tables:
             await self._open_table(table).run(lambda t: RecordTable.remove(t, user_id))
+        await self.erase_handoffs_of(user_id)

@@ -99,6 +99,10 @@ class RecordTable(Generic[R]):
         documents = sorted(table.all(), key=lambda doc: doc.doc_id)
         return [self.kind.from_document(dict(doc)) for doc in documents]
 
+    def read_all_now(self) -> list[R]:
+        """Every record, read on the calling thread under the lock (for start-up, not the loop)."""
+        return self._locked(self.all)
+
     @staticmethod
     def remove(table: Table, doc_id: int) -> bool:
         """Delete the record with this id; False if there was none."""

@@ -1,0 +1,514 @@
+"""Reach a person: /human and the person's messages; staff answer, close and list threads."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+from html import escape
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import filters
+
+from bot.context import AppContext, BotApplication, Services
+from bot.desk import handoff as texts
+from bot.storage.handoffs import HandoffMessage, HandoffThread, StaffCopy
+from bot.storage.store import Store
+from faq.loader import MAX_CALLBACK_BYTES
+from faq.placeholders import render_answer
+from handlers import callback_data as data
+from handlers import faq
+from handlers.access import staff_only
+from handlers.faq import find_entry, thresholds_of
+
+log = logging.getLogger(__name__)
+
+# Long enough to ask for a person after the fallback, short enough to keep little about anyone.
+KEEP_UNANSWERED = timedelta(days=1)
+# How long "write your question" waits for it before the person's text is the FAQ's again.
+KEEP_ASKING = timedelta(days=1)
+BUTTON_CHARS = 60
+MAX_ANSWER_CHARS = 3800
+
+CANCEL_BUTTON = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("Cancel", callback_data=data.HANDOFF_CANCEL)]]
+)
+CLOSE_BUTTON = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("Close the conversation", callback_data=data.HANDOFF_CANCEL)]]
+)
+REPLY_CANCEL_BUTTON = InlineKeyboardMarkup(
+    [[InlineKeyboardButton("Cancel", callback_data=data.HANDOFF_REPLY_CANCEL)]]
+)
+GONE_TEXT = "That conversation is closed or was erased; nothing was sent."
+
+
+def _label(text: str) -> str:
+    return texts.cut(text, BUTTON_CHARS)
+
+
+async def remember_unanswered(context: AppContext, question: str) -> None:
+    """Keep the chat's question the FAQ could not answer, to pass on if they reach a person."""
+    # PTB sets the context's chat from the update for every handler callback.
+    chat_id = context._chat_id
+    if chat_id is None or chat_id < 0:
+        return
+    try:
+        await context.services.store.remember_unanswered(chat_id, question, keep=KEEP_UNANSWERED)
+    except OSError as error:
+        log.warning("Could not keep an unanswered question (%s); check the data folder", error)
+
+
+# Filters: which messages are the desk's, read from the store's memory (no wait per message).
+
+
+class _PersonInThread(filters.MessageFilter):
+    def __init__(self, store: Callable[[], Store]) -> None:
+        super().__init__(name="person_in_handoff")
+        self._store = store
+
+    def filter(self, message: Message) -> bool:
+        chat = message.chat
+        return chat.type == "private" and self._store().active_handoff_id(chat.id) is not None
+
+
+class _StaffAnswer(filters.MessageFilter):
+    def __init__(self, services: Callable[[], Services]) -> None:
+        super().__init__(name="staff_answer")
+        self._services = services
+
+    def filter(self, message: Message) -> bool:
+        services = self._services()
+        if message.chat.id == services.settings.staff_chat_id:
+            return True  # every message there is the desk's, even to be ignored
+        user = message.from_user
+        if message.chat.type != "private" or user is None:
+            return False
+        if not services.settings.is_staff(user.id):
+            return False
+        return _answered_thread(services.store, message, user) is not None
+
+
+def person_in_thread(application: BotApplication) -> filters.MessageFilter:
+    """Messages of a person whose conversation with the team is active."""
+    return _PersonInThread(lambda: application.bot_data.services.store)
+
+
+def staff_answer(application: BotApplication) -> filters.MessageFilter:
+    """Messages in the staff chat, and staff messages in private that answer a thread."""
+    return _StaffAnswer(lambda: application.bot_data.services)
+
+
+def _answered_thread(store: Store, message: Message, user: User) -> int | None:
+    replied = message.reply_to_message
+    replied_thread = (
+        store.handoff_id_of_staff_message(message.chat.id, replied.message_id) if replied else None
+    )
+    return texts.answered_thread_id(message.chat.id, replied_thread, store.pending_reply(user.id))
+
+
+# The person's side.
+
+
+async def ask_for_person(update: Update, context: AppContext) -> None:
+    """/human or "Reach a person": ask the person to write their question for the team."""
+    chat, user = update.effective_chat, update.effective_user
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    if chat is None or user is None:
+        return
+    if chat.type != "private":
+        await context.bot.send_message(chat.id, texts.PRIVATE_ONLY_TEXT)
+        return
+    store = context.services.store
+    if await store.get_draft(user.id) is not None:
+        # Their typed text goes to /register while it waits for an answer, not to the team.
+        await context.bot.send_message(chat.id, texts.FINISH_REGISTRATION_TEXT)
+        return
+    active = await store.active_handoff(chat.id)
+    if active is not None and active.status == "open":
+        await context.bot.send_message(chat.id, texts.ALREADY_OPEN_TEXT, reply_markup=CLOSE_BUTTON)
+        return
+    registration = await store.get_registration(user.id)
+    hint = await store.unanswered_hint(chat.id)
+    fresh = hint is not None and context.services.clock() - hint.asked_at <= KEEP_UNANSWERED
+    await store.start_handoff(
+        chat.id,
+        first_name=user.first_name or "",
+        city=registration.city if registration else None,
+        country=registration.country if registration else None,
+        unanswered_question=hint.question if hint is not None and fresh else None,
+    )
+    await context.bot.send_message(
+        chat.id,
+        texts.ask_text(context.services.settings),
+        parse_mode="HTML",
+        reply_markup=CANCEL_BUTTON,
+    )
+
+
+async def pass_on(update: Update, context: AppContext) -> None:
+    """A person's message in an active conversation: it goes to the team."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    store = context.services.store
+    thread = await store.active_handoff(chat.id)
+    if thread is None:
+        return
+    if thread.status == "asking" and context.services.clock() - thread.opened_at > KEEP_ASKING:
+        # Asked for a person long ago and never wrote: this is a new question for the FAQ.
+        await store.discard_handoff(thread.id)
+        await faq.ask(update, context)
+        return
+    if len(message.text) > texts.MAX_FORWARDED_CHARS:
+        await message.reply_text(texts.TOO_LONG_TEXT.format(length=len(message.text)))
+        return
+    first = thread.status == "asking"
+    said = HandoffMessage(sender="person", text=message.text, sent_at=context.services.clock())
+    updated = await store.add_handoff_message(thread.id, said)
+    if updated is None:
+        return
+    if first:
+        await store.forget_unanswered(chat.id)
+    copies = await _tell_staff(
+        context,
+        texts.staff_notice(updated, message.text, first=first),
+        _staff_buttons(context, updated),
+    )
+    await store.add_handoff_staff_copies(updated.id, copies)
+    settings = context.services.settings
+    await message.reply_html(
+        texts.sent_text(settings) if first else texts.ADDED_TEXT, reply_markup=CLOSE_BUTTON
+    )
+
+
+async def cancel_by_person(update: Update, context: AppContext) -> None:
+    """The person's Cancel / Close (or /cancel): drop an unsent question or close the thread."""
+    chat = update.effective_chat
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+    if chat is None:
+        return
+    store = context.services.store
+    thread = await store.active_handoff(chat.id)
+    if thread is None:
+        await context.bot.send_message(chat.id, texts.NOTHING_OPEN_TEXT)
+        return
+    if thread.status == "asking":
+        await store.discard_handoff(thread.id)
+        if query is not None:
+            await query.edit_message_text(texts.CANCELLED_TEXT)
+        else:
+            await context.bot.send_message(chat.id, texts.CANCELLED_TEXT)
+        return
+    closed = await store.close_handoff(thread.id, "person")
+    await context.bot.send_message(chat.id, texts.CLOSED_BY_PERSON_TEXT)
+    if closed is not None:
+        await _tell_staff(context, texts.closed_note(closed, by_person=True))
+
+
+# The staff side.
+
+
+def _staff_buttons(context: AppContext, thread: HandoffThread) -> InlineKeyboardMarkup:
+    kb = context.services.knowledge.current
+    rows = [
+        [
+            InlineKeyboardButton("↩️ Reply", callback_data=data.handoff_reply(thread.id)),
+            InlineKeyboardButton("🔒 Close", callback_data=data.handoff_close(thread.id)),
+        ]
+    ]
+    for entry_id in texts.faq_choices(thread, kb, thresholds_of(context.services)):
+        entry = find_entry(kb, entry_id)
+        button = data.handoff_faq(thread.id, entry_id)
+        if entry is not None and len(button.encode()) <= MAX_CALLBACK_BYTES:
+            label = _label(f"Answered by the FAQ: {entry.question}")
+            rows.append([InlineKeyboardButton(label, callback_data=button)])
+    more = InlineKeyboardButton(
+        "Another FAQ entry…", callback_data=data.handoff_more_entries(thread.id)
+    )
+    rows.append([more])
+    return InlineKeyboardMarkup(rows)
+
+
+async def _tell_staff(
+    context: AppContext,
+    html: str,
+    buttons: InlineKeyboardMarkup | None = None,
+    *,
+    skip: int | None = None,
+) -> list[StaffCopy]:
+    copies = []
+    for chat_id in texts.staff_targets(context.services.settings):
+        if chat_id == skip:
+            continue
+        try:
+            sent = await context.bot.send_message(
+                chat_id, html, parse_mode="HTML", reply_markup=buttons
+            )
+        except TelegramError as error:
+            # The thread is kept; staff still see it in /handoffs.
+            log.warning("Could not pass a conversation to staff chat %s (%s)", chat_id, error)
+            continue
+        copies.append(StaffCopy(chat_id=chat_id, message_id=sent.message_id))
+    return copies
+
+
+def _private_path(context: AppContext) -> bool:
+    return context.services.settings.staff_chat_id is None
+
+
+async def answer_from_staff(update: Update, context: AppContext) -> None:
+    """A staff message answering a thread (a Telegram reply, or after Reply); others ignored."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    services = context.services
+    if not services.settings.is_staff(user.id):
+        return  # in the staff chat, only staff speak for the programme
+    thread_id = _answered_thread(services.store, message, user)
+    if thread_id is None:
+        return  # staff talking among themselves
+    thread = await services.store.get_handoff(thread_id)
+    if thread is None or thread.status != "open":
+        await services.store.clear_pending_reply(user.id)
+        await message.reply_text(GONE_TEXT)
+        return
+    if len(message.text) > MAX_ANSWER_CHARS:
+        await message.reply_text(
+            f"That answer is too long ({len(message.text)} characters); please keep it under "
+            f"{MAX_ANSWER_CHARS} characters, or send it in two replies."
+        )
+        return
+    try:
+        await context.bot.send_message(
+            thread.chat_id,
+            texts.answer_for_person(message.text),
+            parse_mode="HTML",
+            reply_markup=CLOSE_BUTTON,
+        )
+    except TelegramError as error:
+        reason = "they blocked the bot" if isinstance(error, Forbidden) else str(error)
+        await message.reply_text(f"Not delivered ({reason}); the conversation stays open.")
+        return
+    name = user.first_name or str(user.id)
+    said = HandoffMessage(
+        sender="staff",
+        text=message.text,
+        sent_at=services.clock(),
+        staff_id=user.id,
+        staff_name=texts.cut(name, 200),
+    )
+    await services.store.add_handoff_message(thread.id, said)
+    await services.store.clear_pending_reply(user.id)
+    await _audit(services, user, f"thread #{thread.id}, a written answer")
+    await message.reply_html(f"Sent to {texts.who(thread)} (#{thread.id}).")
+    if _private_path(context):
+        await _tell_staff(
+            context, texts.answered_note(thread, name, message.text), skip=message.chat.id
+        )
+
+
+@staff_only
+async def press_staff_button(update: Update, context: AppContext) -> None:
+    """Reply, Close, Answered by the FAQ, and choosing an FAQ entry, on a thread."""
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    if query is None or query.data is None or user is None or chat is None:
+        return
+    store = context.services.store
+    if query.data == data.HANDOFF_REPLY_CANCEL:
+        await store.clear_pending_reply(user.id)
+        await query.answer()
+        await query.edit_message_text("Reply cancelled; nothing was sent.")
+        return
+    action, thread_id, argument = data.handoff_action(query.data)
+    thread = await store.get_handoff(thread_id)
+    if thread is None or not thread.is_active:
+        await query.answer("This conversation is closed or was erased.", show_alert=True)
+        return
+    await query.answer()
+    handle = {
+        "r": _start_reply,
+        "c": _close,
+        "f": _answer_with_faq,
+        "m": _choose_topic,
+        "t": _choose_entry,
+    }
+    if action in handle:
+        await handle[action](update, context, thread, argument)
+
+
+async def _start_reply(
+    update: Update, context: AppContext, thread: HandoffThread, _argument: str
+) -> None:
+    assert update.effective_user is not None and update.effective_chat is not None
+    user, chat = update.effective_user, update.effective_chat
+    store = context.services.store
+    await store.set_pending_reply(user.id, chat.id, thread.id)
+    name = escape(user.first_name or "You")
+    # In a group with privacy mode on, Telegram passes the bot only replies to its messages.
+    how = "your next message here" if chat.type == "private" else "your reply to this message"
+    prompt = await context.bot.send_message(
+        chat.id,
+        f"{name}: {how} goes to {texts.who(thread)} (#{thread.id}) as the programme team's answer.",
+        parse_mode="HTML",
+        reply_markup=REPLY_CANCEL_BUTTON,
+    )
+    copy = StaffCopy(chat_id=chat.id, message_id=prompt.message_id)
+    await store.add_handoff_staff_copies(thread.id, [copy])
+
+
+async def _close(
+    update: Update, context: AppContext, thread: HandoffThread, _argument: str
+) -> None:
+    assert update.effective_user is not None and update.effective_chat is not None
+    closed = await context.services.store.close_handoff(thread.id, "staff")
+    if closed is None:
+        return
+    await _tell_person(context, closed, texts.CLOSED_BY_STAFF_TEXT)
+    note = texts.closed_note(closed, by_person=False, staff_name=update.effective_user.first_name)
+    await _tell_staff(context, note)
+
+
+async def _answer_with_faq(
+    update: Update, context: AppContext, thread: HandoffThread, entry_id: str
+) -> None:
+    assert update.effective_user is not None and update.effective_chat is not None
+    services = context.services
+    entry = find_entry(services.knowledge.current, entry_id)
+    if entry is None:
+        await context.bot.send_message(
+            update.effective_chat.id, "That entry is no longer in the FAQ; choose another."
+        )
+        return
+    answer = render_answer(entry, await services.call_state(), services.clock())
+    if not await _tell_person(context, thread, texts.faq_answer_for_person(answer), html=True):
+        await context.bot.send_message(
+            update.effective_chat.id, "Not delivered (they blocked the bot); nothing changed."
+        )
+        return
+    user = update.effective_user
+    said = HandoffMessage(
+        sender="staff",
+        text=f"[FAQ answer: {texts.cut(entry.question, 200)}]",
+        sent_at=services.clock(),
+        staff_id=user.id,
+        staff_name=texts.cut(user.first_name or str(user.id), 200),
+        faq_entry=entry.id,
+    )
+    await services.store.add_handoff_message(thread.id, said)
+    await _audit(services, user, f"thread #{thread.id}, the FAQ entry {entry.id}, closed")
+    closed = await services.store.close_handoff(thread.id, "staff")
+    if closed is not None:
+        note = (
+            f"📚 {escape(user.first_name or 'Staff')} sent {texts.who(closed)} (#{closed.id}) the "
+            f"FAQ answer <i>{escape(entry.question)}</i> and closed the conversation."
+        )
+        await _tell_staff(context, note)
+
+
+async def _choose_topic(
+    update: Update, context: AppContext, thread: HandoffThread, _argument: str
+) -> None:
+    assert update.effective_chat is not None
+    tags = context.services.knowledge.current.tags()
+    buttons = [
+        InlineKeyboardButton(_label(tag), callback_data=data.handoff_topic(thread.id, number))
+        for number, tag in enumerate(tags)
+    ]
+    await context.bot.send_message(
+        update.effective_chat.id,
+        f"Which FAQ entry answers {texts.who(thread)} (#{thread.id})? Choose a topic:",
+        parse_mode="HTML",
+        reply_markup=InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]),
+    )
+
+
+async def _choose_entry(
+    update: Update, context: AppContext, thread: HandoffThread, argument: str
+) -> None:
+    assert update.callback_query is not None
+    edit = update.callback_query.edit_message_text
+    kb = context.services.knowledge.current
+    tags = kb.tags()
+    number = int(argument) if argument.isdigit() else -1
+    if not 0 <= number < len(tags):
+        await edit("The FAQ's topics changed; press Another FAQ entry… again.")
+        return
+    rows = [
+        [InlineKeyboardButton(_label(entry.question), callback_data=button)]
+        for entry in kb.entries_with_tag(tags[number])
+        if len((button := data.handoff_faq(thread.id, entry.id)).encode()) <= MAX_CALLBACK_BYTES
+    ]
+    await edit(
+        f"Send {texts.who(thread)} (#{thread.id}) which answer from <b>{escape(tags[number])}</b>?",
+        parse_mode="HTML",
+        reply_markup=InlineKeyboardMarkup(rows),
+    )
+
+
+async def _audit(services: Services, user: User, detail: str) -> None:
+    # The detail names the thread, not the person: the audit log outlives /deletedata.
+    try:
+        await services.store.record_staff_action(
+            user.id, "handoff.answered", detail, actor_name=user.full_name
+        )
+    except OSError as error:
+        log.warning("Could not record a handoff answer in the audit log (%s)", error)
+
+
+async def _tell_person(
+    context: AppContext, thread: HandoffThread, text: str, *, html: bool = False
+) -> bool:
+    try:
+        await context.bot.send_message(
+            thread.chat_id,
+            text,
+            parse_mode="HTML" if html else None,
+            disable_web_page_preview=True,
+        )
+    except TelegramError as error:
+        log.info("Could not tell the person of thread %s (%s)", thread.id, error)
+        return False
+    return True
+
+
+@staff_only
+async def list_open(update: Update, context: AppContext) -> None:
+    """/handoffs (staff): open conversations, oldest first, with how long each has waited."""
+    message = update.effective_message
+    if message is None:
+        return
+    store = context.services.store
+    threads = await store.open_handoffs()
+    await message.reply_html(texts.open_threads_header(len(threads)))
+    now = context.services.clock()
+    for thread in threads[: texts.OPEN_THREADS_SHOWN]:
+        sent = await message.reply_html(
+            texts.waiting_line(thread, now), reply_markup=_staff_buttons(context, thread)
+        )
+        copy = StaffCopy(chat_id=sent.chat_id, message_id=sent.message_id)
+        await store.add_handoff_staff_copies(thread.id, [copy])
+
+
+async def blank_staff_copies(context: AppContext, threads: Sequence[HandoffThread]) -> None:
+    """After /deletedata: replace the staff chat messages that carried the person's threads."""
+    for thread in threads:
+        for copy in thread.staff_copies:
+            try:
+                await context.bot.edit_message_text(
+                    "(Erased: this person deleted their data with /deletedata.)",
+                    chat_id=copy.chat_id,
+                    message_id=copy.message_id,
+                )
+            except TelegramError as error:
+                # Telegram refuses edits of old messages; the thread itself is gone already.
+                log.info("Could not blank a staff copy of thread %s (%s)", thread.id, error)
