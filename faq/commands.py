@@ -7,9 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from faq.call import CallPhase
 from faq.loader import FaqValidationError, load_knowledge_base
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import KnowledgeBase
+from faq.rendercheck import render_every_phase
 from faq.selftest import self_test
 
 EXIT_OK = 0
@@ -32,23 +34,28 @@ def _load(directory: Path, out: TextIO) -> KnowledgeBase | None:
 
 
 def check_command(directory: Path, thresholds: MatchThresholds, out: TextIO) -> int:
-    """Validate the FAQ folder, then self-test it; exit 0 when clean, 1 otherwise."""
+    """Validate the FAQ folder, render every entry in every phase, then self-test it; exit 0
+    when clean, 1 otherwise."""
     kb = _load(directory, out)
     if kb is None:
         return EXIT_PROBLEMS
+    unrenderable = render_every_phase(kb)
+    for problem in unrenderable:
+        print(problem, file=out)
     report = self_test(kb, thresholds)
     for misrouted in report.misrouted:
         print(misrouted, file=out)
     for competing in report.competing:
         print(competing, file=out)
     summary = (
-        f"{len(kb.entries)} entries, {report.phrasings} phrasings: "
+        f"{len(kb.entries)} entries rendered in {len(CallPhase)} phases "
+        f"({len(unrenderable)} failing), {report.phrasings} phrasings: "
         f"{len(report.misrouted)} misrouted, {len(report.competing)} competing"
     )
-    if report.ok:
+    if report.ok and not unrenderable:
         print(f"FAQ OK: {summary}.", file=out)
         return EXIT_OK
-    print(f"FAQ needs work: {summary}; reword the phrasings listed above.", file=out)
+    print(f"FAQ needs work: {summary}; fix the entries listed above.", file=out)
     return EXIT_PROBLEMS
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +26,17 @@ from faq.eligibility import (
 )
 from faq.matcher import build_index
 from faq.message_parts import MAX_MESSAGE_CHARS
-from faq.model import CallSettings, Entry, KnowledgeBase, Link, SourceLocation
+from faq.model import (
+    ABOUT_KINDS,
+    ABOUT_PROGRAMME,
+    PHASE_KEYS,
+    CallSettings,
+    Entry,
+    KnowledgeBase,
+    Link,
+    Source,
+    SourceLocation,
+)
 from faq.normalize import simplify_text
 from faq.placeholders import (
     LONGEST_DATE,
@@ -37,9 +47,24 @@ from faq.placeholders import (
 )
 from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 
-ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "links", "related", "browse")
-REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags")
+ENTRY_KEYS = (
+    "id",
+    "question",
+    "alternatives",
+    "answer",
+    "by_phase",
+    "tags",
+    "sources",
+    "about",
+    "links",
+    "related",
+    "browse",
+)
+REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "sources")
 LINK_KEYS = ("title", "url")
+SOURCE_KEYS = ("title", "url")
+SOURCE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
+SOURCES_FILE = "sources.yaml"
 CALL_KEYS = ("name", "opens", "deadline", "url")
 ELIGIBILITY_KEYS = (
     "checked_on",
@@ -52,7 +77,7 @@ REQUIRED_ELIGIBILITY_KEYS = ("checked_on", "sources", "countries")
 COUNTRY_GROUP_KEYS = tuple(group.value for group in CountryGroup)
 REQUIRED_COUNTRY_GROUPS = (CountryGroup.EU.value, CountryGroup.ASSOCIATED.value)
 EXCLUDABLE_STATUSES = tuple(s.value for s in CityStatus if s is not CityStatus.NONE)
-TOP_LEVEL_KEYS = ("entries", "call", "eligibility")
+TOP_LEVEL_KEYS = ("entries", "call", "eligibility", "sources")
 _Section = TypeVar("_Section")
 DATE_LIKE = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -139,6 +164,17 @@ class _RawEntry:
     related_lines: tuple[int, ...]
     phrasing_lines: tuple[int, ...]
     answer_line: int
+    source_lines: tuple[int, ...] = ()
+    variant_lines: tuple[tuple[str, int], ...] = ()
+    phase_source_lines: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Variant:
+    phase: str
+    text: str
+    line: int
+    sources: tuple[tuple[str, int], ...] = ()  # empty: the entry's own sources apply
 
 
 class _Collector:
@@ -322,7 +358,13 @@ def _parse_entry(
     _check_keys(node, ENTRY_KEYS, where, file, problems)
     for key in REQUIRED_ENTRY_KEYS:
         if key not in node:
-            problems.add(file, line, f'entry {name} has no "{key}"; add "{key}:"')
+            hint = (
+                " with the ids of the sources its facts stand on (e.g. [N1, N6]), or "
+                '"sources: []" and "about: bot" if it states no programme fact'
+                if key == "sources"
+                else ""
+            )
+            problems.add(file, line, f'entry {name} has no "{key}"; add "{key}:"{hint}')
     problems_before = len(problems.problems)
     entry_id = _text_field(node, "id", where, file, problems) if "id" in node else None
     if entry_id is not None:
@@ -353,9 +395,20 @@ def _parse_entry(
     links = _parse_links(node, where, file, problems)
     related = _parse_related(node, where, file, problems)
     browse = _parse_browse(node, where, file, problems)
+    sources = _parse_source_ids(node, where, file, problems) if "sources" in node else None
+    about = _parse_about(node, where, file, problems)
+    if sources == [] and about == ABOUT_PROGRAMME:
+        problems.add(
+            file,
+            _line(node, "sources"),
+            f'"sources" {where} is empty; list the ids of the sources its facts stand on '
+            '(e.g. [N1, N6]), or if it states no programme fact write "about: bot" or '
+            '"about: small-talk"',
+        )
+    variants = _parse_by_phase(node, where, about, file, problems)
     if len(problems.problems) > problems_before or None in (entry_id, question, answer):
         return None
-    if alternatives is None or tags is None or related is None:
+    if alternatives is None or tags is None or related is None or sources is None:
         return None
     assert entry_id is not None and question is not None and answer is not None
     entry = Entry(
@@ -368,6 +421,12 @@ def _parse_entry(
         related=tuple(rid for rid, _ in related),
         location=SourceLocation(file, line),
         browse=browse,
+        sources=tuple(source_id for source_id, _ in sources),
+        about=about,
+        by_phase=tuple((v.phase, v.text.strip("\n")) for v in variants),
+        phase_sources=tuple(
+            (v.phase, tuple(sid for sid, _ in v.sources)) for v in variants if v.sources
+        ),
     )
     return _RawEntry(
         entry=entry,
@@ -380,7 +439,114 @@ def _parse_entry(
             *(aline for _, aline in alternatives),
         ),
         answer_line=_line(node, "answer", value=True),
+        source_lines=tuple(source_line for _, source_line in sources),
+        variant_lines=tuple((v.phase, v.line) for v in variants),
+        phase_source_lines=tuple(
+            (v.phase, tuple(sline for _, sline in v.sources)) for v in variants if v.sources
+        ),
     )
+
+
+def _parse_source_ids(
+    node: Any, where: str, file: str, problems: _Collector
+) -> list[tuple[str, int]] | None:
+    if node.get("sources") is None:
+        problems.add(
+            file,
+            _line(node, "sources", value=True),
+            f'"sources" {where} is empty; write a list of source ids such as [N1, N6], '
+            'or [] with "about: bot" for an entry that states no programme fact',
+        )
+        return None
+    items = _text_list(node, "sources", where, file, problems)
+    if items is None:
+        return None
+    seen: set[str] = set()
+    for source_id, source_line in items:
+        if source_id in seen:
+            problems.add(
+                file, source_line, f'"sources" {where} lists "{source_id}" twice; keep one'
+            )
+        seen.add(source_id)
+    return items
+
+
+def _parse_about(node: Any, where: str, file: str, problems: _Collector) -> str:
+    value = node.get("about", ABOUT_PROGRAMME)
+    if isinstance(value, str) and value.strip() in ABOUT_KINDS:
+        return value.strip()
+    problems.add(
+        file,
+        _line(node, "about", value=True),
+        f'"about" {where} is "{value}"; write one of {", ".join(ABOUT_KINDS)} '
+        '("programme", the default, needs sources)',
+    )
+    return ABOUT_PROGRAMME
+
+
+VARIANT_KEYS = ("answer", "sources")
+
+
+def _parse_by_phase(
+    node: Any, where: str, about: str, file: str, problems: _Collector
+) -> list[_Variant]:
+    if "by_phase" not in node:
+        return []
+    value = node.get("by_phase")
+    line = _line(node, "by_phase", value=True)
+    phases = ", ".join(PHASE_KEYS)
+    if not isinstance(value, dict) or not value:
+        found = "empty" if not value else _kind(value)
+        problems.add(
+            file,
+            line,
+            f'"by_phase" {where} must map phases ({phases}) to answers, not {found}; '
+            'remove "by_phase" if the answer is the same in every phase',
+        )
+        return []
+    variants: list[_Variant] = []
+    for key in value:
+        key_line = _line(value, key)
+        if key not in PHASE_KEYS:
+            best = process.extractOne(str(key), PHASE_KEYS, score_cutoff=60)
+            hint = f'; did you mean "{best[0]}"?' if best else ""
+            problems.add(
+                file,
+                key_line,
+                f'"{key}" in "by_phase" {where} is not a phase; use {phases}{hint}',
+            )
+            continue
+        variant = _parse_variant(value, str(key), where, about, file, problems)
+        if variant is not None:
+            variants.append(variant)
+    return variants
+
+
+def _parse_variant(
+    value: Any, key: str, where: str, about: str, file: str, problems: _Collector
+) -> _Variant | None:
+    """One phase's answer: text, or a mapping of its answer and the sources it stands on."""
+    item = value[key]
+    label = f'in "by_phase: {key}" {where}'
+    if not isinstance(item, dict):
+        text = _text_field(value, key, f'in "by_phase" {where}', file, problems)
+        return None if text is None else _Variant(key, text, _line(value, key, value=True))
+    _check_keys(item, VARIANT_KEYS, label, file, problems)
+    if "answer" not in item:
+        problems.add(file, _line(value, key), f'"by_phase: {key}" {where} has no "answer"')
+        return None
+    text = _text_field(item, "answer", label, file, problems)
+    sources = _parse_source_ids(item, label, file, problems) if "sources" in item else []
+    if "sources" in item and sources == [] and about == ABOUT_PROGRAMME:
+        problems.add(
+            file,
+            _line(item, "sources"),
+            f'"sources" {label} is empty; list the ids its facts stand on, or remove '
+            '"sources:" to use the entry\'s',
+        )
+    if text is None or sources is None:
+        return None
+    return _Variant(key, text, _line(item, "answer", value=True), tuple(sources))
 
 
 def _parse_tags(node: Any, where: str, file: str, problems: _Collector) -> list[str] | None:
@@ -487,6 +653,149 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
     return CallSettings(
         name=name.strip(), opens=opens, deadline=deadline, url=url.strip() if url else None
     )
+
+
+def _parse_sources(node: Any, top: Any, file: str, problems: _Collector) -> tuple[Source, ...]:
+    line = _line(top, "sources")
+    if not isinstance(node, dict) or not node:
+        problems.add(
+            file,
+            line,
+            'the "sources" section must map source ids (N1, EC...) to a title and url, '
+            f"not {_kind(node) if node else 'empty'}",
+        )
+        return ()
+    sources: list[Source] = []
+    for key in node:
+        key_line = _line(node, key)
+        where = f'of source "{key}"'
+        if not isinstance(key, str) or not SOURCE_ID_PATTERN.match(key):
+            problems.add(
+                file,
+                key_line,
+                f'source id "{key}" is not valid; use capital letters, digits and hyphens '
+                "as in the facts file (N1, EC, EU-R)",
+            )
+            continue
+        item = node[key]
+        if not isinstance(item, dict):
+            problems.add(
+                file,
+                key_line,
+                f'source "{key}" must have a title and a url (or url: null), not '
+                f"{_kind(item) if item is not None else 'nothing'}",
+            )
+            continue
+        _check_keys(item, SOURCE_KEYS, f'in source "{key}"', file, problems)
+        if "title" not in item:
+            problems.add(file, key_line, f'source "{key}" has no "title"; add "title:"')
+            continue
+        title = _text_field(item, "title", where, file, problems)
+        url = item.get("url")
+        if url is not None:
+            parts = urlsplit(str(url).strip())
+            if (
+                not isinstance(url, str)
+                or parts.scheme not in ("http", "https")
+                or not parts.netloc
+                or " " in url.strip()
+            ):
+                problems.add(
+                    file,
+                    _line(item, "url", value=True),
+                    f'url "{url}" {where} is not a web address; start it with https:// '
+                    "or write null when the source has none",
+                )
+                continue
+        if title is not None:
+            sources.append(Source(key, title.strip(), url.strip() if url else None))
+    return tuple(sources)
+
+
+def _resolve_sources(
+    raws: list[_RawEntry],
+    catalogue: tuple[Source, ...] | None,
+    folder: str,
+    problems: _Collector,
+) -> None:
+    """Check every source id against the catalogue and put the sources' links on each entry."""
+    cited = any(raw.entry.sources or raw.entry.phase_sources for raw in raws)
+    if catalogue is None:
+        if cited:
+            problems.add(
+                folder,
+                0,
+                f'no file defines the sources catalogue; add {SOURCES_FILE} with "sources:" '
+                "(id: title and url) for the ids the entries list",
+            )
+        return
+    by_id = {source.id: source for source in catalogue}
+    for raw in raws:
+        links: list[Link] = []
+        for source_id, source_line in zip(raw.entry.sources, raw.source_lines, strict=True):
+            source = by_id.get(source_id)
+            if source is None:
+                problems.add(
+                    raw.file,
+                    source_line,
+                    f'source "{source_id}" in entry "{raw.entry.id}" is not in the sources '
+                    f"catalogue{_did_you_mean_source(source_id, by_id)}, or add it to "
+                    f"{SOURCES_FILE}",
+                )
+            else:
+                links.append(source.link)
+        phase_links = tuple(
+            (phase, _merged_links(_cited(raw, phase, ids, lines, by_id, problems), ()))
+            for (phase, ids), (_, lines) in zip(
+                raw.entry.phase_sources, raw.phase_source_lines, strict=True
+            )
+        )
+        raw.entry = replace(
+            raw.entry,
+            shown_links=_merged_links(links, raw.entry.links),
+            phase_links=phase_links,
+        )
+
+
+def _cited(
+    raw: _RawEntry,
+    phase: str,
+    ids: tuple[str, ...],
+    lines: tuple[int, ...],
+    by_id: dict[str, Source],
+    problems: _Collector,
+) -> list[Link]:
+    links: list[Link] = []
+    for source_id, source_line in zip(ids, lines, strict=True):
+        source = by_id.get(source_id)
+        if source is None:
+            problems.add(
+                raw.file,
+                source_line,
+                f'source "{source_id}" in the "{phase}" answer of entry "{raw.entry.id}" is not '
+                f"in the sources catalogue{_did_you_mean_source(source_id, by_id)}, or add it "
+                f"to {SOURCES_FILE}",
+            )
+        else:
+            links.append(source.link)
+    return links
+
+
+def _did_you_mean_source(source_id: str, by_id: dict[str, Source]) -> str:
+    best = process.extractOne(source_id, list(by_id), score_cutoff=60)
+    return f'; did you mean "{best[0]}"?' if best else "; use an id listed there"
+
+
+def _merged_links(first: Iterable[Link], then: Iterable[Link]) -> tuple[Link, ...]:
+    """The sources' links, then the entry's own links, each address (or bare title) once."""
+    merged: list[Link] = []
+    seen: set[str] = set()
+    for link in (*first, *then):
+        key = link.url.rstrip("/") if link.url else f"title:{link.title}"
+        if key not in seen:
+            seen.add(key)
+            merged.append(link)
+    return tuple(merged)
 
 
 def _day_and_time(value: date | datetime) -> datetime:
@@ -736,15 +1045,26 @@ def _check_duplicate_phrasings(raws: list[_RawEntry], problems: _Collector) -> N
                 seen[key] = (raw, line)
 
 
-def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
+def _check_answers(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
+    """The default answer and every phase's answer, each checked the same way."""
+    _check_answer(raw, call_name, problems, None, raw.answer_line)
+    for phase, line in raw.variant_lines:
+        _check_answer(raw, call_name, problems, phase, line)
+
+
+def _check_answer(
+    raw: _RawEntry, call_name: str, problems: _Collector, phase: str | None, line: int
+) -> None:
     entry = raw.entry
+    text = entry.answer if phase is None else entry.answer_for(phase)
+    what = "the answer" if phase is None else f'the "{phase}" answer'
     try:
-        names = placeholder_names(entry.answer)
+        names = placeholder_names(text)
     except ValueError as error:
         problems.add(
             raw.file,
-            raw.answer_line,
-            f'the answer of entry "{entry.id}" has a stray brace ({error}); write literal '
+            line,
+            f'{what} of entry "{entry.id}" has a stray brace ({error}); write literal '
             "braces as {{ and }}",
         )
         return
@@ -754,8 +1074,8 @@ def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
         listed = ", ".join("{" + name + "}" for name in unknown)
         problems.add(
             raw.file,
-            raw.answer_line,
-            f'the answer of entry "{entry.id}" uses unknown placeholder {listed}; '
+            line,
+            f'{what} of entry "{entry.id}" uses unknown placeholder {listed}; '
             f"use one of {known} (write literal braces as {{{{ and }}}})",
         )
         return
@@ -765,14 +1085,14 @@ def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
         "call_deadline": LONGEST_DATE,
         "call_status": LONGEST_STATUS,
     }
-    rendered = render_with_values(entry, values)
+    rendered = render_with_values(entry, values, phase=phase)
     try:
         plain, _ = parse_telegram_html(rendered)
     except TelegramHtmlError as error:
         problems.add(
             raw.file,
-            raw.answer_line,
-            f'Telegram would refuse the answer of entry "{entry.id}": {error.description}; '
+            line,
+            f'Telegram would refuse {what} of entry "{entry.id}": {error.description}; '
             "use only <b> <i> <u> <s> <a href> <code> <pre> <blockquote> and write "
             "&lt; &gt; &amp; for < > &",
         )
@@ -781,18 +1101,27 @@ def _check_answer(raw: _RawEntry, call_name: str, problems: _Collector) -> None:
     if length > MAX_MESSAGE_CHARS:
         problems.add(
             raw.file,
-            raw.answer_line,
-            f'the answer of entry "{entry.id}" is {length} characters with its links and the '
+            line,
+            f'{what} of entry "{entry.id}" is {length} characters with its links and the '
             f"longest live values; Telegram allows {MAX_MESSAGE_CHARS}: shorten it",
         )
 
 
 def build_knowledge_base(
-    entries: Iterable[Entry], call: CallSettings, eligibility: EligibilityRules | None = None
+    entries: Iterable[Entry],
+    call: CallSettings,
+    eligibility: EligibilityRules | None = None,
+    sources: Iterable[Source] = (),
 ) -> KnowledgeBase:
     """A knowledge base of these entries, with its matching index built once here."""
     kept = tuple(entries)
-    return KnowledgeBase(entries=kept, call=call, index=build_index(kept), eligibility=eligibility)
+    return KnowledgeBase(
+        entries=kept,
+        call=call,
+        index=build_index(kept),
+        eligibility=eligibility,
+        sources=tuple(sources),
+    )
 
 
 def load_knowledge_base(directory: Path) -> KnowledgeBase:
@@ -810,29 +1139,34 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     raws: list[_RawEntry] = []
     calls: list[tuple[CallSettings | None, str, int]] = []
     rules: list[tuple[EligibilityRules | None, str, int]] = []
+    catalogues: list[tuple[tuple[Source, ...] | None, str, int]] = []
     files = sorted(directory.glob("*.yaml"))
     for path in files:
         file = _display_path(path)
         document = _read_yaml(path, file, problems)
         if document is None and problems.problems and problems.problems[-1].file == file:
             continue
-        _load_document(document, file, raws, calls, rules, problems)
+        _load_document(document, file, raws, calls, rules, catalogues, problems)
     if not files:
         problems.add(
             folder, 0, "the FAQ folder has no .yaml files; add the FAQ files and call.yaml"
         )
     call = _single_call(calls, folder, problems)
     eligibility = _first_section(rules, "eligibility", problems)
+    catalogue = _first_section(catalogues, "sources", problems)
     call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
     _check_cross_entry(raws, problems)
+    _resolve_sources(raws, catalogue if catalogues else None, folder, problems)
     for raw in raws:
-        _check_answer(raw, call_name, problems)
+        _check_answers(raw, call_name, problems)
     if not raws and files:
         problems.add(folder, 0, 'no file has any entries; add entries under "entries:"')
     if problems.problems:
         raise FaqValidationError(problems.problems)
     assert call is not None
-    return build_knowledge_base(tuple(raw.entry for raw in raws), call, eligibility)
+    return build_knowledge_base(
+        tuple(raw.entry for raw in raws), call, eligibility, catalogue or ()
+    )
 
 
 def _load_document(
@@ -841,6 +1175,7 @@ def _load_document(
     raws: list[_RawEntry],
     calls: list[tuple[CallSettings | None, str, int]],
     rules: list[tuple[EligibilityRules | None, str, int]],
+    catalogues: list[tuple[tuple[Source, ...] | None, str, int]],
     problems: _Collector,
 ) -> None:
     if document is None:
@@ -858,16 +1193,27 @@ def _load_document(
     present = [key for key in TOP_LEVEL_KEYS if key in document]
     if not present:
         problems.add(
-            file, 1, 'the file has none of "entries:", "call:", "eligibility:" at the top; add one'
+            file,
+            1,
+            'the file has none of "entries:", "call:", "eligibility:", "sources:" at the top; '
+            "add one",
         )
         return
     if len(present) > 1:
         problems.add(
             file,
             _line(document, present[1]),
-            f'a file holds one of "entries:", "call:", "eligibility:", not both "{present[0]}" '
-            f'and "{present[1]}"; move the call to call.yaml and the rules to '
-            "eligibility-rules.yaml",
+            f'a file holds one of "entries:", "call:", "eligibility:", "sources:", not both '
+            f'"{present[0]}" and "{present[1]}"; move the call to call.yaml, the rules to '
+            f"eligibility-rules.yaml and the sources to {SOURCES_FILE}",
+        )
+    if "sources" in document:
+        catalogues.append(
+            (
+                _parse_sources(document["sources"], document, file, problems),
+                file,
+                _line(document, "sources"),
+            )
         )
     if "eligibility" in document:
         rules.append(

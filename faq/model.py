@@ -11,12 +11,34 @@ if TYPE_CHECKING:
     from faq.matcher import MatchIndex
 
 
+# The phases an answer may vary by: the names of faq.call.CallPhase, lowercased (faq.call imports
+# this module, so the names are spelled here and a test keeps the two in step).
+PHASE_KEYS = ("to_be_announced", "opens_soon", "open", "closed")
+# What an entry is about: only "programme" entries state programme facts and must cite sources.
+ABOUT_PROGRAMME = "programme"
+ABOUT_KINDS = (ABOUT_PROGRAMME, "bot", "small-talk")
+
+
 @dataclass(frozen=True)
 class Link:
-    """A source link shown under an answer."""
+    """A source shown under an answer: a link, or plain text when the source has no address."""
 
     title: str
-    url: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of the catalogue (faq/data/sources.yaml): id, title and address if any."""
+
+    id: str
+    title: str
+    url: str | None = None
+
+    @property
+    def link(self) -> Link:
+        """The source as a link under an answer."""
+        return Link(self.title, self.url)
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,35 @@ class Entry:
     related: tuple[str, ...] = ()
     location: SourceLocation = SourceLocation("", 0)
     browse: bool = True  # False: answered when asked, but not listed under /faq's topics
+    sources: tuple[str, ...] = ()  # source ids of the catalogue; `links` already holds them
+    about: str = ABOUT_PROGRAMME
+    by_phase: tuple[tuple[str, str], ...] = ()  # (phase key, answer) pairs overriding `answer`
+    # Shown under the answer: the sources' links, then `links` (the entry's own, which the matcher
+    # reads); empty when the entry was built without the loader.
+    shown_links: tuple[Link, ...] = ()
+    # (phase key, links) for phases whose answer cites its own sources instead of the entry's
+    phase_links: tuple[tuple[str, tuple[Link, ...]], ...] = ()
+    phase_sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def answer_for(self, phase_key: str) -> str:
+        """The answer written for this phase, or the default `answer` when there is none."""
+        return dict(self.by_phase).get(phase_key, self.answer)
+
+    def links_for(self, phase_key: str | None) -> tuple[Link, ...]:
+        """The links shown under the answer in this phase (the entry's unless the phase has its
+        own sources)."""
+        shown = self.shown_links or self.links
+        if phase_key is None:
+            return shown
+        return dict(self.phase_links).get(phase_key, shown)
+
+    def sources_for(self, phase_key: str) -> tuple[str, ...]:
+        """The source ids the answer of this phase stands on."""
+        return dict(self.phase_sources).get(phase_key, self.sources)
+
+    def has_variant(self, phase_key: str) -> bool:
+        """True when the entry has its own answer for this phase."""
+        return any(key == phase_key for key, _ in self.by_phase)
 
     @property
     def phrasings(self) -> tuple[str, ...]:
@@ -66,6 +117,7 @@ class KnowledgeBase:
     call: CallSettings
     index: MatchIndex = field(repr=False, compare=False)
     eligibility: EligibilityRules | None = None  # None when no file has "eligibility:"
+    sources: tuple[Source, ...] = ()
     _by_id: dict[str, Entry] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

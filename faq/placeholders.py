@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from html import escape
 from string import Formatter
 from zoneinfo import available_timezones
 
 from faq.call import WHOLE_DAY_TIMES, CallPhase, CallState
-from faq.model import Entry
+from faq.model import Entry, Link
 
 PLACEHOLDERS = frozenset({"call_name", "call_opens", "call_deadline", "call_status"})
 DATE_PLACEHOLDERS = {"call_opens": "opens", "call_deadline": "deadline"}
 TO_BE_ANNOUNCED = "to be announced"
 CALL_STATUSES = tuple(phase.value for phase in CallPhase)
 LINKS_HEADING = "<b>Sources</b>"
+SUBSCRIBE_COMMAND = "/subscribe"
 _MONTHS = (
     "January",
     "February",
@@ -101,32 +102,69 @@ def fill_placeholders(answer: str, values: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def links_block(entry: Entry) -> str:
-    """The sources list shown under an answer ("" when the entry has no links)."""
-    if not entry.links:
+def phase_key(phase: CallPhase) -> str:
+    """The name a phase has in the FAQ's `by_phase:` ("to_be_announced", "closed"...)."""
+    return phase.name.lower()
+
+
+def _link_line(link: Link) -> str:
+    title = escape(link.title, quote=False)
+    if not link.url:
+        return f"• {title}"
+    return f'• <a href="{escape(link.url, quote=True)}">{title}</a>'
+
+
+def links_block(entry: Entry, phase: str | None = None) -> str:
+    """The sources list shown under an answer in this phase ("" when it has no links), each
+    once."""
+    lines = list(dict.fromkeys(_link_line(link) for link in entry.links_for(phase)))
+    if not lines:
         return ""
-    lines = [
-        f'• <a href="{escape(link.url, quote=True)}">{escape(link.title, quote=False)}</a>'
-        for link in entry.links
-    ]
     return "\n".join([LINKS_HEADING, *lines])
 
 
-def render_with_values(entry: Entry, values: dict[str, str]) -> str:
-    """An entry's answer HTML with these placeholder values and its links block."""
-    body = fill_placeholders(entry.answer, values).strip()
-    block = links_block(entry)
+def render_with_values(entry: Entry, values: dict[str, str], *, phase: str | None = None) -> str:
+    """An entry's answer HTML (the phase's own when it has one) with these placeholder values
+    and its links block."""
+    text = entry.answer if phase is None else entry.answer_for(phase)
+    body = fill_placeholders(text, values).strip()
+    block = links_block(entry, phase)
     return f"{body}\n\n{block}" if block else body
 
 
+def answer_phase(entry: Entry, call: CallState, now: datetime) -> str | None:
+    """The phase whose own answer applies at `now`, or None for the default answer: a phase's
+    answer that shows a call date is used only once that date is set."""
+    phase = phase_key(call.phase(now))
+    if not entry.has_variant(phase):
+        return None
+    used = set(placeholder_names(entry.answer_for(phase)))
+    unset = any(
+        name in used and getattr(call, attribute) is None
+        for name, attribute in DATE_PLACEHOLDERS.items()
+    )
+    return None if unset else phase
+
+
 def render_answer(entry: Entry, call: CallState, now: datetime) -> str:
-    """The HTML message for an entry: answer with live values, then its source links."""
-    return render_with_values(entry, placeholder_values(call, now))
+    """The HTML message for an entry: the answer for the call's phase at `now` with live values,
+    then its source links."""
+    return render_with_values(
+        entry, placeholder_values(call, now), phase=answer_phase(entry, call, now)
+    )
 
 
-def needs_subscribe_offer(entry: Entry, call: CallState) -> bool:
-    """True when the answer shows a call date that is still to be announced."""
-    used = set(placeholder_names(entry.answer))
+def needs_subscribe_offer(entry: Entry, call: CallState, now: datetime | None = None) -> bool:
+    """True when the answer shown shows a call date still to be announced, or, in an entry that
+    varies by phase, offers /subscribe (it holds back facts the call has not reached yet).
+
+    `now` defaults to the current time, as the bot's clock does."""
+    at = now if now is not None else datetime.now(UTC)
+    phase = answer_phase(entry, call, at)
+    text = entry.answer if phase is None else entry.answer_for(phase)
+    if entry.by_phase and SUBSCRIBE_COMMAND in text:
+        return True
+    used = set(placeholder_names(text))
     return any(
         name in used and getattr(call, attribute) is None
         for name, attribute in DATE_PLACEHOLDERS.items()

@@ -69,6 +69,7 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(registration.closed, pattern=data.REGISTRATION_ANY_PATTERN),
         *eligibility.buttons(),
         CallbackQueryHandler(announcements.press_button, pattern=data.ANNOUNCE_PATTERN),
+        CallbackQueryHandler(faq_admin.press_cluster_button, pattern=data.UNANSWERED_PATTERN),
         CallbackQueryHandler(faq.show_topic, pattern=data.FAQ_TOPIC_PATTERN),
         CallbackQueryHandler(faq.show_entry, pattern=data.FAQ_ENTRY_PATTERN),
         CallbackQueryHandler(errors.stale_button),

@@ -153,3 +153,32 @@ def announce_action(data: str) -> tuple[str, str]:
     """The action ("ok", "no", "xs", "xo") and its argument in an announcement button's data."""
     action, _, argument = data.removeprefix(ANNOUNCE_PREFIX).partition(":")
     return action, argument
+
+
+# /unanswered: a cluster's buttons carry its short token (and the entry, or the list's page), so
+# a press after the log or the FAQ changed is known as stale. "una:a:<token>:<entry id>" is at
+# most 57 bytes (entry ids are at most 40 characters).
+UNANSWERED_PREFIX = "una:"
+UNANSWERED_PATTERN = f"^{re.escape(UNANSWERED_PREFIX)}[aoi]:[0-9a-f]+(:[a-z0-9-]+)?$"
+
+
+def unanswered_add(token: str, entry_id: str) -> str:
+    """The data of "Add as a phrasing of <entry>" under a question cluster."""
+    return f"{UNANSWERED_PREFIX}a:{token}:{entry_id}"
+
+
+def unanswered_other(token: str, page: int = 0) -> str:
+    """The data of "Another entry..." (a page of the entry list) under a question cluster."""
+    return f"{UNANSWERED_PREFIX}o:{token}:{page}"
+
+
+def unanswered_ignore(token: str) -> str:
+    """The data of "Ignore" under a question cluster."""
+    return f"{UNANSWERED_PREFIX}i:{token}"
+
+
+def unanswered_action(data: str) -> tuple[str, str, str]:
+    """The action ("a", "o", "i"), the cluster token and the argument of an /unanswered button."""
+    action, _, rest = data.removeprefix(UNANSWERED_PREFIX).partition(":")
+    token, _, argument = rest.partition(":")
+    return action, token, argument

@@ -1,17 +1,35 @@
-"""Admin commands for the FAQ: reload it now, and see what people asked that it did not answer."""
+"""Admin commands for the FAQ: reload it now, and turn unanswered questions into phrasings."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from contextlib import suppress
 from html import escape
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 
-from bot.context import AppContext
+from bot.context import AppContext, Services
+from bot.desk.clusters import HiddenCluster, QuestionCluster, cluster_questions
 from bot.knowledge import describe_reload
-from bot.storage.questions import LoggedQuestion
+from bot.storage.store import QUESTION_LOG_CAP
+from faq.editing import EditRefused, PhrasingAdded, add_phrasing
+from faq.model import KnowledgeBase
+from handlers import callback_data as data
 from handlers.access import admin_only
-from handlers.replies import reply_html_lines
+from handlers.faq import thresholds_of
+
+log = logging.getLogger(__name__)
+
+CLUSTERS_SHOWN = 8
+ENTRIES_PER_PAGE = 8
+LABEL_CHARS = 40
+STALE_TEXT = (
+    "Those questions were already added or ignored, or the log changed; send /unanswered "
+    "for the current list."
+)
+GONE_ENTRY_TEXT = "That entry is no longer in the FAQ; send /unanswered for the current list."
 
 
 @admin_only
@@ -25,23 +43,211 @@ async def reload_faq(update: Update, context: AppContext) -> None:
         await update.effective_message.reply_html(part)
 
 
+async def current_clusters(services: Services) -> list[QuestionCluster]:
+    """The clusters of logged questions admins have not dealt with, most frequent first."""
+    store = services.store
+    rows = await store.unanswered_questions(limit=QUESTION_LOG_CAP)
+    hidden = [
+        HiddenCluster(h.key, None if h.action == "ignored" else h.at)
+        for h in await store.handled_clusters()
+    ]
+    known = {entry.id for entry in services.knowledge.current.entries}
+    return cluster_questions(rows, hidden, known)
+
+
 @admin_only
 async def unanswered(update: Update, context: AppContext) -> None:
-    """/unanswered (admins): the latest questions that ended in suggest or fallback."""
+    """/unanswered (admins): clusters of questions the FAQ did not answer, each with buttons."""
     message = update.effective_message
     if message is None:
         return
-    rows = await context.services.store.unanswered_questions(limit=20)
-    if not rows:
-        await message.reply_text("No unanswered questions logged yet.")
+    clusters = await current_clusters(context.services)
+    if not clusters:
+        await message.reply_text(
+            "No unanswered questions to look at: every logged one was answered, added or ignored."
+        )
         return
-    await reply_html_lines(message, unanswered_lines(rows))
+    shown = clusters[:CLUSTERS_SHOWN]
+    more = f" (the {len(shown)} most frequent shown)" if len(clusters) > len(shown) else ""
+    await message.reply_html(
+        f"<b>Questions the FAQ did not answer</b>: {len(clusters)} "
+        f"{'group' if len(clusters) == 1 else 'groups'}{more}. "
+        "Add one as a new way of asking an entry, or ignore it."
+    )
+    kb = context.services.knowledge.current
+    for cluster in shown:
+        await message.reply_html(
+            cluster_text(cluster, kb), reply_markup=cluster_buttons(cluster, kb)
+        )
 
 
-def unanswered_lines(rows: Sequence[LoggedQuestion]) -> list[str]:
-    """A heading, then one HTML line per logged question with its two best candidates."""
-    lines = ["<b>Latest unanswered questions</b>"]
-    for row in rows:
-        best = ", ".join(f"{cid} {score:.0f}" for cid, score in row.candidates[:2])
-        lines.append(f"• {escape(row.question)} <i>({row.decision}; {escape(best)})</i>")
-    return lines
+def cluster_text(cluster: QuestionCluster, kb: KnowledgeBase) -> str:
+    """A cluster for a phone: how often, the typical wording, the entry it seems to want."""
+    times = "once" if cluster.count == 1 else f"{cluster.count} times"
+    lines = [f"Asked <b>{times}</b>, e.g.:", f"<i>“{escape(cluster.example)}”</i>"]
+    if cluster.best_entry is not None:
+        lines.append(f"Closest entry: {escape(kb.entry(cluster.best_entry).question)}")
+    else:
+        lines.append("No entry comes close.")
+    return "\n".join(lines)
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+
+
+def cluster_buttons(cluster: QuestionCluster, kb: KnowledgeBase) -> InlineKeyboardMarkup:
+    """Add to the best entry, choose another entry, or ignore."""
+    rows = []
+    if cluster.best_entry is not None:
+        question = kb.entry(cluster.best_entry).question
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"➕ Add as a phrasing of “{_label(question)}”",
+                    callback_data=data.unanswered_add(cluster.token, cluster.best_entry),
+                )
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton(
+                "Another entry…", callback_data=data.unanswered_other(cluster.token)
+            ),
+            InlineKeyboardButton("Ignore", callback_data=data.unanswered_ignore(cluster.token)),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def entry_page(cluster: QuestionCluster, kb: KnowledgeBase, page: int) -> InlineKeyboardMarkup:
+    """One page of the FAQ's entries as buttons adding the cluster's example to them."""
+    entries = sorted(kb.entries, key=lambda entry: entry.question.casefold())
+    pages = max(1, -(-len(entries) // ENTRIES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = entries[page * ENTRIES_PER_PAGE : (page + 1) * ENTRIES_PER_PAGE]
+    rows = [
+        [
+            InlineKeyboardButton(
+                _label(entry.question), callback_data=data.unanswered_add(cluster.token, entry.id)
+            )
+        ]
+        for entry in shown
+    ]
+    moves = []
+    if page > 0:
+        moves.append(
+            InlineKeyboardButton(
+                "‹ Back", callback_data=data.unanswered_other(cluster.token, page - 1)
+            )
+        )
+    if page < pages - 1:
+        moves.append(
+            InlineKeyboardButton(
+                "More ›", callback_data=data.unanswered_other(cluster.token, page + 1)
+            )
+        )
+    if moves:
+        rows.append(moves)
+    rows.append(
+        [InlineKeyboardButton("Ignore", callback_data=data.unanswered_ignore(cluster.token))]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+@admin_only
+async def press_cluster_button(update: Update, context: AppContext) -> None:
+    """A button under an /unanswered cluster: add its example to an entry, list entries, ignore."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    action, token, argument = data.unanswered_action(query.data)
+    services = context.services
+    cluster = next((c for c in await current_clusters(services) if c.token == token), None)
+    if cluster is None:
+        await query.answer(STALE_TEXT, show_alert=True)
+        return
+    kb = services.knowledge.current
+    if action == "o":
+        await query.answer()
+        page = int(argument) if argument.isdigit() else 0
+        # A double press shows the same page again, which Telegram refuses as "not modified".
+        with suppress(BadRequest):
+            await query.edit_message_text(
+                cluster_text(cluster, kb) + "\n\nChoose the entry this question belongs to:",
+                parse_mode="HTML",
+                reply_markup=entry_page(cluster, kb, page),
+            )
+    elif action == "i":
+        await services.store.mark_cluster_handled(cluster.key, "ignored")
+        await _audit(update, services, "faq.cluster_ignored", cluster.example)
+        await query.answer("Ignored: questions like this one no longer show here.")
+        await query.edit_message_text(
+            cluster_text(cluster, kb) + "\n\n<i>Ignored.</i>", parse_mode="HTML"
+        )
+    elif action == "a":
+        await _add_to_entry(update, context, cluster, argument)
+    else:
+        await query.answer(STALE_TEXT, show_alert=True)
+
+
+async def _add_to_entry(
+    update: Update, context: AppContext, cluster: QuestionCluster, entry_id: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    knowledge = services.knowledge
+    if entry_id not in {entry.id for entry in knowledge.current.entries}:
+        await query.answer(GONE_ENTRY_TEXT, show_alert=True)
+        return
+    await query.answer("Adding the phrasing…")
+    result = await asyncio.to_thread(
+        add_phrasing, knowledge.directory, entry_id, cluster.example, thresholds_of(services)
+    )
+    chat = update.effective_chat
+    if isinstance(result, EditRefused):
+        if chat is not None:
+            await context.bot.send_message(chat.id, f"⚠️ Not added: {escape(result.reason)}")
+        return
+    outcome = await knowledge.reload()
+    await services.store.mark_cluster_handled(cluster.key, "added", entry_id)
+    await _audit(update, services, "faq.phrasing_added", f"{entry_id}: {result.phrasing}")
+    report = added_text(result, knowledge.current)
+    if not outcome.ok:  # the file changed again between the edit and the reload
+        report += "\n" + "\n".join(describe_reload(outcome, len(knowledge.current.entries)))
+    await query.edit_message_text(report, parse_mode="HTML")
+
+
+def added_text(result: PhrasingAdded, kb: KnowledgeBase) -> str:
+    """What an added phrasing did: where it went, and whether it now lands on its own entry."""
+    question = escape(kb.entry(result.entry_id).question)
+    lines = [
+        f"✅ Added “{escape(result.phrasing)}” as a way of asking “{question}” "
+        f"({escape(result.file)}, line {result.line}); the FAQ is live with it."
+    ]
+    if result.competing_entry is not None:
+        rival = escape(_question_of(kb, result.competing_entry))
+        lines.append(
+            f"⚠️ But it lands close to another entry, “{rival}” "
+            f"(<code>{escape(result.competing_entry)}</code>); make the two entries' phrasings "
+            f"more distinct in {escape(result.file)}."
+        )
+    elif not result.clean:
+        lines.append("⚠️ The self-test of the FAQ now finds:")
+    lines.extend(f"• <code>{escape(problem)}</code>" for problem in result.self_test_problems[:5])
+    return "\n".join(lines)
+
+
+def _question_of(kb: KnowledgeBase, entry_id: str) -> str:
+    try:
+        return kb.entry(entry_id).question
+    except KeyError:
+        return entry_id
+
+
+async def _audit(update: Update, services: Services, action: str, detail: str) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    await services.store.record_staff_action(user.id, action, detail, user.first_name)

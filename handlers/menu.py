@@ -51,7 +51,7 @@ STAFF_COMMANDS = (
 )
 ADMIN_COMMANDS = (
     Command("reloadfaq", "Check and reload the FAQ files now"),
-    Command("unanswered", "Recent questions the FAQ did not answer"),
+    Command("unanswered", "Questions the FAQ did not answer, to add in one tap"),
 )
 
 

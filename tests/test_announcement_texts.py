@@ -148,3 +148,13 @@ def test_calendar_times_are_in_utc_stamped_when_made_and_linked() -> None:
 
 def test_no_calendar_while_no_date_is_set() -> None:
     assert call_calendar(CallState("C", None, None)) is None
+
+
+def test_where_the_deadline_is_first_told_or_planned_on_the_sources_conflict_is_said() -> None:
+    from bot.announcements.texts import CHECK_PAGE, DEADLINE_CAVEAT
+
+    assert DEADLINE_CAVEAT in deadline_set_html(CALL, DEADLINE)
+    assert DEADLINE_CAVEAT in status_text(CALL, DEADLINE - timedelta(days=3))
+    reminder = reminder_html(CALL, DEADLINE, DEADLINE - timedelta(days=1))
+    assert CHECK_PAGE in reminder and DEADLINE_CAVEAT not in reminder
+    assert DEADLINE_CAVEAT not in status_text(CALL, DEADLINE + timedelta(days=1))

@@ -40,7 +40,7 @@ def test_valid_fixture_loads_with_all_fields() -> None:
     deadline = kb.entry("deadline")
     assert deadline.question == "When is the deadline for the call?"
     assert len(deadline.alternatives) == 5
-    assert deadline.links[0].url == "https://example.org/programme"
+    assert deadline.links_for(None)[0].url == "https://example.org/programme"
     assert deadline.related == ("call-opening",)
     assert deadline.location.file.endswith("topics.yaml")
     assert deadline.location.line == 3
@@ -56,8 +56,8 @@ def test_valid_fixture_loads_with_all_fields() -> None:
 BROKEN = [
     pytest.param(
         TOPICS,
-        "    tags: [Dates]\n    links:",
-        "    tags: [Dates\n    links:",
+        "    tags: [Dates]\n    sources: [T1]",
+        "    tags: [Dates\n    sources: [T1]",
         14,
         "YAML syntax error",
         id="yaml-syntax",
@@ -74,7 +74,7 @@ BROKEN = [
         TOPICS,
         "    answer: |\n      You're welcome!\n",
         "",
-        84,
+        97,
         'entry "thanks" has no "answer"',
         id="missing-answer",
     ),
@@ -82,7 +82,7 @@ BROKEN = [
         TOPICS,
         "  - id: language",
         "  - id: greeting",
-        72,
+        83,
         'duplicate id "greeting": it is already used at',
         id="duplicate-id",
     ),
@@ -90,7 +90,7 @@ BROKEN = [
         TOPICS,
         "related: [deadline]",
         "related: [deadlin]",
-        30,
+        29,
         '"related" in entry "call-opening" names "deadlin", which is not an entry id; '
         'did you mean "deadline"?',
         id="unknown-related",
@@ -99,7 +99,7 @@ BROKEN = [
         TOPICS,
         "related: [deadline]",
         "related: [call-opening]",
-        30,
+        29,
         'entry "call-opening" lists itself in "related"',
         id="self-related",
     ),
@@ -139,7 +139,7 @@ BROKEN = [
         TOPICS,
         "      - funding?",
         "      - deadline?",
-        38,
+        37,
         '"deadline?" in entry "costs-covered" repeats a phrasing already in entry "deadline"',
         id="duplicate-phrasing",
     ),
@@ -147,7 +147,7 @@ BROKEN = [
         TOPICS,
         "  - id: language",
         "  - id: Language_Entry",
-        48,
+        50,
         'id "Language_Entry" is not valid',
         id="bad-id",
     ),
@@ -155,7 +155,7 @@ BROKEN = [
         TOPICS,
         "    question: What is the working language?",
         "    question: 42",
-        49,
+        51,
         '"question" in entry "language" must be text, not a number',
         id="wrong-type",
     ),
@@ -163,7 +163,7 @@ BROKEN = [
         TOPICS,
         "    tags: [Costs]",
         "    tags: [A Tag Far Too Long For Any Button]",
-        42,
+        41,
         'tag "A Tag Far Too Long For Any Button"',
         id="long-tag",
     ),
@@ -171,7 +171,7 @@ BROKEN = [
         TOPICS,
         "      Hello! Ask me anything about the call.\n    tags: [This Bot]\n",
         "      Hello! Ask me anything about the call.\n    tags: [This Bot]\n    browse: maybe\n",
-        83,
+        94,
         '"browse" in entry "greeting" must be true or false, not text "maybe"',
         id="bad-browse",
     ),
@@ -240,7 +240,7 @@ def test_bad_html_is_reported(faq_dir: Path) -> None:
     _edit(faq_dir, TOPICS, "<i>no grant</i>", "<i>no grant</b>")
     problems = _problems(faq_dir)
     assert any(
-        p.line == 40 and 'Telegram would refuse the answer of entry "costs-covered"' in p.message
+        p.line == 39 and 'Telegram would refuse the answer of entry "costs-covered"' in p.message
         for p in problems
     ), [str(p) for p in problems]
 
@@ -296,7 +296,134 @@ def test_missing_folder_is_one_clear_problem(tmp_path: Path) -> None:
 
 def test_fingerprint_changes_when_a_file_changes(faq_dir: Path) -> None:
     before = directory_fingerprint(faq_dir)
-    assert [name for name, _, _ in before] == ["call.yaml", TOPICS]
+    assert [name for name, _, _ in before] == ["call.yaml", "sources.yaml", TOPICS]
     _edit(faq_dir, TOPICS, "Hello! Ask me", "Hello there! Ask me")
     assert directory_fingerprint(faq_dir) != before
     assert directory_fingerprint(faq_dir) == directory_fingerprint(faq_dir)
+
+
+def _line_of(folder: Path, name: str, needle: str) -> int:
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, 1) if needle in line)
+
+
+NEW_KEYS = [
+    pytest.param(
+        "      closed: |",
+        "      closd: |",
+        "closd:",
+        '"closd" in "by_phase" in entry "eligible-countries" is not a phase; use '
+        'to_be_announced, opens_soon, open, closed; did you mean "closed"?',
+        id="bad-phase",
+    ),
+    pytest.param(
+        "is closed; cities",
+        "is <b>closed; cities",
+        "closed: |",
+        'Telegram would refuse the "closed" answer of entry "eligible-countries"',
+        id="bad-html-in-variant",
+    ),
+    pytest.param(
+        "open until {call_deadline}",
+        "open until {call_end}",
+        "answer: |",
+        'the "open" answer of entry "eligible-countries" uses unknown placeholder {call_end}',
+        id="unknown-placeholder-in-variant",
+    ),
+    pytest.param(
+        "sources: [T1, T-NEWS]",
+        "sources: [T1, T-NEW]",
+        "sources: [T1, T-NEW]",
+        'source "T-NEW" in entry "call-opening" is not in the sources catalogue; '
+        'did you mean "T-NEWS"?',
+        id="unknown-source",
+    ),
+    pytest.param(
+        "        sources: [T2]",
+        "        sources: [T3]",
+        "sources: [T3]",
+        'source "T3" in the "open" answer of entry "eligible-countries" is not in the sources '
+        "catalogue",
+        id="unknown-source-in-variant",
+    ),
+    pytest.param(
+        "    sources: [T1, T-NEWS]",
+        "    sources: []",
+        "sources: []",
+        '"sources" in entry "call-opening" is empty; list the ids of the sources its facts '
+        'stand on (e.g. [N1, N6]), or if it states no programme fact write "about: bot"',
+        id="empty-sources-of-a-programme-entry",
+    ),
+    pytest.param(
+        "    sources: [T1, T-NEWS]\n",
+        "",
+        "  - id: call-opening",
+        'entry "call-opening" has no "sources"; add "sources:" with the ids of the sources',
+        id="forgotten-sources",
+    ),
+    pytest.param(
+        "    about: bot\n",
+        "    about: robot\n",
+        "about: robot",
+        '"about" in entry "greeting" is "robot"; write one of programme, bot, small-talk',
+        id="bad-about",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "needle", "message"), NEW_KEYS)
+def test_new_keys_report_one_sentence_with_file_and_line(
+    faq_dir: Path, old: str, new: str, needle: str, message: str
+) -> None:
+    _edit(faq_dir, TOPICS, old, new)
+    problems = _problems(faq_dir)
+    matching = [p for p in problems if message in p.message]
+    assert matching, f"no problem mentions {message!r}; got: {[str(p) for p in problems]}"
+    problem = matching[0]
+    assert problem.file.endswith(TOPICS)
+    # The reported line holds the fault (the nearest such line before any later entry).
+    candidates = [
+        n for n, line in enumerate((faq_dir / TOPICS).read_text().splitlines(), 1) if needle in line
+    ]
+    assert problem.line in candidates, (str(problem), candidates)
+
+
+def test_catalogue_problems_name_file_and_line(faq_dir: Path) -> None:
+    _edit(faq_dir, "sources.yaml", "url: https://example.org/funding", "url: example.org")
+    _edit(faq_dir, "sources.yaml", "  T-NEWS:", "  t-news:")
+    problems = _problems(faq_dir)
+    by_message = {p.message.split(";")[0]: p for p in problems if p.file.endswith("sources.yaml")}
+    bad_url = by_message['url "example.org" of source "T2" is not a web address']
+    assert bad_url.line == _line_of(faq_dir, "sources.yaml", "url: example.org")
+    bad_id = by_message['source id "t-news" is not valid']
+    assert bad_id.line == _line_of(faq_dir, "sources.yaml", "t-news:")
+
+
+def test_a_folder_without_a_catalogue_is_one_problem(faq_dir: Path) -> None:
+    (faq_dir / "sources.yaml").unlink()
+    problems = _problems(faq_dir)
+    assert [p.message for p in problems if "catalogue" in p.message] == [
+        'no file defines the sources catalogue; add sources.yaml with "sources:" (id: title '
+        "and url) for the ids the entries list"
+    ]
+
+
+def test_sources_become_links_once_sources_first() -> None:
+    kb = load_knowledge_base(VALID)
+    costs = kb.entry("costs-covered")
+    assert costs.sources == ("T2",)
+    assert [link.url for link in costs.links_for(None)] == [
+        "https://example.org/funding",
+        "https://example.org/travel",
+    ]
+    opening = kb.entry("call-opening")
+    assert [(link.title, link.url) for link in opening.links_for(None)] == [
+        ("Programme page", "https://example.org/programme"),
+        ("A news item with no address", None),
+    ]
+    countries = kb.entry("eligible-countries")
+    assert countries.answer_for("closed").startswith("The {call_name} is closed")
+    assert countries.answer_for("opens_soon") == countries.answer
+    assert [link.url for link in countries.links_for("open")] == ["https://example.org/funding"]
+    assert [link.url for link in countries.links_for("closed")] == ["https://example.org/programme"]
+    assert kb.entry("greeting").about == "bot" and kb.entry("greeting").sources == ()

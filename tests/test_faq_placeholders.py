@@ -144,3 +144,62 @@ def test_needs_subscribe_offer(
     answer: str, opens: date | None, deadline: date | None, expected: bool
 ) -> None:
     assert needs_subscribe_offer(_entry(answer), _call("C", opens, deadline)) is expected
+
+
+def _phased(**by_phase: str) -> Entry:
+    return Entry(
+        "x",
+        "Q?",
+        ("a", "b", "c", "d", "e"),
+        "Default. Send /subscribe for news.",
+        ("Dates",),
+        (Link("Default source", "https://example.org/a"),),
+        by_phase=tuple(by_phase.items()),
+        phase_links=(("closed", (Link("Closed source", "https://example.org/c"),)),),
+    )
+
+
+def test_phase_keys_are_the_call_phases() -> None:
+    from faq.call import CallPhase
+    from faq.model import PHASE_KEYS
+    from faq.placeholders import phase_key
+
+    assert tuple(phase_key(phase) for phase in CallPhase) == PHASE_KEYS
+
+
+@pytest.mark.parametrize(
+    ("opens", "deadline", "shown", "source", "offer"),
+    [
+        (None, None, "Default.", "Default source", True),
+        (date(2024, 5, 10), None, "Opens on 10 May 2024.", "Default source", False),
+        (date(2024, 4, 8), None, "Default.", "Default source", True),  # its date is unset
+        (date(2024, 4, 8), date(2024, 5, 31), "Open until 31 May 2024.", "Default source", False),
+        (date(2024, 4, 8), date(2024, 4, 30), "Closed.", "Closed source", False),
+    ],
+)
+def test_the_answer_follows_the_phase_once_its_dates_are_set(
+    opens: date | None, deadline: date | None, shown: str, source: str, offer: bool
+) -> None:
+    entry = _phased(
+        opens_soon="Opens on {call_opens}.",
+        open="Open until {call_deadline}.",
+        closed="Closed.",
+    )
+    call = _call("C", opens, deadline)
+    html = render_answer(entry, call, NOW)
+    assert html.startswith(shown)
+    assert source in html and ("Closed source" in html) == (source == "Closed source")
+    assert needs_subscribe_offer(entry, call, NOW) is offer
+
+
+def test_an_entry_without_phases_offers_subscribing_only_for_unset_dates() -> None:
+    plain = _entry("Hello! Try /subscribe.")
+    assert needs_subscribe_offer(plain, _call("C", None, None), NOW) is False
+
+
+def test_a_source_without_address_is_plain_text_and_links_show_once() -> None:
+    same = Link("A", "https://example.org/a")
+    entry = _entry("Answer.", (same, same, Link("EC news", None)))
+    html = render_answer(entry, _call("C", None, None), NOW)
+    assert html.count("https://example.org/a") == 1
+    assert html.endswith("\n• EC news")

@@ -44,9 +44,11 @@ async def test_opens_one_private_file_per_concern(tmp_path: Path) -> None:
     store = Store(tmp_path / "data")
     names = sorted(path.name for path in (tmp_path / "data").iterdir())
     assert names == [
+        "audit.json",
         "call.json",
         "chats.json",
         "drafts.json",
+        "handled_clusters.json",
         "questions.json",
         "registrations.json",
         "scheduled.json",

@@ -11,6 +11,13 @@ from faq.placeholders import format_call_moment
 
 STOP_LINE = "Stop these messages with /unsubscribe."
 SUBSCRIBE_OFFER = "Send /subscribe and I will tell you when the dates are set."
+# The Cohort 2 call's published sources gave two deadlines (31 May and 7 June 2024): where a person
+# first learns the deadline or reads it to plan, say so; reminders only point to the page.
+DEADLINE_CAVEAT = (
+    "Published sources have differed on this deadline: check the official call page before "
+    "you submit."
+)
+CHECK_PAGE = "Check the official call page before you submit."
 
 
 def with_stop_line(html: str) -> str:
@@ -79,7 +86,10 @@ def status_text(call: CallState, now: datetime) -> str:
             line += f" Deadline: {_when(call.deadline, call)}."
     elif phase is CallPhase.OPEN and call.deadline is not None:
         left = days_and_hours(call.deadline - now)
-        line = f"The call is open: deadline {_when(call.deadline, call)}; {left} left."
+        line = (
+            f"The call is open: deadline {_when(call.deadline, call)}; {left} left.\n"
+            f"{DEADLINE_CAVEAT}"
+        )
     elif phase is CallPhase.OPEN:
         line = "The call is open; the deadline is to be announced."
     else:
@@ -90,7 +100,7 @@ def status_text(call: CallState, now: datetime) -> str:
 def call_opened_html(call: CallState) -> str:
     """The notice that the call is open."""
     deadline = (
-        f"The deadline is {_when(call.deadline, call)}."
+        f"The deadline is {_when(call.deadline, call)}. {DEADLINE_CAVEAT}"
         if call.deadline is not None
         else "The deadline is to be announced; I will tell you."
     )
@@ -100,7 +110,8 @@ def call_opened_html(call: CallState) -> str:
 def deadline_set_html(call: CallState, deadline: datetime) -> str:
     """The announcement of a first deadline."""
     return with_stop_line(
-        f"🗓 The deadline of {_name(call)} is set: {_when(deadline, call)}.{_link(call)}"
+        f"🗓 The deadline of {_name(call)} is set: {_when(deadline, call)}.\n"
+        f"{DEADLINE_CAVEAT}{_link(call)}"
     )
 
 
@@ -108,7 +119,7 @@ def deadline_changed_html(call: CallState, old: datetime, new: datetime) -> str:
     """The announcement of a moved deadline, old and new."""
     return with_stop_line(
         f"🗓 The deadline of {_name(call)} has changed: it is now {_when(new, call)}; "
-        f"it was {_when(old, call)}.{_link(call)}"
+        f"it was {_when(old, call)}. {CHECK_PAGE}{_link(call)}"
     )
 
 
@@ -116,7 +127,7 @@ def reminder_html(call: CallState, deadline: datetime, now: datetime) -> str:
     """A reminder before the deadline, with the time left."""
     return with_stop_line(
         f"⏰ Reminder: the deadline of {_name(call)} is {_when(deadline, call)}; "
-        f"{days_and_hours(deadline - now)} left.{_link(call)}"
+        f"{days_and_hours(deadline - now)} left. {CHECK_PAGE}{_link(call)}"
     )
 
 

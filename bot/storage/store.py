@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 from tinydb.table import Document, Table
 
 from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
+from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_action_kind, one_line
 from bot.storage.call import CALL_RECORD_ID, CallRecord
+from bot.storage.clusters import HandledCluster
 from bot.storage.outbox import Announcement
 from bot.storage.questions import (
     KEPT_CANDIDATES,
@@ -87,6 +89,11 @@ def read_registrations(data_dir: Path) -> list[Registration]:
     return read_records(Path(data_dir) / "registrations.json", "registrations", Registration)
 
 
+def read_staff_actions(data_dir: Path) -> list[AuditEntry]:
+    """The audit log of a data folder, oldest first, read without writing."""
+    return read_records(Path(data_dir) / "audit.json", "audit", AuditEntry)
+
+
 class Store:
     """Registrations, subscribers, chat reachability, the question log and the call state."""
 
@@ -105,6 +112,8 @@ class Store:
         self._call_record: CallRecord | None = None
         self._scheduled = self._open("scheduled", ScheduledAnnouncement)
         self._skipped = self._open("skipped_notices", SkippedNotice)
+        self._audit = self._open("audit", AuditEntry)
+        self._handled_clusters = self._open("handled_clusters", HandledCluster)
         self._closed = False
 
     def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
@@ -443,6 +452,66 @@ class Store:
                     table.put(t, doc.doc_id, record.model_copy(update={"reported": True}))
 
         await table.run(mark)
+
+    # The staff audit log: kept whole (staff actions are few), newest read first.
+
+    async def record_staff_action(
+        self, actor_id: int, action: str, detail: str, actor_name: str | None = None
+    ) -> None:
+        """Append a staff action to the audit log (actor_id 0 means the command line)."""
+        if isinstance(actor_id, bool) or not isinstance(actor_id, int) or actor_id < 0:
+            raise ValueError(f"actor_id must be a Telegram user id or 0, not {actor_id!r}.")
+        if not is_action_kind(action):
+            raise ValueError(
+                f"action must be a short kind such as 'call.deadline_set', not {action!r}."
+            )
+        if not isinstance(detail, str):
+            raise ValueError(f"detail must be a string, not {detail!r}.")
+        name = one_line(actor_name, MAX_NAME_CHARS) if actor_name else ""
+        entry = AuditEntry(
+            actor_id=actor_id,
+            actor_name=name or None,
+            at=_now(),
+            action=action,
+            detail=one_line(detail, MAX_DETAIL_CHARS),
+        )
+        document = entry.to_document()
+        await self._open_table(self._audit).run(lambda t: t.insert(document))
+
+    async def staff_actions(self, limit: int = 50) -> list[AuditEntry]:
+        """The latest staff actions, newest first, at most `limit`."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ValueError(f"limit must be a non-negative integer, not {limit!r}.")
+        table = self._open_table(self._audit)
+
+        def newest(t: Table) -> list[AuditEntry]:
+            documents = sorted(t.all(), key=lambda doc: doc.doc_id, reverse=True)[:limit]
+            return [AuditEntry.from_document(dict(doc)) for doc in documents]
+
+        return await table.run(newest)
+
+    # Question clusters admins ignored or added to the FAQ (/unanswered); no personal data.
+
+    async def mark_cluster_handled(
+        self, key: str, action: str, entry_id: str | None = None
+    ) -> HandledCluster:
+        """Remember that admins ignored a cluster, or added it to an entry; the stored record."""
+        record = HandledCluster.model_validate(
+            {"key": key, "action": action, "entry_id": entry_id, "at": _now()}
+        )
+        table = self._open_table(self._handled_clusters)
+
+        def add(t: Table) -> None:
+            doc_id = max((doc.doc_id for doc in t.all()), default=0) + 1
+            table.put(t, doc_id, record)
+
+        await table.run(add)
+        return record
+
+    async def handled_clusters(self) -> list[HandledCluster]:
+        """Every cluster admins dealt with, oldest first."""
+        table = self._open_table(self._handled_clusters)
+        return await table.run(table.all)
 
     # Personal data (the user's private chat id equals their user id).
 

@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench_emulator",
     "bench_registration",
     "bench_broadcast",
+    "bench_clusters",
 )
 
 

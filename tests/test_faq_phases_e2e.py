@@ -1,0 +1,45 @@
+"""The same question through the sandbox before the call opens and after it closes: the answer
+follows the call's phase that staff set, and facts dated after a phase appear only once reached."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.settings import Settings
+from handlers.callback_data import MENU_SUBSCRIBE
+from tests.sandbox_client import SandboxClient, button_data
+from tests.test_announcements_e2e import confirm, local
+
+QUESTION = "when are the results announced"
+
+
+async def test_results_are_told_only_once_the_call_has_closed(
+    user: SandboxClient, admin: SandboxClient, settings: Settings
+) -> None:
+    before = await user.ask(QUESTION)
+    assert "not announced yet" in before["text"]
+    assert "September 2024" not in before["text"]
+    assert "/subscribe" in before["text"] and MENU_SUBSCRIBE in button_data(before)
+
+    await confirm(admin, f"/setopening {local(settings, -timedelta(days=60))}")
+    soon = await user.ask(QUESTION)
+    assert "September 2024" not in soon["text"], "open, not yet closed"
+
+    await confirm(admin, f"/setdeadline {local(settings, -timedelta(days=1))}")
+    after = await user.ask(QUESTION)
+    assert "September 2024" in after["text"] and "closed" in after["text"]
+    assert "not announced yet" not in after["text"]
+    assert MENU_SUBSCRIBE not in button_data(after)
+    assert "19 more cities will pair up" in after["text"], "the closed answer's own sources"
+
+
+async def test_the_deadline_answer_says_the_sources_differed_once_a_date_is_set(
+    user: SandboxClient, admin: SandboxClient, settings: Settings
+) -> None:
+    unset = await user.ask("when is the deadline")
+    assert "to be announced" in unset["text"] and "7 June 2024" not in unset["text"]
+    await confirm(admin, f"/setopening {local(settings, -timedelta(days=3))}")
+    await confirm(admin, f"/setdeadline {local(settings, timedelta(days=30))}")
+    shown = await user.ask("when is the deadline")
+    assert "31 May 2024" in shown["text"] and "7 June 2024" in shown["text"]
+    assert "netzerocities.eu/twinning-learning-programme" in str(shown)
