@@ -32,6 +32,8 @@ entries:
       The sandbox unicorn is <b>violet</b>.
 
       It has always been.
+    sources: []
+    about: bot
     tags: [Testing]
 
   - id: dragon-size
@@ -40,6 +42,8 @@ entries:
     answer: >-
       The dragon is
       <i>enormous</i>.
+    sources: []
+    about: bot
     tags:
       - Testing
 """
@@ -120,6 +124,7 @@ def test_windows_line_ends_and_a_missing_final_newline_are_kept(folder: Path) ->
         "  - id: dragon-size\n"
         "    question: How big is the sandbox dragon?\n"
         "    answer: The dragon is <i>enormous</i>.\n"
+        "    sources: []\n    about: bot\n"
         "    tags: [Testing]\n"
         "    alternatives:\n"
         "      - dragon size\n      - dragon height\n      - dragon length\n"
