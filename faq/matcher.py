@@ -132,6 +132,7 @@ class MatchIndex:
     fuzzy_vocabulary: tuple[str, ...]
     fuzzy_targets: dict[str, str]
     known_words: frozenset[str]
+    entry_numbers: dict[str, int]
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
 
@@ -267,6 +268,7 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         fuzzy_vocabulary=tuple(vocabulary),
         fuzzy_targets=fuzzy_targets,
         known_words=frozenset(bag_df),
+        entry_numbers={entry.id: number for number, entry in enumerate(entry_list)},
         semantic=build_semantic_index(
             [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
             len(entry_list),
@@ -555,14 +557,15 @@ def score_entries(
 
 
 def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float]]:
-    lexical = lexical_scores(question, index, limit + TIE_ROOM)
+    # lexical_scores keeps TIE_ROOM more internally; the meaning signal adds its own candidates.
+    lexical = lexical_scores(question, index, limit)
     if index.semantic is None:
         return [(entry_id, score, 0.0) for entry_id, score in lexical[:limit]]
     if not lexical and not any(char.isalnum() for char in question):
         return []
     # A text of no known token embeds as NaN: it means nothing, not "close to everything".
     cosines = np.nan_to_num(index.semantic.similarities(question), nan=-1.0)
-    numbers = {entry_id: n for n, entry_id in enumerate(index.entry_ids)}
+    numbers = index.entry_numbers
     by_number = {numbers[entry_id]: score for entry_id, score in lexical}
     count = min(SEMANTIC_CANDIDATES, len(cosines))
     if count:

@@ -92,6 +92,10 @@ class SemanticIndex:
     vectors: NDArray[np.float32]
     owners: NDArray[np.intp]
     entries: int
+    # Where each entry's phrasings start in `vectors` (they are stored entry by entry), and
+    # which entries have any: one maximum.reduceat per question instead of a slow ufunc.at.
+    starts: NDArray[np.intp]
+    present: NDArray[np.intp]
 
     def similarities(self, question: str) -> NDArray[np.float64]:
         """Per entry, the best cosine between the question and one of its phrasings."""
@@ -104,7 +108,9 @@ class SemanticIndex:
         else:
             whole, asked = embed([question, focus])
             vector = (1 - QUESTION_SENTENCE_WEIGHT) * whole + QUESTION_SENTENCE_WEIGHT * asked
-        np.maximum.at(best, self.owners, self.vectors @ vector)
+        # float32 throughout: a float64 vector would copy the whole matrix on every question.
+        cosines = self.vectors @ vector.astype(np.float32, copy=False)
+        best[self.present] = np.maximum.reduceat(cosines, self.starts)
         return best
 
 
@@ -112,5 +118,14 @@ def build_semantic_index(phrasings: list[tuple[int, str]], entries: int) -> Sema
     """Embed every phrasing once (entry number, text), when the FAQ index is built."""
     texts = [text for _, text in phrasings]
     vectors = embed(texts) if texts else np.zeros((0, 256), dtype=np.float32)
-    owners = np.array([number for number, _ in phrasings], dtype=np.intp)
-    return SemanticIndex(vectors=vectors, owners=owners, entries=entries)
+    order = sorted(range(len(phrasings)), key=lambda position: phrasings[position][0])
+    vectors = np.ascontiguousarray(vectors[order], dtype=np.float32) if order else vectors
+    owners = np.array([phrasings[position][0] for position in order], dtype=np.intp)
+    present, starts = np.unique(owners, return_index=True)
+    return SemanticIndex(
+        vectors=vectors,
+        owners=owners,
+        entries=entries,
+        starts=starts.astype(np.intp),
+        present=present.astype(np.intp),
+    )
