@@ -68,6 +68,8 @@ def result_json(result: MatchResult) -> str:
             "id": result.entry_id if result.decision == "answer" else None,
             "score": result.score,
             "suggestions": list(result.suggestions),
+            # The meaning cosine (0..1) of the best candidate, beside the blended score.
+            "semantic": round(result.semantic, 3),
         },
         ensure_ascii=False,
     )

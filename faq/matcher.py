@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming
 
+from faq.language import is_not_english
 from faq.normalize import (
     canonical_token,
     content_tokens,
@@ -27,15 +29,24 @@ from faq.normalize import (
     simplify_text,
     synonym_words,
 )
+from faq.semantic import SemanticIndex, build_semantic_index
 
 if TYPE_CHECKING:
     from faq.model import Entry, KnowledgeBase
 
-Decision = Literal["answer", "suggest", "fallback"]
+Decision = Literal["answer", "suggest", "fallback", "not_english"]
 
 MAX_SUGGESTIONS = 3
-MIN_SUGGESTIONS = 2
+# In the suggest band, entries this close to the best are offered beside it; else one button.
+CLOSE_MARGIN = 6.0
 MAX_CANDIDATES = 5
+# The blend, found by measurement on tests/data/faq_practice.yaml (see tests/test_faq_eval.py):
+# this share of the lexical score, the rest from the meaning cosine mapped from
+# SEMANTIC_FLOOR..SEMANTIC_CEILING onto 0..100.
+LEXICAL_SHARE = 0.8
+SEMANTIC_FLOOR = 0.3
+SEMANTIC_CEILING = 0.8
+SEMANTIC_CANDIDATES = 10
 TIE_ROOM = 5
 # Query words found in the entry (other phrasings, answer) but not in this phrasing: part credit.
 ENTRY_WORD_CREDIT = 0.55
@@ -70,7 +81,7 @@ class MatchThresholds:
     suggest: float
 
 
-DEFAULT_THRESHOLDS = MatchThresholds(answer=65.0, suggest=60.0)
+DEFAULT_THRESHOLDS = MatchThresholds(answer=60.0, suggest=58.0)
 
 
 @dataclass(frozen=True)
@@ -83,6 +94,8 @@ class MatchResult:
     score: float
     suggestions: tuple[str, ...]
     candidates: tuple[tuple[str, float], ...]
+    # The meaning cosine (0..1) of the best candidate, for `faq ask --json` and tuning.
+    semantic: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,8 @@ class MatchIndex:
     fuzzy_vocabulary: tuple[str, ...]
     fuzzy_targets: dict[str, str]
     known_words: frozenset[str]
+    entry_numbers: dict[str, int]
+    semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
 
 
@@ -146,8 +161,8 @@ def _answer_tokens(entry: Entry) -> set[str]:
     return {t for t in (canonical_token(w) for w in words) if not is_stopword(t)}
 
 
-def build_index(entries: Iterable[Entry]) -> MatchIndex:
-    """Precompute tokens, weights, postings and fuzzy choices for a set of entries."""
+def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchIndex:
+    """Precompute tokens, weights, postings, fuzzy choices and phrasing vectors for entries."""
     entry_list = list(entries)
     phrasing_tokens: list[tuple[int, list[str]]] = []
     bags: list[set[str]] = []
@@ -253,6 +268,13 @@ def build_index(entries: Iterable[Entry]) -> MatchIndex:
         fuzzy_vocabulary=tuple(vocabulary),
         fuzzy_targets=fuzzy_targets,
         known_words=frozenset(bag_df),
+        entry_numbers={entry.id: number for number, entry in enumerate(entry_list)},
+        semantic=build_semantic_index(
+            [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
+            len(entry_list),
+        )
+        if semantic
+        else None,
     )
 
 
@@ -530,7 +552,40 @@ def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple
 def score_entries(
     question: str, index: MatchIndex, limit: int = MAX_CANDIDATES
 ) -> list[tuple[str, float]]:
-    """The `limit` best-scoring entries, best first, on a 0..100 scale."""
+    """The `limit` best entries, best first (0..100): words and meaning blended."""
+    return [(entry_id, score) for entry_id, score, _ in _blended(question, index, limit)]
+
+
+def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float]]:
+    # lexical_scores keeps TIE_ROOM more internally; the meaning signal adds its own candidates.
+    lexical = lexical_scores(question, index, limit)
+    if index.semantic is None:
+        return [(entry_id, score, 0.0) for entry_id, score in lexical[:limit]]
+    if not lexical and not any(char.isalnum() for char in question):
+        return []
+    # A text of no known token embeds as NaN: it means nothing, not "close to everything".
+    cosines = np.nan_to_num(index.semantic.similarities(question), nan=-1.0)
+    numbers = index.entry_numbers
+    by_number = {numbers[entry_id]: score for entry_id, score in lexical}
+    count = min(SEMANTIC_CANDIDATES, len(cosines))
+    if count:
+        for number in np.argpartition(-cosines, count - 1)[:count]:
+            by_number.setdefault(int(number), 0.0)
+    span = SEMANTIC_CEILING - SEMANTIC_FLOOR
+    blended = []
+    for number, score in by_number.items():
+        cosine = float(cosines[number])
+        meaning = min(max((cosine - SEMANTIC_FLOOR) / span, 0.0), 1.0) * 100
+        value = round(LEXICAL_SHARE * score + (1 - LEXICAL_SHARE) * meaning, 1)
+        blended.append((index.entry_ids[number], value, cosine))
+    blended.sort(key=lambda item: (-item[1], numbers[item[0]]))
+    return blended[:limit]
+
+
+def lexical_scores(
+    question: str, index: MatchIndex, limit: int = MAX_CANDIDATES
+) -> list[tuple[str, float]]:
+    """The `limit` best entries by words alone, best first, on a 0..100 scale."""
     query = _query_tokens(question, index)
     if not query:
         return []
@@ -565,18 +620,22 @@ def _break_ties(
 def match_question(
     question: str, kb: KnowledgeBase, thresholds: MatchThresholds = DEFAULT_THRESHOLDS
 ) -> MatchResult:
-    """Answer the best entry, offer a choice of 2-3 close ones, or fall back honestly."""
-    ranked = score_entries(question, kb.index)
-    candidates = tuple(ranked[:MAX_CANDIDATES])
+    """Answer the best entry, offer one (or 2-3 close) suggestions, or fall back honestly."""
+    if is_not_english(question):
+        return MatchResult(question, "not_english", None, 0.0, (), ())
+    ranked = _blended(question, kb.index, MAX_CANDIDATES)
+    candidates = tuple((entry_id, score) for entry_id, score, _ in ranked)
     if not ranked:
         return MatchResult(question, "fallback", None, 0.0, (), ())
-    best_id, best_score = ranked[0]
+    best_id, best_score, cosine = ranked[0]
     if best_score >= thresholds.answer:
-        return MatchResult(question, "answer", best_id, best_score, (), candidates)
+        return MatchResult(question, "answer", best_id, best_score, (), candidates, cosine)
+    if best_score < thresholds.suggest:
+        return MatchResult(question, "fallback", None, best_score, (), candidates, cosine)
+    # One clear leader gets one button; entries close behind it are offered beside it.
     suggestions = tuple(
-        entry_id for entry_id, score in ranked[:MAX_SUGGESTIONS] if score >= thresholds.suggest
+        entry_id
+        for entry_id, score in candidates[:MAX_SUGGESTIONS]
+        if score >= thresholds.suggest and best_score - score <= CLOSE_MARGIN
     )
-    # One weak match is usually an off-topic question sharing a word: a choice needs two.
-    if len(suggestions) >= MIN_SUGGESTIONS:
-        return MatchResult(question, "suggest", None, best_score, suggestions, candidates)
-    return MatchResult(question, "fallback", None, best_score, (), candidates)
+    return MatchResult(question, "suggest", None, best_score, suggestions, candidates, cosine)

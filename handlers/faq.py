@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import MutableMapping
 from html import escape
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import AppContext, Services
 from bot.storage.durable import StorageError
+from bot.storage.questions import mask_personal_data
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
@@ -23,6 +26,13 @@ NOT_FOUND_TEXT = (
     "I don't know that one yet, sorry. Try asking in other words, browse the topics, "
     "or reach a person."
 )
+NOT_ENGLISH_TEXT = (
+    "Sorry, I understand only English for now: please ask in English, browse the topics, "
+    "or reach a person."
+)
+# Open "Did you mean" offers kept per chat (newest last), so a press knows what was asked.
+PENDING_KEY = "faq_suggestions"
+MAX_PENDING = 5
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("📚 Browse topics", callback_data=data.MENU_FAQ)],
@@ -87,6 +97,48 @@ async def _log_unanswered(services: Services, asked: str, result: MatchResult) -
         log.warning("Could not log an unanswered question (%s); check the data folder", error)
 
 
+def _pending(context: AppContext) -> MutableMapping[str, Any] | None:
+    chat_data = context.chat_data
+    if chat_data is None:
+        return None
+    pending: MutableMapping[str, Any] = chat_data.setdefault(PENDING_KEY, {})
+    return pending
+
+
+def _remember_suggestion(
+    context: AppContext, message_id: int, asked: str, result: MatchResult
+) -> None:
+    # Kept in chat_data (persisted, dropped by /deletedata) keyed by the offer's message id:
+    # callback data has no room for the question, and the masked text is all the log needs.
+    pending = _pending(context)
+    if pending is None:
+        return
+    pending[str(message_id)] = {
+        "question": mask_personal_data(asked[:MAX_QUESTION_CHARS]),
+        "candidates": [list(candidate) for candidate in result.candidates],
+    }
+    while len(pending) > MAX_PENDING:
+        del pending[next(iter(pending))]
+
+
+async def _record_press(update: Update, context: AppContext, chosen: str | None) -> None:
+    """Log a press under an open suggestion; a press on an old or unknown one logs nothing."""
+    query = update.callback_query
+    pending = _pending(context)
+    if query is None or query.message is None or pending is None:
+        return
+    offer = pending.pop(str(query.message.message_id), None)
+    if not isinstance(offer, dict):
+        return
+    candidates = [(str(entry), float(score)) for entry, score in offer.get("candidates", [])]
+    try:
+        await context.services.store.log_suggestion_choice(
+            str(offer.get("question", "")), chosen, candidates
+        )
+    except (OSError, StorageError) as error:
+        log.warning("Could not log a suggestion press (%s); check the data folder", error)
+
+
 async def ask(update: Update, context: AppContext) -> None:
     """Match a typed question against the FAQ and reply with the outcome."""
     message = update.effective_message
@@ -100,14 +152,18 @@ async def ask(update: Update, context: AppContext) -> None:
         if entry is not None:
             await answer_entry(update, context, entry)
             return
-    if result.decision == "suggest" and result.suggestions:
+    suggested = [e for e in (find_entry(kb, sid) for sid in result.suggestions) if e is not None]
+    if result.decision == "suggest" and suggested:
         rows = [
             [InlineKeyboardButton(_label(e.question), callback_data=data.faq_entry(e.id))]
-            for e in (find_entry(kb, sid) for sid in result.suggestions)
-            if e is not None
+            for e in suggested
         ]
         rows.append([InlineKeyboardButton("None of these", callback_data=data.MENU_NOT_FOUND)])
-        await message.reply_html("Did you mean…?", reply_markup=InlineKeyboardMarkup(rows))
+        text = "Did you mean…?" if len(rows) > 2 else "Did you mean this?"
+        sent = await message.reply_html(text, reply_markup=InlineKeyboardMarkup(rows))
+        _remember_suggestion(context, sent.message_id, message.text, result)
+    elif result.decision == "not_english":
+        await message.reply_html(NOT_ENGLISH_TEXT, reply_markup=FALLBACK_BUTTONS)
     else:
         await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     # Logged after replying: the person should not wait for the log's durable write.
@@ -128,6 +184,7 @@ async def show_entry(update: Update, context: AppContext) -> None:
         return
     await query.answer()
     await answer_entry(update, context, entry)
+    await _record_press(update, context, entry.id)
 
 
 def topics_keyboard(kb: KnowledgeBase) -> InlineKeyboardMarkup:
@@ -184,3 +241,4 @@ async def not_found(update: Update, context: AppContext) -> None:
         return
     await query.answer()
     await query.edit_message_text(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
+    await _record_press(update, context, None)

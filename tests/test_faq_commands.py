@@ -74,11 +74,13 @@ def test_ask_json_lines_have_the_documented_shape() -> None:
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(rows) == 2
     for row in rows:
-        assert list(row) == ["question", "decision", "id", "score", "suggestions"]
+        assert list(row) == ["question", "decision", "id", "score", "suggestions", "semantic"]
         assert row["decision"] in ("answer", "suggest", "fallback")
+        assert -1.0 <= row["semantic"] <= 1.0
         assert isinstance(row["score"], int | float)
         assert isinstance(row["suggestions"], list)
     assert rows[0]["decision"] == "answer" and rows[0]["id"] == "deadline"
+    assert rows[0]["semantic"] > rows[1]["semantic"]  # the deadline question means more here
     assert rows[1]["decision"] == "fallback" and rows[1]["id"] is None
 
 

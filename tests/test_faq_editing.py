@@ -32,6 +32,8 @@ entries:
       The sandbox unicorn is <b>violet</b>.
 
       It has always been.
+    sources: []
+    about: bot
     tags: [Testing]
     sources: []
     about: bot
@@ -42,6 +44,8 @@ entries:
     answer: >-
       The dragon is
       <i>enormous</i>.
+    sources: []
+    about: bot
     tags:
       - Testing
     sources: []
@@ -125,6 +129,7 @@ def test_windows_line_ends_and_a_missing_final_newline_are_kept(folder: Path) ->
         "  - id: dragon-size\n"
         "    question: How big is the sandbox dragon?\n"
         "    answer: The dragon is <i>enormous</i>.\n"
+        "    sources: []\n    about: bot\n"
         "    tags: [Testing]\n"
         "    sources: []\n"
         "    about: bot\n"

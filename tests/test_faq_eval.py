@@ -1,7 +1,12 @@
-"""Matching accuracy: covered questions answered by the right entry, uncovered ones falling back.
+"""Matching accuracy per question set: answered right, top-1 counting "did you mean", off-topic.
 
-Two sets: `faq_practice.yaml` is the one the matcher was tuned on; `faq_eval.yaml` was written
-separately and is the final check (never tune on it).
+`faq_practice.yaml` is the set the matcher and the blend were tuned on; `faq_eval.yaml` and
+`faq_eval_long.yaml` (long, rambling, non-native questions, written before tuning) are held out.
+Before this matcher (lexical only, answer 65 / suggest 60, a choice needing two candidates):
+practice 86.4% / 87.6% / 95.4%, eval 93.5% / 93.5% / 94.7%, eval_long 73.4% / 73.4% / 97.5%.
+With the meaning signal, on the FAQ as merged with the content fixes, before the practice-set
+phrasings were added: practice 88.8 / 90.5 / 96.9, eval 94.5 / 94.9 / 93.0, long 79.7 / 83.5 /
+92.5; after: practice 95.5 / 96.7 / 96.9, eval 94.9 / 95.4 / 94.7, long 83.5 / 87.3 / 92.5.
 """
 
 from __future__ import annotations
@@ -13,27 +18,49 @@ from ruamel.yaml import YAML
 
 from faq.loader import load_knowledge_base
 from faq.matcher import DEFAULT_THRESHOLDS, match_question
+from faq.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent
 SHIPPED = ROOT.parent / "faq" / "data"
-REQUIRED_RATE = 0.90
-MIN_COVERED, MIN_UNCOVERED = 150, 40
+ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK = 0.90, 0.95, 0.95
+# The issue's targets are met on faq_practice.yaml. On the held-out sets they are not all met
+# (eval: off-topic 94.7%, one question short; long: 83.5% / 87.3% / 92.5%), so those assert
+# floors a little under the measured figures to catch regressions, and the report prints the
+# gap to the targets.
+TARGETS = (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK)
+FLOORS = {
+    "faq_practice.yaml": TARGETS,
+    "faq_eval.yaml": (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, 0.94),
+    "faq_eval_long.yaml": (0.82, 0.86, 0.90),
+}
+MIN_SIZES = {
+    "faq_eval.yaml": (150, 40),
+    "faq_practice.yaml": (150, 40),
+    "faq_eval_long.yaml": (60, 30),
+}
 
 
-@pytest.mark.parametrize("set_file", ["faq_eval.yaml", "faq_practice.yaml"])
-def test_accuracy_on_question_set(set_file: str) -> None:
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base(SHIPPED)
+
+
+@pytest.mark.parametrize("set_file", sorted(MIN_SIZES))
+def test_accuracy_on_question_set(set_file: str, kb: KnowledgeBase) -> None:
     data = YAML(typ="safe").load((ROOT / "data" / set_file).read_text(encoding="utf-8"))
-    kb = load_knowledge_base(SHIPPED)
     covered, uncovered = data["covered"], data["uncovered"]
-    assert len(covered) >= MIN_COVERED and len(uncovered) >= MIN_UNCOVERED
+    min_covered, min_uncovered = MIN_SIZES[set_file]
+    assert len(covered) >= min_covered and len(uncovered) >= min_uncovered
     assert {item["id"] for item in covered} <= {entry.id for entry in kb.entries}
     misses: list[str] = []
-    right = 0
+    right = top1 = 0
     for item in covered:
         result = match_question(item["q"], kb, DEFAULT_THRESHOLDS)
-        if result.decision == "answer" and result.entry_id == item["id"]:
-            right += 1
-        else:
+        answered = result.decision == "answer" and result.entry_id == item["id"]
+        suggested = result.decision == "suggest" and result.suggestions[:1] == (item["id"],)
+        right += answered
+        top1 += answered or suggested
+        if not answered:
             got = result.entry_id or ",".join(result.suggestions) or "-"
             misses.append(
                 f"covered  {item['q']!r}: want {item['id']}, got {result.decision} {got} "
@@ -49,14 +76,23 @@ def test_accuracy_on_question_set(set_file: str) -> None:
             misses.append(
                 f"uncovered {question!r}: got {result.decision} {got} ({result.score:.1f})"
             )
-    covered_rate = right / len(covered)
-    fallback_rate = fallbacks / len(uncovered)
+    rates = (right / len(covered), top1 / len(covered), fallbacks / len(uncovered))
     summary = (
-        f"{set_file}: top-1 answered right: {right}/{len(covered)} = {covered_rate:.1%}; "
-        f"uncovered to fallback: {fallbacks}/{len(uncovered)} = {fallback_rate:.1%} "
+        f"{set_file}: answered right {right}/{len(covered)} = {rates[0]:.1%}; "
+        f"top-1 counting did-you-mean {top1}/{len(covered)} = {rates[1]:.1%}; "
+        f"off-topic to fallback {fallbacks}/{len(uncovered)} = {rates[2]:.1%} "
         f"(thresholds answer={DEFAULT_THRESHOLDS.answer}, suggest={DEFAULT_THRESHOLDS.suggest})"
     )
+    gaps = [
+        f"{name} {target - rate:.1%} short"
+        for name, rate, target in zip(
+            ("answered right", "top-1", "off-topic"), rates, TARGETS, strict=True
+        )
+        if rate < target
+    ]
+    if gaps:
+        summary += " -- BELOW the issue's targets (90% / 95% / 95%): " + ", ".join(gaps)
     report = "\n".join([summary, *misses])
     print(report)
-    assert covered_rate >= REQUIRED_RATE, report
-    assert fallback_rate >= REQUIRED_RATE, report
+    for rate, floor in zip(rates, FLOORS[set_file], strict=True):
+        assert rate >= floor, report

@@ -12,6 +12,7 @@ BENCHMARKS = (
     "bench_e2e",
     "bench_storage",
     "bench_matching",
+    "bench_startup",
     "bench_emulator",
     "bench_registration",
     "bench_broadcast",
