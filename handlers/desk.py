@@ -31,7 +31,6 @@ from handlers.faq import find_entry, thresholds_of
 log = logging.getLogger(__name__)
 
 # Long enough to ask for a person after the fallback, short enough to keep little about anyone.
-KEEP_UNANSWERED = timedelta(days=1)
 # How long "write your question" waits for it before the person's text is the FAQ's again.
 KEEP_ASKING = timedelta(days=1)
 BUTTON_CHARS = 60
@@ -51,18 +50,6 @@ GONE_TEXT = "That conversation is closed or was erased; nothing was sent."
 
 def _label(text: str) -> str:
     return texts.cut(text, BUTTON_CHARS)
-
-
-async def remember_unanswered(context: AppContext, question: str) -> None:
-    """Keep the chat's question the FAQ could not answer, to pass on if they reach a person."""
-    # PTB sets the context's chat from the update for every handler callback.
-    chat_id = context._chat_id
-    if chat_id is None or chat_id < 0:
-        return
-    try:
-        await context.services.store.remember_unanswered(chat_id, question, keep=KEEP_UNANSWERED)
-    except OSError as error:
-        log.warning("Could not keep an unanswered question (%s); check the data folder", error)
 
 
 # Filters: which messages are the desk's, read from the store's memory (no wait per message).
@@ -137,7 +124,7 @@ async def ask_for_person(update: Update, context: AppContext) -> None:
         return
     registration = await store.get_registration(user.id)
     hint = await store.unanswered_hint(chat.id)
-    fresh = hint is not None and context.services.clock() - hint.asked_at <= KEEP_UNANSWERED
+    fresh = hint is not None and context.services.clock() - hint.asked_at <= texts.KEEP_UNANSWERED
     await store.start_handoff(
         chat.id,
         first_name=user.first_name or "",

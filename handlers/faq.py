@@ -10,6 +10,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import AppContext, Services
+from bot.desk.handoff import KEEP_UNANSWERED
 from bot.storage.durable import StorageError
 from bot.storage.questions import mask_personal_data
 from faq.matcher import MatchResult, MatchThresholds, match_question
@@ -86,15 +87,22 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
     )
 
 
-async def _log_unanswered(services: Services, asked: str, result: MatchResult) -> None:
-    # The person already has their answer: a failed log write is the operator's to fix.
+async def _record_outcome(
+    services: Services, chat_id: int, asked: str, result: MatchResult
+) -> None:
+    """Count the question for /stats; log what was not answered, and keep it for a handoff."""
+    # The person already has their reply: a failed write is the operator's to fix.
+    store = services.store
     try:
+        await store.count_question(result.decision, result.entry_id)
+        if result.decision == "answer":
+            return
         # The whole text, not the matcher's cut: the store masks personal data before it cuts.
-        await services.store.log_unanswered_question(
-            asked, result.decision, list(result.candidates)
-        )
+        await store.log_unanswered_question(asked, result.decision, list(result.candidates))
+        if result.decision in ("fallback", "not_english") and chat_id > 0:
+            await store.remember_unanswered(chat_id, asked, keep=KEEP_UNANSWERED)
     except (OSError, StorageError) as error:
-        log.warning("Could not log an unanswered question (%s); check the data folder", error)
+        log.warning("Could not log a question (%s); check the data folder", error)
 
 
 def _pending(context: AppContext) -> MutableMapping[str, Any] | None:
@@ -151,6 +159,7 @@ async def ask(update: Update, context: AppContext) -> None:
         entry = find_entry(kb, result.entry_id)
         if entry is not None:
             await answer_entry(update, context, entry)
+            await _record_outcome(services, message.chat_id, message.text, result)
             return
     suggested = [e for e in (find_entry(kb, sid) for sid in result.suggestions) if e is not None]
     if result.decision == "suggest" and suggested:
@@ -167,7 +176,7 @@ async def ask(update: Update, context: AppContext) -> None:
     else:
         await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     # Logged after replying: the person should not wait for the log's durable write.
-    await _log_unanswered(services, message.text, result)
+    await _record_outcome(services, message.chat_id, message.text, result)
 
 
 async def show_entry(update: Update, context: AppContext) -> None:

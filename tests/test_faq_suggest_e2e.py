@@ -87,7 +87,7 @@ async def test_none_of_these_is_logged_and_offers_the_ways_on(
     )
     edited = next(m for m in await user.messages() if m["message_id"] == offer["message_id"])
     assert edited["text"] == NOT_FOUND_TEXT
-    assert data.faq_entry("contact") in button_data(edited)
+    assert data.HANDOFF_START in button_data(edited)
 
 
 async def test_a_press_on_a_stale_offer_still_answers_and_logs_nothing(
@@ -113,6 +113,6 @@ async def test_a_question_in_another_language_gets_one_sentence_and_is_logged(
     store = sandbox.application.bot_data.services.store
     reply = await user.ask("Wie kann ich mich bewerben?")
     assert reply["text"] == NOT_ENGLISH_TEXT
-    assert {data.MENU_FAQ, data.faq_entry("contact")} <= set(button_data(reply))
+    assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
     rows = await _wait_for(store.unanswered_questions, 1)
     assert (rows[0].decision, rows[0].question) == ("not_english", "Wie kann ich mich bewerben?")
