@@ -298,7 +298,7 @@ def _stats(settings: Settings, args: argparse.Namespace) -> int:
         raise UserFacingError(f"--out {args.out} must name a .png file, e.g. --out stats.png")
     data_dir = args.data_dir or settings.data_dir
     _warn_if_missing(data_dir, "registrations.json", "registrations are")
-    numbers = read_desk_numbers(data_dir, _faq_titles(settings))
+    numbers = read_desk_numbers(data_dir, _faq_titles(settings), zone=settings.zone)
     _write(args.out, draw_desk_chart(numbers), "the chart")
     for line in summary_lines(numbers):
         print(_plain(line))

@@ -99,4 +99,13 @@ def register_handlers(application: Application) -> None:
     ]
     for handler in ordered:
         application.add_handler(handler)
+    # Before every group above, without stopping them: another command drops an unwritten
+    # "write your question" request, so the next question goes to the FAQ, not to staff.
+    not_desk = ~filters.Regex(r"^/(cancel|human)(@\w+)?(\s|$)")
+    application.add_handler(
+        MessageHandler(
+            filters.COMMAND & private & in_handoff & not_desk, desk.drop_unwritten_request
+        ),
+        group=-1,
+    )
     application.add_error_handler(errors.report_error)

@@ -12,11 +12,14 @@ from bot.context import AppContext
 from bot.settings import Settings
 
 NOT_ALLOWED_TEXT = "This command is for the programme team only; send /help to see yours."
+ADMINS_ONLY_TEXT = "This command is for the bot's admins only; send /help to see yours."
 
 Handler = Callable[[Update, AppContext], Coroutine[Any, Any, None]]
 
 
-def _restricted(allowed: Callable[[Settings, int | None], bool]) -> Callable[[Handler], Handler]:
+def _restricted(
+    allowed: Callable[[Settings, int | None], bool], refusal: str = NOT_ALLOWED_TEXT
+) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def checked(update: Update, context: AppContext) -> None:
@@ -26,9 +29,9 @@ def _restricted(allowed: Callable[[Settings, int | None], bool]) -> Callable[[Ha
                 return
             query = update.callback_query
             if query is not None:
-                await query.answer(NOT_ALLOWED_TEXT, show_alert=True)
+                await query.answer(refusal, show_alert=True)
             elif update.effective_message is not None:
-                await update.effective_message.reply_text(NOT_ALLOWED_TEXT)
+                await update.effective_message.reply_text(refusal)
 
         return checked
 
@@ -38,5 +41,5 @@ def _restricted(allowed: Callable[[Settings, int | None], bool]) -> Callable[[Ha
 staff_only = _restricted(Settings.is_staff)
 """For staff and admins: anyone else is told "not allowed" and nothing runs."""
 
-admin_only = _restricted(Settings.is_admin)
+admin_only = _restricted(Settings.is_admin, ADMINS_ONLY_TEXT)
 """For admins only: anyone else is told "not allowed" and nothing runs."""

@@ -32,6 +32,7 @@ from bot.announcements.texts import (
     SUBSCRIBE_OFFER,
     broadcast_preview,
     date_change_preview,
+    plural,
     status_text,
 )
 from bot.context import AppContext
@@ -372,17 +373,20 @@ async def _carry_out(update: Update, context: AppContext, pending: dict[str, str
         field = DateField[action]
         new = datetime.fromisoformat(pending["value"])
         sent_to = await apply_date_change(context.application, field, new, pending["token"])
-        told = f" Announced to {sent_to} subscribers." if field is DateField.DEADLINE else ""
+        reached = plural(sent_to, "subscriber")
+        told = f" Announced to {reached}." if field is DateField.DEADLINE else ""
         moment = format_call_moment(new, zone)
         kind = "call.opening_set" if field is DateField.OPENS else "call.deadline_set"
-        announced = f", announced to {sent_to} subscribers" if field is DateField.DEADLINE else ""
+        announced = f", announced to {reached}" if field is DateField.DEADLINE else ""
         await record_action(update, context, kind, moment + announced)
         return f"Done: the {field.value} is now <b>{moment}</b>.{told}"
     gist = _plain_gist(pending["html"])
     if action == "broadcast":
         count = await broadcast_now(context.services, pending["html"], staff_id, pending["token"])
-        await record_action(update, context, "broadcast.sent", f"to {count} subscribers: {gist}")
-        return f"Queued for {count} subscribers; I will tell you when it is sent."
+        await record_action(
+            update, context, "broadcast.sent", f"to {plural(count, 'subscriber')}: {gist}"
+        )
+        return f"Queued for {plural(count, 'subscriber')}; I will tell you when it is sent."
     send_at = datetime.fromisoformat(pending["value"])
     scheduled_id = await schedule_broadcast(context.application, pending["html"], send_at, staff_id)
     when = format_call_moment(send_at, zone)

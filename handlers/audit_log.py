@@ -30,6 +30,7 @@ ACTION_NAMES = {
     "export.audit": "Audit log exported",
     "faq.reloaded": "FAQ reloaded",
     "faq.phrasing_added": "Phrasing added to the FAQ",
+    "faq.cluster_ignored": "Unanswered questions ignored",
     "handoff.answered": "Question answered by staff",
 }
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from contextlib import suppress
+from datetime import datetime, timedelta
 from html import escape
 
 from telegram import (
@@ -14,14 +15,15 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import filters
 
 from bot.context import AppContext, BotApplication, Services
 from bot.desk import handoff as texts
-from bot.storage.handoffs import HandoffMessage, HandoffThread, StaffCopy
+from bot.storage.handoffs import HandoffMessage, HandoffThread, PendingReply, StaffCopy
 from bot.storage.store import Store
 from faq.loader import MAX_CALLBACK_BYTES
+from faq.model import KnowledgeBase
 from faq.placeholders import render_answer
 from handlers import callback_data as data
 from handlers import faq
@@ -122,6 +124,14 @@ async def ask_for_person(update: Update, context: AppContext) -> None:
     if active is not None and active.status == "open":
         await context.bot.send_message(chat.id, texts.ALREADY_OPEN_TEXT, reply_markup=CLOSE_BUTTON)
         return
+    if active is not None:
+        if context.services.clock() - active.opened_at <= KEEP_ASKING:
+            # A second press: the first prompt still waits; one prompt is enough.
+            await context.bot.send_message(
+                chat.id, texts.PROMPT_OPEN_TEXT, reply_markup=CANCEL_BUTTON
+            )
+            return
+        await store.discard_handoff(active.id)
     registration = await store.get_registration(user.id)
     hint = await store.unanswered_hint(chat.id)
     fresh = hint is not None and context.services.clock() - hint.asked_at <= texts.KEEP_UNANSWERED
@@ -202,6 +212,18 @@ async def cancel_by_person(update: Update, context: AppContext) -> None:
         await _tell_staff(context, texts.closed_note(closed, by_person=True))
 
 
+async def drop_unwritten_request(update: Update, context: AppContext) -> None:
+    """Another command while "write your question" waits: drop the request, and say so."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":
+        return
+    store = context.services.store
+    thread = await store.active_handoff(chat.id)
+    # Otherwise a question typed after that other flow would reach staff, not the FAQ.
+    if thread is not None and thread.status == "asking" and await store.discard_handoff(thread.id):
+        await context.bot.send_message(chat.id, texts.DROPPED_TEXT)
+
+
 # The staff side.
 
 
@@ -259,32 +281,23 @@ async def answer_from_staff(update: Update, context: AppContext) -> None:
     if message is None or user is None or not message.text:
         return
     services = context.services
+    store = services.store
     if not services.settings.is_staff(user.id):
         return  # in the staff chat, only staff speak for the programme
-    thread_id = _answered_thread(services.store, message, user)
+    thread_id = _answered_thread(store, message, user)
     if thread_id is None:
         return  # staff talking among themselves
-    thread = await services.store.get_handoff(thread_id)
+    pending = store.pending_reply(user.id)
+    thread = await store.get_handoff(thread_id)
     if thread is None or thread.status != "open":
-        await services.store.clear_pending_reply(user.id)
-        await message.reply_text(GONE_TEXT)
+        await _end_reply(context, user, pending)
+        await message.reply_text(GONE_TEXT if thread is None else texts.already_done_text(thread))
         return
     if len(message.text) > MAX_ANSWER_CHARS:
         await message.reply_text(
             f"That answer is too long ({len(message.text)} characters); please keep it under "
             f"{MAX_ANSWER_CHARS} characters, or send it in two replies."
         )
-        return
-    try:
-        await context.bot.send_message(
-            thread.chat_id,
-            texts.answer_for_person(message.text),
-            parse_mode="HTML",
-            reply_markup=CLOSE_BUTTON,
-        )
-    except TelegramError as error:
-        reason = "they blocked the bot" if isinstance(error, Forbidden) else str(error)
-        await message.reply_text(f"Not delivered ({reason}); the conversation stays open.")
         return
     name = user.first_name or str(user.id)
     said = HandoffMessage(
@@ -294,13 +307,68 @@ async def answer_from_staff(update: Update, context: AppContext) -> None:
         staff_id=user.id,
         staff_name=texts.cut(name, 200),
     )
-    await services.store.add_handoff_message(thread.id, said)
-    await services.store.clear_pending_reply(user.id)
+    # Recorded first, under the table's lock: of two answers typed at once, one goes.
+    added = await store.answer_handoff(
+        thread.id, said, since=_answering_since(store, message, thread.id, pending)
+    )
+    if not isinstance(added, HandoffThread):
+        await _end_reply(context, user, pending)
+        if isinstance(added, HandoffMessage):
+            await message.reply_text(texts.answered_first_text(thread, added.staff_name))
+        else:
+            closed = await store.get_handoff(thread.id)
+            await message.reply_text(
+                GONE_TEXT if closed is None else texts.already_done_text(closed)
+            )
+        return
+    try:
+        await context.bot.send_message(
+            thread.chat_id,
+            texts.answer_for_person(message.text),
+            parse_mode="HTML",
+            reply_markup=CLOSE_BUTTON,
+        )
+    except TelegramError as error:
+        await store.withdraw_handoff_message(thread.id, said)
+        reason = "they blocked the bot" if isinstance(error, Forbidden) else str(error)
+        await message.reply_text(f"Not delivered ({reason}); the conversation stays open.")
+        return
+    await _end_reply(context, user, pending)
     await _audit(services, user, f"thread #{thread.id}, a written answer")
-    await message.reply_html(f"Sent to {texts.who(thread)} (#{thread.id}).")
+    await message.reply_html(texts.sent_note(thread))
     if _private_path(context):
-        await _tell_staff(
+        # The note quotes the answer, which may name the person: kept as a copy to blank.
+        copies = await _tell_staff(
             context, texts.answered_note(thread, name, message.text), skip=message.chat.id
+        )
+        await store.add_handoff_staff_copies(thread.id, copies)
+
+
+def _answering_since(
+    store: Store, message: Message, thread_id: int, pending: PendingReply | None
+) -> datetime:
+    """Since when a colleague's answer means this one was typed without knowing of it."""
+    replied = message.reply_to_message
+    if (
+        replied is not None
+        and store.handoff_id_of_staff_message(message.chat.id, replied.message_id) == thread_id
+    ):
+        return replied.date
+    if pending is not None and pending.thread_id == thread_id:
+        return pending.since
+    return message.date
+
+
+async def _end_reply(context: AppContext, user: User, pending: PendingReply | None) -> None:
+    """The staff member's pending Reply is done: forget it and take Cancel off its prompt."""
+    if pending is None:
+        return
+    await context.services.store.clear_pending_reply(user.id)
+    if pending.prompt_message_id is None:
+        return
+    with suppress(TelegramError):  # the prompt may be gone, or already without buttons
+        await context.bot.edit_message_reply_markup(
+            chat_id=pending.chat_id, message_id=pending.prompt_message_id, reply_markup=None
         )
 
 
@@ -312,25 +380,54 @@ async def press_staff_button(update: Update, context: AppContext) -> None:
         return
     store = context.services.store
     if query.data == data.HANDOFF_REPLY_CANCEL:
-        await store.clear_pending_reply(user.id)
-        await query.answer()
-        await query.edit_message_text("Reply cancelled; nothing was sent.")
+        await _cancel_reply(update, context)
         return
     action, thread_id, argument = data.handoff_action(query.data)
     thread = await store.get_handoff(thread_id)
     if thread is None or not thread.is_active:
-        await query.answer("This conversation is closed or was erased.", show_alert=True)
+        gone = "This conversation is closed or was erased."
+        await query.answer(
+            gone if thread is None else texts.already_done_text(thread), show_alert=True
+        )
+        return
+    if action in ("c", "f"):
+        # They answer the press themselves: only the first of two presses at once wins.
+        await {"c": _close, "f": _answer_with_faq}[action](update, context, thread, argument)
         return
     await query.answer()
-    handle = {
-        "r": _start_reply,
-        "c": _close,
-        "f": _answer_with_faq,
-        "m": _choose_topic,
-        "t": _choose_entry,
-    }
+    handle = {"r": _start_reply, "m": _choose_topic, "t": _choose_entry}
     if action in handle:
         await handle[action](update, context, thread, argument)
+
+
+async def _cancel_reply(update: Update, context: AppContext) -> None:
+    query, user, chat = update.callback_query, update.effective_user, update.effective_chat
+    assert query is not None and user is not None and chat is not None
+    store = context.services.store
+    pending = store.pending_reply(user.id)
+    if pending is not None and pending.chat_id == chat.id:
+        await store.clear_pending_reply(user.id)
+        await query.answer()
+        await query.edit_message_text("Reply cancelled; nothing was sent.")
+        return
+    prompt = query.message
+    thread_id = (
+        None if prompt is None else store.handoff_id_of_staff_message(chat.id, prompt.message_id)
+    )
+    thread = None if thread_id is None else await store.get_handoff(thread_id)
+    sent = (
+        thread is not None
+        and prompt is not None
+        and any(
+            m.sender == "staff" and m.staff_id == user.id and m.sent_at >= prompt.date
+            for m in thread.messages
+        )
+    )
+    await query.answer(
+        texts.REPLY_ALREADY_SENT_TEXT if sent else texts.REPLY_NOTHING_TEXT, show_alert=True
+    )
+    with suppress(BadRequest):  # a late press: the prompt keeps its text, loses the button
+        await query.edit_message_reply_markup(reply_markup=None)
 
 
 async def _start_reply(
@@ -339,8 +436,8 @@ async def _start_reply(
     assert update.effective_user is not None and update.effective_chat is not None
     user, chat = update.effective_user, update.effective_chat
     store = context.services.store
-    await store.set_pending_reply(user.id, chat.id, thread.id)
-    name = escape(user.first_name or "You")
+    since = context.services.clock()
+    name = texts.staff_name(user.first_name or "You")
     # In a group with privacy mode on, Telegram passes the bot only replies to its messages.
     how = "your next message here" if chat.type == "private" else "your reply to this message"
     prompt = await context.bot.send_message(
@@ -349,38 +446,44 @@ async def _start_reply(
         parse_mode="HTML",
         reply_markup=REPLY_CANCEL_BUTTON,
     )
+    await store.set_pending_reply(
+        user.id, chat.id, thread.id, prompt_message_id=prompt.message_id, since=since
+    )
     copy = StaffCopy(chat_id=chat.id, message_id=prompt.message_id)
     await store.add_handoff_staff_copies(thread.id, [copy])
+
+
+async def _refuse_second(update: Update, context: AppContext, thread: HandoffThread) -> None:
+    assert update.callback_query is not None
+    latest = await context.services.store.get_handoff(thread.id)
+    text = "This conversation was erased." if latest is None else texts.already_done_text(latest)
+    await update.callback_query.answer(text, show_alert=True)
 
 
 async def _close(
     update: Update, context: AppContext, thread: HandoffThread, _argument: str
 ) -> None:
-    assert update.effective_user is not None and update.effective_chat is not None
-    closed = await context.services.store.close_handoff(thread.id, "staff")
+    assert update.effective_user is not None and update.callback_query is not None
+    name = update.effective_user.first_name
+    closed = await context.services.store.close_handoff(thread.id, "staff", closer_name=name)
     if closed is None:
+        await _refuse_second(update, context, thread)
         return
+    await update.callback_query.answer()
     await _tell_person(context, closed, texts.CLOSED_BY_STAFF_TEXT)
-    note = texts.closed_note(closed, by_person=False, staff_name=update.effective_user.first_name)
-    await _tell_staff(context, note)
+    await _tell_staff(context, texts.closed_note(closed, by_person=False, closer=name or ""))
 
 
 async def _answer_with_faq(
     update: Update, context: AppContext, thread: HandoffThread, entry_id: str
 ) -> None:
     assert update.effective_user is not None and update.effective_chat is not None
+    assert update.callback_query is not None
+    query = update.callback_query
     services = context.services
     entry = find_entry(services.knowledge.current, entry_id)
     if entry is None:
-        await context.bot.send_message(
-            update.effective_chat.id, "That entry is no longer in the FAQ; choose another."
-        )
-        return
-    answer = render_answer(entry, await services.call_state(), services.clock())
-    if not await _tell_person(context, thread, texts.faq_answer_for_person(answer), html=True):
-        await context.bot.send_message(
-            update.effective_chat.id, "Not delivered (they blocked the bot); nothing changed."
-        )
+        await query.answer("That entry is no longer in the FAQ; choose another.", show_alert=True)
         return
     user = update.effective_user
     said = HandoffMessage(
@@ -391,29 +494,49 @@ async def _answer_with_faq(
         staff_name=texts.cut(user.first_name or str(user.id), 200),
         faq_entry=entry.id,
     )
-    await services.store.add_handoff_message(thread.id, said)
-    await _audit(services, user, f"thread #{thread.id}, the FAQ entry {entry.id}, closed")
-    closed = await services.store.close_handoff(thread.id, "staff")
-    if closed is not None:
-        note = (
-            f"📚 {escape(user.first_name or 'Staff')} sent {texts.who(closed)} (#{closed.id}) the "
-            f"FAQ answer <i>{escape(entry.question)}</i> and closed the conversation."
+    # Closed first, under the table's lock: of two presses at once, one sends the answer.
+    closed = await services.store.close_handoff(
+        thread.id, "staff", closer_name=user.first_name, last_message=said
+    )
+    if closed is None:
+        await _refuse_second(update, context, thread)
+        return
+    await query.answer()
+    answer = render_answer(entry, await services.call_state(), services.clock())
+    if not await _tell_person(context, thread, texts.faq_answer_for_person(answer), html=True):
+        await services.store.reopen_handoff(thread.id)
+        await services.store.withdraw_handoff_message(thread.id, said)
+        await context.bot.send_message(
+            update.effective_chat.id,
+            "Not delivered (they blocked the bot); the conversation stays open.",
         )
-        await _tell_staff(context, note)
+        return
+    await _audit(services, user, f"thread #{thread.id}, the FAQ entry {entry.id}, closed")
+    note = (
+        f"📚 {texts.staff_name(user.first_name)} sent {texts.ref(closed)} the FAQ answer "
+        f"<i>{escape(entry.question)}</i> and closed it."
+    )
+    await _tell_staff(context, note)
+
+
+def _offered(kb: KnowledgeBase, tag: str) -> list[str]:
+    """The ids of a topic's entries staff may send: small talk answers nobody's question."""
+    return [entry.id for entry in kb.entries_with_tag(tag) if entry.about != "small-talk"]
 
 
 async def _choose_topic(
     update: Update, context: AppContext, thread: HandoffThread, _argument: str
 ) -> None:
     assert update.effective_chat is not None
-    tags = context.services.knowledge.current.tags()
+    kb = context.services.knowledge.current
     buttons = [
         InlineKeyboardButton(_label(tag), callback_data=data.handoff_topic(thread.id, number))
-        for number, tag in enumerate(tags)
+        for number, tag in enumerate(kb.tags())
+        if _offered(kb, tag)
     ]
     await context.bot.send_message(
         update.effective_chat.id,
-        f"Which FAQ entry answers {texts.who(thread)} (#{thread.id})? Choose a topic:",
+        f"Which FAQ entry answers {texts.ref(thread)}? Choose a topic:",
         parse_mode="HTML",
         reply_markup=InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]),
     )
@@ -433,10 +556,11 @@ async def _choose_entry(
     rows = [
         [InlineKeyboardButton(_label(entry.question), callback_data=button)]
         for entry in kb.entries_with_tag(tags[number])
-        if len((button := data.handoff_faq(thread.id, entry.id)).encode()) <= MAX_CALLBACK_BYTES
+        if entry.id in _offered(kb, tags[number])
+        and len((button := data.handoff_faq(thread.id, entry.id)).encode()) <= MAX_CALLBACK_BYTES
     ]
     await edit(
-        f"Send {texts.who(thread)} (#{thread.id}) which answer from <b>{escape(tags[number])}</b>?",
+        f"Send {texts.ref(thread)} which answer from <b>{escape(tags[number])}</b>?",
         parse_mode="HTML",
         reply_markup=InlineKeyboardMarkup(rows),
     )

@@ -96,7 +96,7 @@ async def _record_outcome(
     # The person already has their reply: a failed write is the operator's to fix.
     store = services.store
     try:
-        await store.count_question(result.decision, result.entry_id)
+        await store.count_question(result.decision, result.entry_id, zone=services.settings.zone)
         if result.decision == "answer":
             return
         # The whole text, not the matcher's cut: the store masks personal data before it cuts.

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 CLUSTERS_SHOWN = 8
 ENTRIES_PER_PAGE = 8
 LABEL_CHARS = 40
+# An example is shown, not read whole: a pasted page would fill the admin's screen.
+EXAMPLE_CHARS = 200
 STALE_TEXT = (
     "Those questions were already added or ignored, or the log changed; send /unanswered "
     "for the current list."
@@ -92,7 +94,8 @@ async def unanswered(update: Update, context: AppContext) -> None:
 def cluster_text(cluster: QuestionCluster, kb: KnowledgeBase) -> str:
     """A cluster for a phone: how often, the typical wording, the entry it seems to want."""
     times = "once" if cluster.count == 1 else f"{cluster.count} times"
-    lines = [f"Asked <b>{times}</b>, e.g.:", f"<i>“{escape(cluster.example)}”</i>"]
+    example = _cut(cluster.example, EXAMPLE_CHARS)
+    lines = [f"Asked <b>{times}</b>, e.g.:", f"<i>“{escape(example)}”</i>"]
     if cluster.best_entry is not None:
         lines.append(f"Closest entry: {escape(kb.entry(cluster.best_entry).question)}")
     else:
@@ -100,8 +103,12 @@ def cluster_text(cluster: QuestionCluster, kb: KnowledgeBase) -> str:
     return "\n".join(lines)
 
 
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _label(text: str) -> str:
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return _cut(text, LABEL_CHARS)
 
 
 def cluster_buttons(cluster: QuestionCluster, kb: KnowledgeBase) -> InlineKeyboardMarkup:
@@ -216,7 +223,9 @@ async def _add_to_entry(
     chat = update.effective_chat
     if isinstance(result, EditRefused):
         if chat is not None:
-            await context.bot.send_message(chat.id, f"⚠️ Not added: {escape(result.reason)}")
+            await context.bot.send_message(
+                chat.id, f"⚠️ Not added: {escape(result.reason)}", parse_mode="HTML"
+            )
         return
     outcome = await knowledge.reload()
     await services.store.mark_cluster_handled(cluster.key, "added", entry_id)

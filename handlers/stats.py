@@ -20,7 +20,7 @@ async def stats(update: Update, context: AppContext) -> None:
         return
     services = context.services
     titles = {entry.id: entry.question for entry in services.knowledge.current.entries}
-    numbers = await gather_desk_numbers(services.store, titles)
+    numbers = await gather_desk_numbers(services.store, titles, zone=services.settings.zone)
     # Drawing takes about a second of CPU: off the event loop, so other chats are not held up.
     png = await asyncio.to_thread(draw_desk_chart, numbers)
     await message.reply_photo(

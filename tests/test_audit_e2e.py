@@ -88,7 +88,7 @@ async def test_broadcasts_sent_scheduled_cancelled_and_stopped_are_recorded(
         "broadcast.stopped",
     ]
     # What staff typed, as text: the sandbox sends plain text, so "<b>" was typed, not bold.
-    assert entries[0].detail == "to 1 subscribers: Webinar <b>at</b> 10:00"
+    assert entries[0].detail == "to 1 subscriber: Webinar <b>at</b> 10:00"
     assert entries[1].detail.startswith("#1 for ") and entries[1].detail.endswith(": Later news")
     assert entries[2].detail == "scheduled #1"
     assert entries[3].detail == f"announcement {long_one.id}"

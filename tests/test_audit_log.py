@@ -75,3 +75,53 @@ async def test_bad_input_is_refused_in_one_sentence(
     with pytest.raises(ValueError, match=complaint):
         await store.record_staff_action(actor_id, action, detail)  # type: ignore[arg-type]
     assert await store.staff_actions() == []
+
+
+def _recorded_kinds() -> set[str]:
+    """Every action kind the code records: literals passed to the recording calls."""
+    import ast
+
+    from bot.storage.audit import is_action_kind
+
+    recorders = {"record_action", "record_staff_action", "_audit"}
+    root = Path(__file__).resolve().parents[1]
+    kinds: set[str] = set()
+    for path in [*root.glob("bot/**/*.py"), *root.glob("handlers/**/*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            # A kind may be passed through a name assigned in the same function.
+            assigned: dict[str, list[ast.expr]] = {}
+            for node in ast.walk(function):
+                if isinstance(node, ast.Assign):
+                    for target in node.targets:
+                        if isinstance(target, ast.Name):
+                            assigned.setdefault(target.id, []).append(node.value)
+            for call in ast.walk(function):
+                if not isinstance(call, ast.Call):
+                    continue
+                name = getattr(call.func, "attr", getattr(call.func, "id", None))
+                if name not in recorders:
+                    continue
+                for argument in call.args:
+                    values = assigned.get(argument.id, []) if isinstance(argument, ast.Name) else []
+                    for part in [argument, *values]:
+                        for constant in ast.walk(part):
+                            if (
+                                isinstance(constant, ast.Constant)
+                                and isinstance(constant.value, str)
+                                and "." in constant.value
+                                and is_action_kind(constant.value)
+                            ):
+                                kinds.add(constant.value)
+    return kinds
+
+
+def test_every_action_kind_recorded_anywhere_has_a_label() -> None:
+    from handlers.audit_log import ACTION_NAMES
+
+    kinds = _recorded_kinds()
+    # The walk finds the kinds of every recorder (a walk finding nothing would prove nothing).
+    assert {"handoff.answered", "faq.cluster_ignored", "call.deadline_set"} <= kinds
+    assert sorted(kinds - ACTION_NAMES.keys()) == []

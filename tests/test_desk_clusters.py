@@ -174,3 +174,17 @@ def test_an_added_cluster_hides_what_was_asked_before_and_shows_what_comes_after
 def test_the_token_is_short_and_stable() -> None:
     token = cluster_token(question_key("How do we apply?"))
     assert len(token) == 10 and token == cluster_token("apply")
+
+
+def test_a_long_example_is_shown_cut_to_about_200_characters() -> None:
+    from bot.settings import BUNDLED_FAQ_DIR
+    from faq.loader import load_knowledge_base
+    from handlers.faq_admin import EXAMPLE_CHARS, cluster_text
+
+    kb = load_knowledge_base(BUNDLED_FAQ_DIR)
+    long = "how do we apply " * 60  # about 1,000 characters
+    [cluster] = cluster_questions([logged(long.strip())], [], {e.id for e in kb.entries})
+    text = cluster_text(cluster, kb)
+    shown = text.split("“")[1].split("”")[0]
+    assert len(shown) == EXAMPLE_CHARS <= 200 and shown.endswith("…")
+    assert long.strip()[: EXAMPLE_CHARS - 1] == shown[:-1]

@@ -35,7 +35,9 @@ def said(sender: str, text: str, minutes: int) -> HandoffMessage:
 
 def test_the_staff_notice_escapes_everything_the_person_typed() -> None:
     notice = handoff.staff_notice(thread(unanswered_question="<i>x</i>"), "a <b> c", first=True)
-    assert "&lt;Ana&gt;" in notice and "Porto &amp; Gaia, Portugal" in notice
+    assert (
+        "\u2068&lt;Ana&gt;\u2069" in notice and "\u2068Porto &amp; Gaia\u2069, Portugal" in notice
+    )
     assert "&lt;i&gt;x&lt;/i&gt;" in notice and "a &lt;b&gt; c" in notice
     assert "#7" in notice
 
@@ -99,3 +101,26 @@ def test_the_list_header_says_how_many_and_how_many_shown() -> None:
     assert "No conversation" in handoff.open_threads_header(0)
     assert "1 open conversation</b>" in handoff.open_threads_header(1)
     assert "the 10 oldest below" in handoff.open_threads_header(12)
+
+
+def test_a_name_with_a_right_to_left_override_cannot_reverse_the_staff_notice() -> None:
+    hostile = thread(first_name="\u202eAna", city="Gent\u202e\u2066", country="BE")
+    notice = handoff.staff_notice(hostile, "hello", first=True)
+    assert "\u202e" not in notice and "\u2066" not in notice
+    # Each user-provided part sits in its own isolate, closed before our text resumes.
+    assert "<b>\u2068Ana\u2069</b> (\u2068Gent\u2069, Belgium)" in notice
+
+
+def test_answered_by_the_faq_offers_programme_entries_only() -> None:
+    from bot.settings import BUNDLED_FAQ_DIR
+    from faq.loader import load_knowledge_base
+    from faq.matcher import DEFAULT_THRESHOLDS
+
+    kb = load_knowledge_base(BUNDLED_FAQ_DIR)
+    small_talk = {entry.id for entry in kb.entries if entry.about == "small-talk"}
+    assert {"goodbye", "thanks"} <= small_talk
+    goodbye = thread(messages=(said("person", "Goodbye, thank you, bye!", 0),))
+    choices = handoff.faq_choices(goodbye, kb, DEFAULT_THRESHOLDS)
+    assert not set(choices) & small_talk
+    programme = thread(messages=(said("person", "How long does the programme last?", 0),))
+    assert handoff.faq_choices(programme, kb, DEFAULT_THRESHOLDS)  # programme entries still come

@@ -25,6 +25,7 @@ from bot.desk.stats import (
     utc_today,
 )
 from bot.sandbox.server import RunningSandbox
+from bot.storage.handoffs import HandoffMessage
 from bot.storage.question_stats import QuestionDay
 from bot.storage.store import Store
 from tests.conftest import STAFF_ID
@@ -88,6 +89,21 @@ async def test_bad_counts_are_refused_in_one_sentence(
     assert await store.question_days() == []
 
 
+async def _seed_handoffs(store: Store) -> None:
+    """Two threads staff answered (one since closed), one waiting, one never written in."""
+    at = datetime.now(UTC)
+    for chat_id, answered in ((501, True), (502, True), (503, False)):
+        thread = await store.start_handoff(chat_id, first_name="Ana")
+        await store.add_handoff_message(
+            thread.id, HandoffMessage(sender="person", text="q", sent_at=at)
+        )
+        if answered:
+            said = HandoffMessage(sender="staff", text="a", sent_at=at, staff_id=STAFF_ID)
+            await store.add_handoff_message(thread.id, said)
+    await store.close_handoff(1, "staff")
+    await store.start_handoff(504, first_name="Bo")
+
+
 async def test_desk_numbers_from_a_seeded_store(store: Store) -> None:
     await store.save_registration(registration(1, verdict="eligible"))
     await store.save_registration(registration(2, "Kraków", "PL", verdict="eligible"))
@@ -99,7 +115,8 @@ async def test_desk_numbers_from_a_seeded_store(store: Store) -> None:
     await store.mark_chat_blocked(99)  # blocked but never subscribed: not a subscriber
     await store.count_question("answer", "what-is-twinning")
     await store.count_question("suggest", None)
-    numbers = await gather_desk_numbers(store, TITLES, handoffs_answered=2, handoffs_waiting=1)
+    await _seed_handoffs(store)
+    numbers = await gather_desk_numbers(store, TITLES)
     assert numbers.registrations == 4
     assert numbers.by_country == (("Poland", 2), ("Belgium", 1), ("Portugal", 1))
     assert (numbers.eligible, numbers.not_eligible, numbers.unclear, numbers.unchecked) == (
@@ -209,6 +226,7 @@ async def _seed(data: Path) -> None:
     await store.count_question("answer", "what-is-twinning")
     await store.record_staff_action(2, "call.url_set", "=HYPERLINK(1)", "Ana")
     await store.record_staff_action(0, "export.audit", "second")
+    await _seed_handoffs(store)
     await store.close()
 
 
@@ -222,6 +240,7 @@ def test_cli_stats_draws_the_png_without_writing_the_data_folder(tmp_path: Path)
     assert _image(out.read_bytes()) == (900, 1400)
     assert "Registrations: 1 (1 eligible" in result.stdout
     assert "Most answered: What is the Twinning Learning Programme? (1)" in result.stdout
+    assert "Handoffs: 2 answered, 1 waiting" in result.stdout  # read from handoffs.json
     assert {path.name: path.read_bytes() for path in data.iterdir()} == before
 
 
@@ -261,13 +280,44 @@ def test_cli_export_audit_writes_csv_and_json_oldest_first(tmp_path: Path) -> No
 async def test_stats_sends_a_png_that_opens_as_an_image(
     sandbox: RunningSandbox, http: aiohttp.ClientSession
 ) -> None:
-    await sandbox.application.bot_data.services.store.save_registration(registration(1))
+    store = sandbox.application.bot_data.services.store
+    await store.save_registration(registration(1))
+    await _seed_handoffs(store)
     staff = SandboxClient(http, sandbox.url, STAFF_ID)
     reply = await staff.ask("/stats", timeout=30)
     assert "Registrations:" in reply.get("caption", reply.get("text", ""))
+    assert "Handoffs: 2 answered, 1 waiting" in reply.get("caption", reply.get("text", ""))
     photo = reply["photo"]
     assert photo["file_name"].endswith(".png")
     async with http.get(photo["url"]) as response:
         assert response.status == 200
         png = await response.read()
     assert _image(png) == (900, 1400)
+
+
+async def test_questions_are_counted_by_the_day_of_the_configured_zone(store: Store) -> None:
+    from zoneinfo import ZoneInfo
+
+    # 25 hours apart: at any moment these two zones are on different dates.
+    ahead, behind = ZoneInfo("Pacific/Kiritimati"), ZoneInfo("Pacific/Pago_Pago")
+    await store.count_question("answer", None, zone=ahead)
+    await store.count_question("fallback", None, zone=behind)
+    days = {day.day: day for day in await store.question_days()}
+    assert len(days) == 2
+    assert max(days) in (datetime.now(ahead).date(), datetime.now(ahead).date() - timedelta(1))
+    assert days[max(days)].outcome("answer") == 1 and days[min(days)].outcome("fallback") == 1
+
+
+def test_registrations_and_the_chart_use_the_configured_zone() -> None:
+    from zoneinfo import ZoneInfo
+
+    late = registration(1).model_copy(
+        update={"registered_at": datetime(2025, 1, 1, 23, 30, tzinfo=UTC)}
+    )
+    today = date(2025, 1, 5)
+    brussels = desk_numbers([late], [], [], [], TITLES, today, zone=ZoneInfo("Europe/Brussels"))
+    assert brussels.registrations_per_day == ((date(2025, 1, 2), 1),)  # 00:30 in Brussels
+    assert brussels.zone_label == "Brussels time"
+    assert desk_numbers([late], [], [], [], TITLES, today).registrations_per_day == (
+        (date(2025, 1, 1), 1),
+    )

@@ -16,7 +16,7 @@ from bot.sandbox.server import RunningSandbox
 from bot.settings import load_settings
 from handlers import callback_data as data
 from handlers import faq_admin
-from handlers.access import NOT_ALLOWED_TEXT
+from handlers.access import ADMINS_ONLY_TEXT
 from handlers.faq_admin import ENTRIES_PER_PAGE
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
@@ -149,6 +149,8 @@ async def test_an_edit_that_would_make_the_faq_invalid_is_refused_and_the_file_k
     while "Not added" not in refusal and time.monotonic() < deadline:
         refusal = (await admin.next_bot_message())["text"]
     assert "Not added" in refusal and "broken.yaml" in refusal
+    # Escaped once: the admin reads the quotes and brackets, not their HTML entities.
+    assert '"alternativs"' in refusal and not re.search(r"&(#x?[0-9a-f]+|lt|gt|amp|quot);", refusal)
     assert costs_file.read_bytes() == before and costs_file.stat().st_mtime_ns == mtime
     assert not await store.staff_actions()
 
@@ -161,7 +163,8 @@ async def test_unanswered_is_refused_to_staff_and_applicants(
     for user_id in (STAFF_ID, 1001):
         other = SandboxClient(http, sandbox.url, user_id)
         reply = await other.ask("/unanswered")
-        assert reply["text"] == NOT_ALLOWED_TEXT and not button_data(reply)
+        # Staff are the programme team too: the refusal says the command is the admins'.
+        assert reply["text"] == ADMINS_ONLY_TEXT and not button_data(reply)
 
 
 @pytest.mark.parametrize("user_id", [STAFF_ID, 1001])
@@ -184,7 +187,7 @@ async def test_a_cluster_button_pressed_by_anyone_but_an_admin_is_refused(
     services = SimpleNamespace(settings=SETTINGS, store=Nothing(), knowledge=Nothing())
     context = SimpleNamespace(services=services, bot=Nothing())
     await faq_admin.press_cluster_button(update, context)  # type: ignore[arg-type]
-    assert query.answers == [(NOT_ALLOWED_TEXT, True)]
+    assert query.answers == [(ADMINS_ONLY_TEXT, True)]
     assert re.fullmatch(data.UNANSWERED_PATTERN, button) and len(button.encode()) <= 64
 
 

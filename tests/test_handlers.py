@@ -36,7 +36,7 @@ def test_every_listed_command_has_a_handler() -> None:
     registered: set[str] = set()
 
     class Recorder:
-        def add_handler(self, handler: object) -> None:
+        def add_handler(self, handler: object, group: int = 0) -> None:
             registered.update(getattr(handler, "commands", ()))
             for entry in getattr(handler, "entry_points", ()):  # a conversation's commands
                 registered.update(getattr(entry, "commands", ()))

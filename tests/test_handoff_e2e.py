@@ -88,7 +88,7 @@ async def test_a_person_reaches_staff_who_answer_with_the_reply_button(
     await staff.press(notice["message_id"], reply)
     assert "your next message here goes to" in (await staff.next_bot_message())["text"]
     confirmation = await staff.ask("Yes: one of you applies, naming the other.")
-    assert "Sent to Ana" in confirmation["text"]
+    assert confirmation["text"] == "Sent: your answer is in conversation #1."
     answer = await user.next_bot_message()
     assert answer["text"].startswith("Reply from the programme team:")
     assert "Yes: one of you applies, naming the other." in answer["text"]
@@ -182,7 +182,7 @@ async def test_the_person_cancels_before_writing_and_closes_after(
     await staff.next_bot_message()
     await user.press(sent["message_id"], data.HANDOFF_CANCEL)
     assert "You closed your conversation" in (await user.next_bot_message())["text"]
-    assert "closed the conversation" in (await staff.next_bot_message())["text"]
+    assert "The person closed conversation #" in (await staff.next_bot_message())["text"]
     await reach_a_person(user, "Another one")
     assert "You closed" in (await user.ask("/cancel"))["text"]
 
@@ -363,7 +363,7 @@ async def test_staff_answer_by_telegram_reply_in_private(
         assert response.status == 200, await response.text()
         staff.seen = (await response.json())["message_id"]
     assert "The programme team." in (await user.next_bot_message())["text"]
-    assert "Sent to Ana" in (await staff.next_bot_message())["text"]
+    assert "Sent: your answer is in conversation #" in (await staff.next_bot_message())["text"]
     # A staff member's own question (no reply, no Reply pressed) still goes to the FAQ.
     assert "month" in (await staff.ask("how long does the programme last"))["text"].lower()
 

@@ -106,7 +106,7 @@ async def test_staff_answer_by_telegram_reply_and_a_colleagues_reply_is_ignored(
     answer = await user.next_bot_message()
     assert "Yes, it can." in answer["text"] and "I think so" not in answer["text"]
     assert answered > ignored
-    await next_in_group(http, base, answered, "Sent to Ana")
+    await next_in_group(http, base, answered, "Sent: your answer is in conversation #")
     store = sandbox.application.bot_data.services.store
     [thread] = await store.open_handoffs()
     assert [m.text for m in thread.messages] == ["Can a <city> of 40 000 apply?", "Yes, it can."]

@@ -42,7 +42,9 @@ def draw_desk_chart(numbers: DeskNumbers) -> bytes:
         _people(axes[3], numbers)
         _questions(axes[4], numbers)
         _top_questions(axes[5], numbers)
-        figure.suptitle(f"Applicant bot, {numbers.today:%d %b %Y} (UTC days)", fontsize=16)
+        figure.suptitle(
+            f"Applicant bot, {numbers.today:%d %b %Y} (days in {numbers.zone_label})", fontsize=16
+        )
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from bot.registration.texts import country_label
 from bot.settings import Settings
 from bot.storage.handoffs import HandoffThread, PendingReply
 from faq.matcher import MatchThresholds, match_question
-from faq.model import KnowledgeBase
+from faq.model import ABOUT_PROGRAMME, KnowledgeBase
 
 # A question the FAQ could not answer is passed on with a handoff started within this time.
 KEEP_UNANSWERED = timedelta(days=1)
@@ -54,11 +54,34 @@ FINISH_REGISTRATION_TEXT = (
     "Your pre-registration is waiting for an answer: finish it (or send /cancel), then ask "
     "for a person again with /human."
 )
+PROMPT_OPEN_TEXT = (
+    "I am already waiting for your question for the programme team: write it in one message "
+    "below, or press Cancel."
+)
+DROPPED_TEXT = (
+    "You did not write your question for the programme team, so I dropped that request; "
+    "send /human when you want to write to them."
+)
+REPLY_ALREADY_SENT_TEXT = "That answer was already sent; there is nothing to cancel."
+REPLY_NOTHING_TEXT = "That reply was already cancelled or its conversation closed; nothing to do."
 PRIVATE_ONLY_TEXT = "Write to me in a private chat to reach a person."
 TOO_LONG_TEXT = (
     "That message is too long for me to pass on ({length} characters); please split it into "
     f"messages of at most {MAX_FORWARDED_CHARS} characters."
 )
+
+
+# Bidi controls a name could use to reverse the text around it (U+202E and kin).
+BIDI_CONTROLS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+def isolate(text: str) -> str:
+    """User-provided text without bidi controls, in Unicode isolates: it cannot reorder ours."""
+    cleaned = text.translate(BIDI_CONTROLS)
+    return f"{FIRST_STRONG_ISOLATE}{cleaned}{POP_DIRECTIONAL_ISOLATE}"
 
 
 def cut(text: str, limit: int) -> str:
@@ -77,14 +100,27 @@ def sent_text(settings: Settings) -> str:
 
 
 def who(thread: HandoffThread) -> str:
-    """The person's first name and registered city, escaped: "<b>Ana</b> (Porto, Portugal)"."""
-    name = f"<b>{escape(thread.first_name or 'Someone')}</b>"
+    """The person's first name and registered city, escaped: "<b>Ana</b> (Porto, Portugal)".
+
+    Only in staff messages kept as the thread's staff copies, which /deletedata blanks.
+    """
+    name = f"<b>{escape(isolate(thread.first_name or 'Someone'))}</b>"
     if thread.city:
-        place = escape(thread.city)
+        place = escape(isolate(thread.city))
         if thread.country:
             place += f", {escape(country_label(thread.country))}"
         return f"{name} ({place})"
     return f"{name} (no pre-registered city)"
+
+
+def ref(thread: HandoffThread) -> str:
+    """The thread by its number only, for staff messages not blanked by /deletedata."""
+    return f"conversation #{thread.id}"
+
+
+def staff_name(name: str | None) -> str:
+    """A staff member's first name for other staff (HTML, escaped and isolated)."""
+    return escape(isolate(name or "Staff"))
 
 
 def staff_notice(thread: HandoffThread, text: str, *, first: bool) -> str:
@@ -116,18 +152,39 @@ def faq_answer_for_person(answer_html: str) -> str:
     )
 
 
-def answered_note(thread: HandoffThread, staff_name: str, text: str) -> str:
-    """What other staff see when one of them answered (HTML, escaped)."""
+def answered_note(thread: HandoffThread, name: str, text: str) -> str:
+    """What other staff see when one of them answered (HTML, escaped; kept as a staff copy)."""
+    return f"✅ {staff_name(name)} answered {ref(thread)}:\n{escape(cut(text, QUOTED_CHARS))}"
+
+
+def closed_note(thread: HandoffThread, by_person: bool, closer: str = "") -> str:
+    """What staff see when a thread was closed (HTML, escaped; the thread's number only)."""
+    who_closed = "The person" if by_person else staff_name(closer)
+    return f"🔒 {who_closed} closed {ref(thread)}."
+
+
+def sent_note(thread: HandoffThread) -> str:
+    """The confirmation a staff member gets once their answer reached the person."""
+    return f"Sent: your answer is in {ref(thread)}."
+
+
+def already_done_text(thread: HandoffThread) -> str:
+    """Why a second staff answer or close was refused: a colleague was first (plain text)."""
+    by = isolate(thread.closer_name or "a colleague")
+    if thread.closed_by == "person":
+        return f"The person already closed {ref(thread)}; nothing was sent."
+    if thread.closed_by == "staff":
+        return f"{by} already answered or closed {ref(thread)}; nothing was sent."
+    return f"{ref(thread).capitalize()} is closed or was erased; nothing was sent."
+
+
+def answered_first_text(thread: HandoffThread, name: str | None) -> str:
+    """Why a written answer was refused: a colleague answered while it was being typed."""
+    by = isolate(name or "a colleague")
     return (
-        f"✅ {escape(staff_name)} answered {who(thread)} (#{thread.id}):\n"
-        f"{escape(cut(text, QUOTED_CHARS))}"
+        f"{by} already answered {ref(thread)} while you wrote; nothing was sent (press Reply "
+        "again to add to their answer)."
     )
-
-
-def closed_note(thread: HandoffThread, by_person: bool, staff_name: str = "") -> str:
-    """What staff see when a thread was closed (HTML, escaped)."""
-    closer = "They" if by_person else escape(staff_name or "Staff")
-    return f"🔒 {who(thread)} (#{thread.id}): {closer} closed the conversation."
 
 
 def waiting_line(thread: HandoffThread, now: datetime) -> str:
@@ -155,13 +212,15 @@ def faq_choices(thread: HandoffThread, kb: KnowledgeBase, thresholds: MatchThres
     asked = [m.text for m in thread.messages if m.sender == "person"]
     if thread.unanswered_question:
         asked.append(thread.unanswered_question)
+    # Only entries stating programme facts: small talk ("Goodbye") answers nobody's question.
+    offered = {entry.id for entry in kb.entries if entry.about == ABOUT_PROGRAMME}
     found: list[str] = []
     for text in asked:
         for entry_id, _score in match_question(text[:500], kb, thresholds).candidates:
-            if entry_id not in found:
+            if entry_id not in found and entry_id in offered:
                 found.append(entry_id)
     ranked = match_question(" ".join(asked)[:500], kb, thresholds).candidates
-    best = [entry_id for entry_id, _score in ranked]
+    best = [entry_id for entry_id, _score in ranked if entry_id in offered]
     return (best + [e for e in found if e not in best])[:FAQ_CHOICES]
 
 

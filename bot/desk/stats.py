@@ -5,20 +5,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from html import escape
 from pathlib import Path
 
+from bot.storage.handoffs import count_handoffs
 from bot.storage.question_stats import QuestionDay
 from bot.storage.registrations import Registration
 from bot.storage.store import (
     Store,
+    read_handoffs,
     read_question_days,
     read_registrations,
     read_subscriptions,
 )
 from bot.storage.subscribers import ChatStatus, Subscription
 from faq.countries import country_name
+from faq.placeholders import zone_name
 
 QUESTION_WINDOW_DAYS = 30
 TOP_QUESTIONS = 5
@@ -26,7 +29,7 @@ TOP_QUESTIONS = 5
 
 @dataclass(frozen=True)
 class QuestionCounts:
-    """How the questions of one UTC day ended."""
+    """How the questions of one day (in the configured zone) ended."""
 
     day: date
     answered: int = 0
@@ -42,9 +45,11 @@ class QuestionCounts:
 
 @dataclass(frozen=True)
 class DeskNumbers:
-    """Everything /stats shows; series are by UTC day, oldest first."""
+    """Everything /stats shows; series are by day in the configured zone, oldest first."""
 
     today: date
+    # The zone days are counted in, in words ("Brussels time").
+    zone_label: str = "UTC"
     registrations: int = 0
     # (day registered, how many that day), for registrations that carry their date.
     registrations_per_day: tuple[tuple[date, int], ...] = ()
@@ -77,8 +82,13 @@ class DeskNumbers:
 
 
 def utc_today() -> date:
-    """Today's date in UTC, the day question counts are kept by."""
+    """Today's date in UTC."""
     return datetime.now(UTC).date()
+
+
+def today_in(zone: tzinfo) -> date:
+    """Today's date in `zone`, the day question counts are kept by."""
+    return datetime.now(zone).date()
 
 
 def _country(code: str) -> str:
@@ -98,10 +108,11 @@ def desk_numbers(
     *,
     handoffs_answered: int = 0,
     handoffs_waiting: int = 0,
+    zone: tzinfo = UTC,
 ) -> DeskNumbers:
     """The numbers from the stored records; `titles` maps FAQ entry ids to their question."""
     per_day = Counter(
-        r.registered_at.astimezone(UTC).date() for r in registrations if r.registered_at
+        r.registered_at.astimezone(zone).date() for r in registrations if r.registered_at
     )
     countries = Counter(_country(r.country) for r in registrations)
     verdicts = Counter(r.verdict for r in registrations)
@@ -114,6 +125,7 @@ def desk_numbers(
         answered.update(day.answered)
     return DeskNumbers(
         today=today,
+        zone_label=zone_name(zone),
         registrations=len(registrations),
         registrations_per_day=tuple(sorted(per_day.items())),
         by_country=tuple(sorted(countries.items(), key=lambda item: (-item[1], item[0]))),
@@ -156,34 +168,39 @@ async def gather_desk_numbers(
     titles: Mapping[str, str],
     *,
     today: date | None = None,
-    handoffs_answered: int = 0,
-    handoffs_waiting: int = 0,
+    zone: tzinfo = UTC,
 ) -> DeskNumbers:
-    """The numbers from the running bot's Store."""
+    """The numbers from the running bot's Store, days counted in `zone`."""
+    answered, waiting = await store.handoff_counts()
     return desk_numbers(
         await store.all_registrations(),
         await store.subscriptions(),
         await store.chat_statuses(),
         await store.question_days(),
         titles,
-        today or utc_today(),
-        handoffs_answered=handoffs_answered,
-        handoffs_waiting=handoffs_waiting,
+        today or today_in(zone),
+        handoffs_answered=answered,
+        handoffs_waiting=waiting,
+        zone=zone,
     )
 
 
 def read_desk_numbers(
-    data_dir: Path, titles: Mapping[str, str], *, today: date | None = None
+    data_dir: Path, titles: Mapping[str, str], *, today: date | None = None, zone: tzinfo = UTC
 ) -> DeskNumbers:
     """The numbers of a data folder, read without writing (safe while the bot runs)."""
     subscriptions, chats = read_subscriptions(data_dir)
+    answered, waiting = count_handoffs(read_handoffs(data_dir))
     return desk_numbers(
         read_registrations(data_dir),
         subscriptions,
         chats,
         read_question_days(data_dir),
         titles,
-        today or utc_today(),
+        today or today_in(zone),
+        handoffs_answered=answered,
+        handoffs_waiting=waiting,
+        zone=zone,
     )
 
 

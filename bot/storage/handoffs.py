@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import ClassVar, Literal
 
@@ -56,6 +57,8 @@ class HandoffThread(Record):
     staff_copies: tuple[StaffCopy, ...] = ()
     closed_at: AwareDatetime | None = None
     closed_by: ClosedBy | None = None
+    # The staff member who closed it, so a colleague pressing at the same time is told who.
+    closer_name: str | None = Field(default=None, max_length=MAX_FIRST_NAME)
 
     @property
     def is_active(self) -> bool:
@@ -83,9 +86,29 @@ class HandoffThread(Record):
         """Open, with a person's message no staff message has followed yet."""
         return self.status == "open" and self.waiting_since is not None
 
+    def answered_by_other_since(self, staff_id: int, since: datetime) -> HandoffMessage | None:
+        """The first staff message of someone else than `staff_id` sent from `since` on, if any.
+
+        From, not after: the clocks keep whole seconds, and two answers in one second race.
+        """
+        return next(
+            (
+                m
+                for m in self.messages
+                if m.sender == "staff" and m.staff_id != staff_id and m.sent_at >= since
+            ),
+            None,
+        )
+
     def carried_by(self, chat_id: int, message_id: int) -> bool:
         """Whether this staff chat message carries the thread."""
         return StaffCopy(chat_id=chat_id, message_id=message_id) in self.staff_copies
+
+
+def count_handoffs(threads: Iterable[HandoffThread]) -> tuple[int, int]:
+    """(threads staff answered at least once, open threads waiting for a staff answer)."""
+    kept = list(threads)
+    return sum(t.answered for t in kept), sum(t.is_waiting for t in kept)
 
 
 class PendingReply(Record):
@@ -97,6 +120,8 @@ class PendingReply(Record):
     chat_id: int
     thread_id: int = Field(gt=0)
     since: AwareDatetime
+    # The "your next message goes to..." prompt, edited once the answer is sent.
+    prompt_message_id: int | None = Field(default=None, gt=0)
 
 
 class UnansweredHint(Record):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -24,6 +24,7 @@ from bot.storage.handoffs import (
     PendingReply,
     StaffCopy,
     UnansweredHint,
+    count_handoffs,
 )
 from bot.storage.outbox import Announcement
 from bot.storage.question_stats import MAX_ENTRY_ID_CHARS, OUTCOMES, Outcome, QuestionDay
@@ -117,6 +118,11 @@ def read_subscriptions(data_dir: Path) -> tuple[list[Subscription], list[ChatSta
         read_records(folder / "subscribers.json", "subscribers", Subscription),
         read_records(folder / "chats.json", "chats", ChatStatus),
     )
+
+
+def read_handoffs(data_dir: Path) -> list[HandoffThread]:
+    """The handoff threads of a data folder, read without writing (safe while the bot runs)."""
+    return read_records(Path(data_dir) / "handoffs.json", "handoffs", HandoffThread)
 
 
 def read_staff_actions(data_dir: Path) -> list[AuditEntry]:
@@ -384,17 +390,19 @@ class Store:
 
         return await table.run(newest)
 
-    # How questions ended, counted per UTC day (no text, no user id).
+    # How questions ended, counted per day of the given zone (no text, no user id).
 
-    async def count_question(self, outcome: str, entry_id: str | None) -> None:
-        """Count one question of today by outcome; `entry_id` counts only with "answer"."""
+    async def count_question(
+        self, outcome: str, entry_id: str | None, *, zone: tzinfo = UTC
+    ) -> None:
+        """Count one question of today (in `zone`) by outcome; `entry_id` only with "answer"."""
         if outcome not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}, not {outcome!r}.")
         if entry_id is not None and (
             not isinstance(entry_id, str) or not 1 <= len(entry_id) <= MAX_ENTRY_ID_CHARS
         ):
             raise ValueError(f"entry_id must be a FAQ entry id or None, not {entry_id!r}.")
-        today = _now().date()
+        today = _now().astimezone(zone).date()
         table = self._open_table(self._question_days)
 
         def count(t: Table) -> None:
@@ -627,18 +635,85 @@ class Store:
 
         return await self._change_thread(thread_id, add)
 
-    async def close_handoff(self, thread_id: int, by: ClosedBy) -> HandoffThread | None:
-        """Close an active thread; None if it was unknown or closed already."""
-        await self._clear_pending_replies_to(thread_id)
+    async def close_handoff(
+        self,
+        thread_id: int,
+        by: ClosedBy,
+        *,
+        closer_name: str | None = None,
+        last_message: HandoffMessage | None = None,
+    ) -> HandoffThread | None:
+        """Close an active thread, adding `last_message` if given; None if it was not active.
+
+        A compare-and-set under the table's lock: of two staff closing at once, one wins.
+        """
 
         def close(thread: HandoffThread) -> HandoffThread | None:
             if not thread.is_active:
                 return None
+            name = _shortened(closer_name, 200) if closer_name else None
+            added = () if last_message is None else (last_message,)
             return thread.model_copy(
-                update={"status": "closed", "closed_at": _now(), "closed_by": by}
+                update={
+                    "messages": (*thread.messages, *added),
+                    "status": "closed",
+                    "closed_at": _now(),
+                    "closed_by": by,
+                    "closer_name": name,
+                }
             )
 
-        return await self._change_thread(thread_id, close)
+        closed = await self._change_thread(thread_id, close)
+        if closed is not None:
+            await self._clear_pending_replies_to(thread_id)
+        return closed
+
+    async def reopen_handoff(self, thread_id: int) -> HandoffThread | None:
+        """Undo a staff close whose message could not be delivered; None if not closed by staff."""
+
+        def reopen(thread: HandoffThread) -> HandoffThread | None:
+            if thread.status != "closed" or thread.closed_by != "staff":
+                return None
+            update = {"status": "open", "closed_at": None, "closed_by": None, "closer_name": None}
+            return thread.model_copy(update=update)
+
+        return await self._change_thread(thread_id, reopen)
+
+    async def answer_handoff(
+        self, thread_id: int, message: HandoffMessage, *, since: datetime
+    ) -> HandoffThread | HandoffMessage | None:
+        """Add a staff answer if the thread is open and no colleague answered after `since`.
+
+        Compare-and-set under the table's lock: the thread with the answer when it was added;
+        the colleague's answer when one came first; None when the thread is not open.
+        """
+        staff_id = message.staff_id or 0
+        outcome: list[HandoffMessage] = []
+
+        def add(thread: HandoffThread) -> HandoffThread | None:
+            if thread.status != "open":
+                return None
+            earlier = thread.answered_by_other_since(staff_id, since)
+            if earlier is not None:
+                outcome.append(earlier)
+                return None
+            return thread.model_copy(update={"messages": (*thread.messages, message)})
+
+        added = await self._change_thread(thread_id, add)
+        return outcome[0] if outcome else added
+
+    async def withdraw_handoff_message(
+        self, thread_id: int, message: HandoffMessage
+    ) -> HandoffThread | None:
+        """Take back a staff answer that could not be delivered; None if it is not there."""
+
+        def withdraw(thread: HandoffThread) -> HandoffThread | None:
+            if message not in thread.messages:
+                return None
+            kept = tuple(m for m in thread.messages if m != message)
+            return thread.model_copy(update={"messages": kept})
+
+        return await self._change_thread(thread_id, withdraw)
 
     async def discard_handoff(self, thread_id: int) -> bool:
         """Drop a thread nothing was written in yet (the person cancelled); False otherwise."""
@@ -672,16 +747,27 @@ class Store:
     async def handoff_counts(self) -> tuple[int, int]:
         """(threads staff answered at least once, open threads waiting for a staff answer)."""
         table = self._open_table(self._handoffs)
-        threads = await table.run(table.all)
-        return sum(t.answered for t in threads), sum(t.is_waiting for t in threads)
+        return count_handoffs(await table.run(table.all))
 
     # A staff member's Reply press: their next message in that chat is the answer.
 
-    async def set_pending_reply(self, staff_id: int, chat_id: int, thread_id: int) -> None:
+    async def set_pending_reply(
+        self,
+        staff_id: int,
+        chat_id: int,
+        thread_id: int,
+        *,
+        prompt_message_id: int | None = None,
+        since: datetime | None = None,
+    ) -> None:
         """Take this staff member's next message in `chat_id` as their answer to the thread."""
         _check_id(staff_id, "staff_id", positive=True)
         pending = PendingReply(
-            staff_id=staff_id, chat_id=chat_id, thread_id=thread_id, since=_now()
+            staff_id=staff_id,
+            chat_id=chat_id,
+            thread_id=thread_id,
+            since=since or _now(),
+            prompt_message_id=prompt_message_id,
         )
         table = self._open_table(self._handoff_replies)
 
