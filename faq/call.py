@@ -46,6 +46,7 @@ class CallState:
     deadline: datetime | None
     url: str | None = None
     zone: tzinfo = UTC
+    deadline_note: str = ""  # what answers add beside a set deadline (call.yaml)
 
     def phase(self, now: datetime) -> CallPhase:
         """The phase at `now`: a passed deadline closes the call whatever the opening says."""
@@ -76,4 +77,5 @@ def current_call(from_file: CallSettings, overrides: CallOverrides, zone: tzinfo
         deadline=as_moment(overrides.deadline or from_file.deadline, zone, at=DEADLINE_AT),
         url=overrides.url or from_file.url,
         zone=zone,
+        deadline_note=from_file.deadline_note,
     )

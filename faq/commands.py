@@ -11,7 +11,7 @@ from faq.call import CallPhase
 from faq.loader import FaqValidationError, load_knowledge_base
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import KnowledgeBase
-from faq.rendercheck import render_every_phase
+from faq.rendercheck import date_variant_count, render_every_phase
 from faq.selftest import self_test
 
 EXIT_OK = 0
@@ -34,8 +34,8 @@ def _load(directory: Path, out: TextIO) -> KnowledgeBase | None:
 
 
 def check_command(directory: Path, thresholds: MatchThresholds, out: TextIO) -> int:
-    """Validate the FAQ folder, render every entry in every phase, then self-test it; exit 0
-    when clean, 1 otherwise."""
+    """Validate the FAQ folder, render every entry in every phase and date variant, then
+    self-test it; exit 0 when clean, 1 otherwise."""
     kb = _load(directory, out)
     if kb is None:
         return EXIT_PROBLEMS
@@ -48,8 +48,9 @@ def check_command(directory: Path, thresholds: MatchThresholds, out: TextIO) -> 
     for competing in report.competing:
         print(competing, file=out)
     summary = (
-        f"{len(kb.entries)} entries rendered in {len(CallPhase)} phases "
-        f"({len(unrenderable)} failing), {report.phrasings} phrasings: "
+        f"{len(kb.entries)} entries rendered in {len(CallPhase)} phases and "
+        f"{date_variant_count(kb)} date variants ({len(unrenderable)} failing), "
+        f"{report.phrasings} phrasings: "
         f"{len(report.misrouted)} misrouted, {len(report.competing)} competing"
     )
     if report.ok and not unrenderable:

@@ -29,8 +29,10 @@ from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import (
     ABOUT_KINDS,
     ABOUT_PROGRAMME,
+    PHASE_EARLIEST_DAY,
     PHASE_KEYS,
     CallSettings,
+    DatedVariant,
     Entry,
     KnowledgeBase,
     Link,
@@ -40,6 +42,7 @@ from faq.model import (
 from faq.normalize import simplify_text
 from faq.placeholders import (
     LONGEST_DATE,
+    LONGEST_DEADLINE_NOTE,
     LONGEST_STATUS,
     PLACEHOLDERS,
     placeholder_names,
@@ -53,6 +56,7 @@ ENTRY_KEYS = (
     "alternatives",
     "answer",
     "by_phase",
+    "by_date",
     "tags",
     "sources",
     "about",
@@ -62,10 +66,14 @@ ENTRY_KEYS = (
 )
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "sources")
 LINK_KEYS = ("title", "url")
-SOURCE_KEYS = ("title", "url")
+SOURCE_KEYS = ("title", "url", "published")
 SOURCE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 SOURCES_FILE = "sources.yaml"
-CALL_KEYS = ("name", "opens", "deadline", "url")
+CALL_KEYS = ("name", "opens", "deadline", "url", "deadline_note")
+MAX_DEADLINE_NOTE_CHARS = 160
+# A `from:` or `published:` day outside these years is a typo, not a fact of this programme.
+EARLIEST_DAY = date(2020, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
 ELIGIBILITY_KEYS = (
     "checked_on",
     "sources",
@@ -167,6 +175,7 @@ class _RawEntry:
     source_lines: tuple[int, ...] = ()
     variant_lines: tuple[tuple[str, int], ...] = ()
     phase_source_lines: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    dated_lines: tuple[tuple[int, tuple[int, ...]], ...] = ()  # answer line, source lines
 
 
 @dataclass(frozen=True)
@@ -175,6 +184,8 @@ class _Variant:
     text: str
     line: int
     sources: tuple[tuple[str, int], ...] = ()  # empty: the entry's own sources apply
+    starts: date | None = None  # from this day on only (a date variant)
+    phase_key: str | None = None  # None: a date variant of the default answer
 
 
 class _Collector:
@@ -406,6 +417,9 @@ def _parse_entry(
             '"about: small-talk"',
         )
     variants = _parse_by_phase(node, where, about, file, problems)
+    variants += _parse_by_date(node, where, about, file, problems)
+    undated = [v for v in variants if v.starts is None]
+    dated = [v for v in variants if v.starts is not None]
     if len(problems.problems) > problems_before or None in (entry_id, question, answer):
         return None
     if alternatives is None or tags is None or related is None or sources is None:
@@ -423,9 +437,19 @@ def _parse_entry(
         browse=browse,
         sources=tuple(source_id for source_id, _ in sources),
         about=about,
-        by_phase=tuple((v.phase, v.text.strip("\n")) for v in variants),
+        by_phase=tuple((v.phase, v.text.strip("\n")) for v in undated),
         phase_sources=tuple(
-            (v.phase, tuple(sid for sid, _ in v.sources)) for v in variants if v.sources
+            (v.phase, tuple(sid for sid, _ in v.sources)) for v in undated if v.sources
+        ),
+        dated=tuple(
+            DatedVariant(
+                v.phase_key,
+                v.starts,
+                v.text.strip("\n"),
+                tuple(sid for sid, _ in v.sources),
+            )
+            for v in dated
+            if v.starts is not None
         ),
     )
     return _RawEntry(
@@ -440,10 +464,11 @@ def _parse_entry(
         ),
         answer_line=_line(node, "answer", value=True),
         source_lines=tuple(source_line for _, source_line in sources),
-        variant_lines=tuple((v.phase, v.line) for v in variants),
+        variant_lines=tuple((v.phase, v.line) for v in undated),
         phase_source_lines=tuple(
-            (v.phase, tuple(sline for _, sline in v.sources)) for v in variants if v.sources
+            (v.phase, tuple(sline for _, sline in v.sources)) for v in undated if v.sources
         ),
+        dated_lines=tuple((v.line, tuple(sline for _, sline in v.sources)) for v in dated),
     )
 
 
@@ -484,7 +509,7 @@ def _parse_about(node: Any, where: str, file: str, problems: _Collector) -> str:
     return ABOUT_PROGRAMME
 
 
-VARIANT_KEYS = ("answer", "sources")
+VARIANT_KEYS = ("answer", "sources", "from")
 
 
 def _parse_by_phase(
@@ -516,24 +541,120 @@ def _parse_by_phase(
                 f'"{key}" in "by_phase" {where} is not a phase; use {phases}{hint}',
             )
             continue
+        if isinstance(value[key], list):
+            variants += _parse_variant_list(value, str(key), where, about, file, problems)
+            continue
         variant = _parse_variant(value, str(key), where, about, file, problems)
         if variant is not None:
             variants.append(variant)
     return variants
 
 
-def _parse_variant(
+def _parse_variant_list(
     value: Any, key: str, where: str, about: str, file: str, problems: _Collector
+) -> list[_Variant]:
+    """A phase's answers as a list: at most one without "from:", the others each from a day."""
+    items = value[key]
+    variants: list[_Variant] = []
+    for position in range(len(items)):
+        variant = _parse_variant(items, position, where, about, file, problems, phase=key)
+        if variant is not None:
+            variants.append(variant)
+    _check_gates(variants, f'"by_phase: {key}" {where}', file, problems)
+    return variants
+
+
+def _parse_by_date(
+    node: Any, where: str, about: str, file: str, problems: _Collector
+) -> list[_Variant]:
+    """The default answer's date variants: a list of answers, each with its "from:" day."""
+    if "by_date" not in node:
+        return []
+    items = node.get("by_date")
+    if not isinstance(items, list) or not items:
+        problems.add(
+            file,
+            _line(node, "by_date", value=True),
+            f'"by_date" {where} must be a list of answers, each with "from: YYYY-MM-DD" and '
+            '"answer:"; remove "by_date" if the answer does not change with the date',
+        )
+        return []
+    variants: list[_Variant] = []
+    for position in range(len(items)):
+        variant = _parse_variant(items, position, where, about, file, problems, phase=None)
+        if variant is None:
+            continue
+        if variant.starts is None:
+            problems.add(
+                file,
+                variant.line,
+                f'answer {position + 1} of "by_date" {where} has no "from:"; write the day it '
+                'is true from (YYYY-MM-DD), or move it to "answer:"',
+            )
+            continue
+        variants.append(variant)
+    _check_gates(variants, f'"by_date" {where}', file, problems)
+    return variants
+
+
+def _check_gates(variants: list[_Variant], label: str, file: str, problems: _Collector) -> None:
+    undated = [v for v in variants if v.starts is None]
+    for extra in undated[1:]:
+        problems.add(
+            file,
+            extra.line,
+            f'{label} has more than one answer without "from:"; give this one the day it is '
+            "true from (YYYY-MM-DD)",
+        )
+    seen: set[date] = set()
+    for variant in variants:
+        if variant.starts is not None and variant.starts in seen:
+            problems.add(
+                file,
+                variant.line,
+                f"{label} has two answers from {variant.starts.isoformat()}; keep one",
+            )
+        if variant.starts is not None:
+            seen.add(variant.starts)
+
+
+def _parse_variant(
+    value: Any,
+    key: Any,
+    where: str,
+    about: str,
+    file: str,
+    problems: _Collector,
+    *,
+    phase: str | None = "",
 ) -> _Variant | None:
-    """One phase's answer: text, or a mapping of its answer and the sources it stands on."""
+    """One phase's answer: text, or a mapping of its answer, the sources it stands on and the
+    day it is shown from. `key` indexes `value`; `phase` is given for an item of a list."""
     item = value[key]
-    label = f'in "by_phase: {key}" {where}'
+    in_list = phase != ""
+    phase_key = phase if in_list else str(key)
+    if in_list:
+        section = f'"by_phase: {phase}"' if phase is not None else '"by_date"'
+        label = f"in answer {key + 1} of {section} {where}"
+    else:
+        label = f'in "by_phase: {key}" {where}'
     if not isinstance(item, dict):
+        if in_list:
+            problems.add(
+                file,
+                _line(value, key),
+                f'answer {key + 1} of {section} {where} must be a mapping of "answer:" '
+                f'(and "from:", "sources:"), not {_kind(item)}',
+            )
+            return None
         text = _text_field(value, key, f'in "by_phase" {where}', file, problems)
         return None if text is None else _Variant(key, text, _line(value, key, value=True))
     _check_keys(item, VARIANT_KEYS, label, file, problems)
     if "answer" not in item:
-        problems.add(file, _line(value, key), f'"by_phase: {key}" {where} has no "answer"')
+        problems.add(file, _line(value, key), f'{label.removeprefix("in ")} has no "answer"')
+        return None
+    starts = _parse_gate(item, label, file, problems) if "from" in item else None
+    if "from" in item and starts is None:
         return None
     text = _text_field(item, "answer", label, file, problems)
     sources = _parse_source_ids(item, label, file, problems) if "sources" in item else []
@@ -546,7 +667,37 @@ def _parse_variant(
         )
     if text is None or sources is None:
         return None
-    return _Variant(key, text, _line(item, "answer", value=True), tuple(sources))
+    return _Variant(
+        phase_key or "",
+        text,
+        _line(item, "answer", value=True),
+        tuple(sources),
+        starts,
+        phase_key,
+    )
+
+
+def _parse_gate(item: Any, label: str, file: str, problems: _Collector) -> date | None:
+    """The "from:" day of a date variant: a real date within this programme's years."""
+    before = len(problems.problems)
+    day = _parse_date(item, "from", label, file, problems, nullable=False)
+    if day is None:
+        if len(problems.problems) == before:
+            problems.add(
+                file,
+                _line(item, "from", value=True),
+                f'"from" {label} is empty; write the day the answer is true from (YYYY-MM-DD)',
+            )
+        return None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        problems.add(
+            file,
+            _line(item, "from", value=True),
+            f'"from" {label} is {day.isoformat()}; write a day between '
+            f"{EARLIEST_DAY.year} and {LATEST_DAY.year}, the day the fact is dated",
+        )
+        return None
+    return day
 
 
 def _parse_tags(node: Any, where: str, file: str, problems: _Collector) -> list[str] | None:
@@ -648,10 +799,25 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
             f'"url" in the "call" section is "{url}"; write the call page\'s full https:// '
             "address or null",
         )
+    note = ""
+    if node.get("deadline_note") is not None:
+        text = _text_field(node, "deadline_note", 'in the "call" section', file, problems)
+        note = " ".join((text or "").split())
+        if len(note) > MAX_DEADLINE_NOTE_CHARS:
+            problems.add(
+                file,
+                _line(node, "deadline_note", value=True),
+                f'"deadline_note" in the "call" section is {len(note)} characters; keep it to '
+                f"{MAX_DEADLINE_NOTE_CHARS}, it is shown beside the deadline on phones",
+            )
     if len(problems.problems) > before or name is None:
         return None
     return CallSettings(
-        name=name.strip(), opens=opens, deadline=deadline, url=url.strip() if url else None
+        name=name.strip(),
+        opens=opens,
+        deadline=deadline,
+        url=url.strip() if url else None,
+        deadline_note=note,
     )
 
 
@@ -707,8 +873,16 @@ def _parse_sources(node: Any, top: Any, file: str, problems: _Collector) -> tupl
                     "or write null when the source has none",
                 )
                 continue
+        published = _parse_date(item, "published", where, file, problems)
+        if published is not None and not EARLIEST_DAY.year - 10 <= published.year <= 2100:
+            problems.add(
+                file,
+                _line(item, "published", value=True),
+                f'"published" {where} is {published.isoformat()}; write the day it was '
+                "published (YYYY-MM-DD), or leave it out when not known",
+            )
         if title is not None:
-            sources.append(Source(key, title.strip(), url.strip() if url else None))
+            sources.append(Source(key, title.strip(), url.strip() if url else None, published))
     return tuple(sources)
 
 
@@ -719,7 +893,7 @@ def _resolve_sources(
     problems: _Collector,
 ) -> None:
     """Check every source id against the catalogue and put the sources' links on each entry."""
-    cited = any(raw.entry.sources or raw.entry.phase_sources for raw in raws)
+    cited = any(raw.entry.sources or raw.entry.phase_sources or raw.entry.dated for raw in raws)
     if catalogue is None:
         if cited:
             problems.add(
@@ -750,11 +924,70 @@ def _resolve_sources(
                 raw.entry.phase_sources, raw.phase_source_lines, strict=True
             )
         )
+        dated = tuple(
+            replace(
+                variant,
+                links=_merged_links(
+                    _cited(raw, _gate_label(variant), variant.sources, lines, by_id, problems),
+                    (),
+                )
+                if variant.sources
+                else None,
+            )
+            for variant, (_, lines) in zip(raw.entry.dated, raw.dated_lines, strict=True)
+        )
         raw.entry = replace(
             raw.entry,
             shown_links=_merged_links(links, raw.entry.links),
             phase_links=phase_links,
+            dated=dated,
         )
+        _check_source_dates(raw, by_id, problems)
+
+
+def _gate_label(variant: DatedVariant) -> str:
+    return f"{variant.phase or 'default'} from {variant.starts.isoformat()}"
+
+
+def _check_source_dates(raw: _RawEntry, by_id: dict[str, Source], problems: _Collector) -> None:
+    """Refuse an answer linking a source published after the earliest day it can be shown."""
+    entry = raw.entry
+    first_day = min(PHASE_EARLIEST_DAY.values())
+    shown: list[tuple[str, date, tuple[str, ...], int]] = [
+        ("the answer", first_day, entry.sources, raw.answer_line)
+    ]
+    lines = dict(raw.variant_lines)
+    for phase, _ in entry.by_phase:
+        shown.append(
+            (
+                f'the "{phase}" answer',
+                PHASE_EARLIEST_DAY[phase],
+                entry.sources_for(phase),
+                lines[phase],
+            )
+        )
+    for variant, (line, _) in zip(entry.dated, raw.dated_lines, strict=True):
+        floor = PHASE_EARLIEST_DAY[variant.phase] if variant.phase else first_day
+        if variant.sources:
+            ids = variant.sources
+        elif variant.phase is not None:
+            ids = entry.sources_for(variant.phase)
+        else:
+            ids = entry.sources
+        shown.append(
+            (f'the "{_gate_label(variant)}" answer', max(floor, variant.starts), ids, line)
+        )
+    for what, day, ids, line in shown:
+        for source in (by_id[sid] for sid in ids if sid in by_id):
+            if source.published is None or source.published <= day:
+                continue
+            problems.add(
+                raw.file,
+                line,
+                f'{what} of entry "{entry.id}" can be shown from {day.isoformat()} but links '
+                f'source "{source.id}", published {source.published.isoformat()}; cite it in a '
+                f'date variant ("from: {source.published.isoformat()}") instead',
+            )
 
 
 def _cited(
@@ -1050,14 +1283,24 @@ def _check_answers(raw: _RawEntry, call_name: str, problems: _Collector) -> None
     _check_answer(raw, call_name, problems, None, raw.answer_line)
     for phase, line in raw.variant_lines:
         _check_answer(raw, call_name, problems, phase, line)
+    for variant, (line, _) in zip(raw.entry.dated, raw.dated_lines, strict=True):
+        _check_answer(raw, call_name, problems, variant.phase, line, variant)
 
 
 def _check_answer(
-    raw: _RawEntry, call_name: str, problems: _Collector, phase: str | None, line: int
+    raw: _RawEntry,
+    call_name: str,
+    problems: _Collector,
+    phase: str | None,
+    line: int,
+    variant: DatedVariant | None = None,
 ) -> None:
     entry = raw.entry
     text = entry.answer if phase is None else entry.answer_for(phase)
     what = "the answer" if phase is None else f'the "{phase}" answer'
+    if variant is not None:
+        text = variant.answer
+        what = f'the "{_gate_label(variant)}" answer'
     try:
         names = placeholder_names(text)
     except ValueError as error:
@@ -1084,8 +1327,9 @@ def _check_answer(
         "call_opens": LONGEST_DATE,
         "call_deadline": LONGEST_DATE,
         "call_status": LONGEST_STATUS,
+        "deadline_note": LONGEST_DEADLINE_NOTE,
     }
-    rendered = render_with_values(entry, values, phase=phase)
+    rendered = render_with_values(entry, values, phase=phase, variant=variant)
     try:
         plain, _ = parse_telegram_html(rendered)
     except TelegramHtmlError as error:

@@ -17,6 +17,16 @@ PHASE_KEYS = ("to_be_announced", "opens_soon", "open", "closed")
 # What an entry is about: only "programme" entries state programme facts and must cite sources.
 ABOUT_PROGRAMME = "programme"
 ABOUT_KINDS = (ABOUT_PROGRAMME, "bot", "small-talk")
+# The earliest day each phase of the Cohort 2 call can be seen, from the facts file (opened
+# 8 April 2024 [N3]; first published deadline 31 May 2024): an answer shown in a phase may link
+# only sources published by then, unless a date variant's `from:` is later. The default answer is
+# held to the earliest of them, as it is what the bot shows before the call is announced.
+PHASE_EARLIEST_DAY = {
+    "to_be_announced": date(2024, 4, 7),
+    "opens_soon": date(2024, 4, 7),
+    "open": date(2024, 4, 8),
+    "closed": date(2024, 5, 31),
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,7 @@ class Source:
     id: str
     title: str
     url: str | None = None
+    published: date | None = None  # the earliest day it can have been published, when known
 
     @property
     def link(self) -> Link:
@@ -47,6 +58,18 @@ class SourceLocation:
 
     file: str
     line: int
+
+
+@dataclass(frozen=True)
+class DatedVariant:
+    """An answer shown only from a day on (a fact dated after the call's phase), in one phase or,
+    when `phase` is None, wherever the default answer would be shown."""
+
+    phase: str | None
+    starts: date
+    answer: str
+    sources: tuple[str, ...] = ()  # empty: the phase's (or the entry's) sources apply
+    links: tuple[Link, ...] | None = None  # set by the loader from `sources`
 
 
 @dataclass(frozen=True)
@@ -71,6 +94,13 @@ class Entry:
     # (phase key, links) for phases whose answer cites its own sources instead of the entry's
     phase_links: tuple[tuple[str, tuple[Link, ...]], ...] = ()
     phase_sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    dated: tuple[DatedVariant, ...] = ()  # answers gated by a day, in file order
+
+    def dated_at(self, phase_key: str | None, day: date) -> DatedVariant | None:
+        """The latest date variant of this phase (None: of the default) already reached on
+        `day`, or None."""
+        reached = [v for v in self.dated if v.phase == phase_key and v.starts <= day]
+        return max(reached, key=lambda v: v.starts, default=None)
 
     def answer_for(self, phase_key: str) -> str:
         """The answer written for this phase, or the default `answer` when there is none."""
@@ -106,6 +136,8 @@ class CallSettings:
     opens: date | datetime | None = None
     deadline: date | datetime | None = None
     url: str | None = None
+    # Shown as {deadline_note} beside the deadline once one is set: sources differed on it.
+    deadline_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ from string import Formatter
 from zoneinfo import available_timezones
 
 from faq.call import WHOLE_DAY_TIMES, CallPhase, CallState
-from faq.model import Entry, Link
+from faq.model import DatedVariant, Entry, Link
 
-PLACEHOLDERS = frozenset({"call_name", "call_opens", "call_deadline", "call_status"})
+PLACEHOLDERS = frozenset(
+    {"call_name", "call_opens", "call_deadline", "call_status", "deadline_note"}
+)
 DATE_PLACEHOLDERS = {"call_opens": "opens", "call_deadline": "deadline"}
 TO_BE_ANNOUNCED = "to be announced"
 CALL_STATUSES = tuple(phase.value for phase in CallPhase)
@@ -51,6 +53,9 @@ def zone_name(zone: tzinfo) -> str:
 _LONGEST_ZONE = max((_zone_label(key) for key in available_timezones()), key=len, default="UTC")
 LONGEST_DATE = f"30 September 2099, 23:45 ({_LONGEST_ZONE})"
 LONGEST_STATUS = max(CALL_STATUSES, key=len)
+# The longest {deadline_note} call.yaml may give (faq.loader.MAX_DEADLINE_NOTE_CHARS), with its
+# brackets.
+LONGEST_DEADLINE_NOTE = " (" + "x" * 160 + ")"
 
 
 def format_call_date(d: date | None) -> str:
@@ -89,7 +94,15 @@ def placeholder_values(call: CallState, now: datetime) -> dict[str, str]:
         "call_opens": format_call_moment(call.opens, call.zone),
         "call_deadline": format_call_moment(call.deadline, call.zone),
         "call_status": call_status(call, now),
+        "deadline_note": deadline_note(call),
     }
+
+
+def deadline_note(call: CallState) -> str:
+    """The note on the deadline (sources differed), or "" while no deadline is set."""
+    if call.deadline is None or not call.deadline_note:
+        return ""
+    return f" ({call.deadline_note})"
 
 
 def fill_placeholders(answer: str, values: dict[str, str]) -> str:
@@ -114,22 +127,42 @@ def _link_line(link: Link) -> str:
     return f'• <a href="{escape(link.url, quote=True)}">{title}</a>'
 
 
-def links_block(entry: Entry, phase: str | None = None) -> str:
-    """The sources list shown under an answer in this phase ("" when it has no links), each
-    once."""
-    lines = list(dict.fromkeys(_link_line(link) for link in entry.links_for(phase)))
+def links_block(entry: Entry, phase: str | None = None, variant: DatedVariant | None = None) -> str:
+    """The sources list shown under an answer in this phase (or date variant; "" when it has no
+    links), each once."""
+    shown = entry.links_for(phase)
+    if variant is not None and variant.links is not None:
+        shown = variant.links
+    lines = list(dict.fromkeys(_link_line(link) for link in shown))
     if not lines:
         return ""
     return "\n".join([LINKS_HEADING, *lines])
 
 
-def render_with_values(entry: Entry, values: dict[str, str], *, phase: str | None = None) -> str:
-    """An entry's answer HTML (the phase's own when it has one) with these placeholder values
-    and its links block."""
-    text = entry.answer if phase is None else entry.answer_for(phase)
+def render_with_values(
+    entry: Entry,
+    values: dict[str, str],
+    *,
+    phase: str | None = None,
+    variant: DatedVariant | None = None,
+) -> str:
+    """An entry's answer HTML (the date variant's, else the phase's own when it has one) with
+    these placeholder values and its links block."""
+    if variant is not None:
+        text = variant.answer
+    else:
+        text = entry.answer if phase is None else entry.answer_for(phase)
     body = fill_placeholders(text, values).strip()
-    block = links_block(entry, phase)
+    block = links_block(entry, phase, variant)
     return f"{body}\n\n{block}" if block else body
+
+
+def _dates_unset(text: str, call: CallState) -> bool:
+    used = set(placeholder_names(text))
+    return any(
+        name in used and getattr(call, attribute) is None
+        for name, attribute in DATE_PLACEHOLDERS.items()
+    )
 
 
 def answer_phase(entry: Entry, call: CallState, now: datetime) -> str | None:
@@ -138,20 +171,39 @@ def answer_phase(entry: Entry, call: CallState, now: datetime) -> str | None:
     phase = phase_key(call.phase(now))
     if not entry.has_variant(phase):
         return None
-    used = set(placeholder_names(entry.answer_for(phase)))
-    unset = any(
-        name in used and getattr(call, attribute) is None
-        for name, attribute in DATE_PLACEHOLDERS.items()
-    )
-    return None if unset else phase
+    return None if _dates_unset(entry.answer_for(phase), call) else phase
+
+
+def answer_choice(
+    entry: Entry, call: CallState, now: datetime
+) -> tuple[str | None, DatedVariant | None]:
+    """The phase (None: the default) and date variant (None: undated) shown at `now`: a date
+    variant of the call's phase once its day is reached in the call's zone, else the phase's
+    own answer, else a date variant of the default, else the default."""
+    day = now.astimezone(call.zone).date()
+    phase = phase_key(call.phase(now))
+    gated = entry.dated_at(phase, day)
+    if gated is not None and not _dates_unset(gated.answer, call):
+        return phase, gated
+    chosen = answer_phase(entry, call, now)
+    if chosen is not None:
+        return chosen, None
+    return None, entry.dated_at(None, day)
+
+
+def shown_text(entry: Entry, call: CallState, now: datetime) -> str:
+    """The answer text (before placeholders are filled) shown at `now`."""
+    phase, variant = answer_choice(entry, call, now)
+    if variant is not None:
+        return variant.answer
+    return entry.answer if phase is None else entry.answer_for(phase)
 
 
 def render_answer(entry: Entry, call: CallState, now: datetime) -> str:
-    """The HTML message for an entry: the answer for the call's phase at `now` with live values,
-    then its source links."""
-    return render_with_values(
-        entry, placeholder_values(call, now), phase=answer_phase(entry, call, now)
-    )
+    """The HTML message for an entry: the answer for the call's phase and the day at `now` with
+    live values, then its source links."""
+    phase, variant = answer_choice(entry, call, now)
+    return render_with_values(entry, placeholder_values(call, now), phase=phase, variant=variant)
 
 
 def needs_subscribe_offer(entry: Entry, call: CallState, now: datetime | None = None) -> bool:
@@ -160,12 +212,7 @@ def needs_subscribe_offer(entry: Entry, call: CallState, now: datetime | None = 
 
     `now` defaults to the current time, as the bot's clock does."""
     at = now if now is not None else datetime.now(UTC)
-    phase = answer_phase(entry, call, at)
-    text = entry.answer if phase is None else entry.answer_for(phase)
-    if entry.by_phase and SUBSCRIBE_COMMAND in text:
+    text = shown_text(entry, call, at)
+    if (entry.by_phase or entry.dated) and SUBSCRIBE_COMMAND in text:
         return True
-    used = set(placeholder_names(text))
-    return any(
-        name in used and getattr(call, attribute) is None
-        for name, attribute in DATE_PLACEHOLDERS.items()
-    )
+    return _dates_unset(text, call)

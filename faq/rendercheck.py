@@ -1,15 +1,16 @@
-"""Render every entry in every phase of the call, with a sample call state per phase."""
+"""Render every entry in every phase of the call and on every day a date variant starts, with a
+sample call state per phase."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from faq.call import CallPhase, CallState
 from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import Entry, KnowledgeBase
-from faq.placeholders import phase_key, render_answer
+from faq.placeholders import answer_choice, phase_key, render_answer
 from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 
 # The moment every sample is seen from; the samples' dates are set around it.
@@ -18,9 +19,8 @@ SAMPLE_NOW = datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
 SAMPLE_ZONE = ZoneInfo("Europe/Brussels")
 
 
-def sample_calls(name: str) -> dict[CallPhase, CallState]:
-    """One call state per phase, as seen at SAMPLE_NOW."""
-    at = SAMPLE_NOW
+def sample_calls(name: str, at: datetime = SAMPLE_NOW) -> dict[CallPhase, CallState]:
+    """One call state per phase, as seen at `at` (SAMPLE_NOW unless given)."""
 
     def call(opens: timedelta | None, deadline: timedelta | None) -> CallState:
         return CallState(
@@ -46,18 +46,35 @@ class RenderProblem:
     entry: Entry
     phase: CallPhase
     message: str
+    day: date | None = None  # the day of the date variant shown, if one was
 
     def __str__(self) -> str:
         where = self.entry.location
+        shown = f" from {self.day.isoformat()}" if self.day is not None else ""
         return (
             f'{where.file}:{where.line}: entry "{self.entry.id}" in phase '
-            f'"{phase_key(self.phase)}": {self.message}'
+            f'"{phase_key(self.phase)}"{shown}: {self.message}'
         )
 
 
-def _problem_of(entry: Entry, call: CallState) -> str | None:
+def sample_moments(kb: KnowledgeBase) -> list[datetime]:
+    """SAMPLE_NOW, a moment before every date variant starts, and noon of each day one starts."""
+    days = sorted({variant.starts for entry in kb.entries for variant in entry.dated})
+    moments = {SAMPLE_NOW}
+    if days:
+        moments.add(datetime.combine(days[0] - timedelta(days=1), time(12), tzinfo=SAMPLE_ZONE))
+        moments.update(datetime.combine(day, time(12), tzinfo=SAMPLE_ZONE) for day in days)
+    return sorted(moments)
+
+
+def date_variant_count(kb: KnowledgeBase) -> int:
+    """How many date variants (answers shown from a day on) the FAQ holds."""
+    return sum(len(entry.dated) for entry in kb.entries)
+
+
+def _problem_of(entry: Entry, call: CallState, now: datetime) -> str | None:
     try:
-        html = render_answer(entry, call, SAMPLE_NOW)
+        html = render_answer(entry, call, now)
         plain, _ = parse_telegram_html(html)
     except TelegramHtmlError as error:
         return f"Telegram would refuse it: {error.description}; fix the HTML"
@@ -71,13 +88,19 @@ def _problem_of(entry: Entry, call: CallState) -> str | None:
 
 
 def render_every_phase(kb: KnowledgeBase) -> list[RenderProblem]:
-    """Every entry rendered in every phase; the problems found (none on a sound FAQ)."""
-    problems: list[RenderProblem] = []
-    for phase, call in sample_calls(kb.call.name).items():
-        if call.phase(SAMPLE_NOW) is not phase:
-            raise AssertionError(f"the sample call for {phase} is in {call.phase(SAMPLE_NOW)}")
-        for entry in kb.entries:
-            message = _problem_of(entry, call)
-            if message is not None:
-                problems.append(RenderProblem(entry, phase, message))
-    return problems
+    """Every entry rendered in every phase, before and on each day a date variant starts; the
+    problems found, each once (none on a sound FAQ)."""
+    problems: dict[tuple[str, CallPhase, date | None, str], RenderProblem] = {}
+    for now in sample_moments(kb):
+        for phase, call in sample_calls(kb.call.name, now).items():
+            if call.phase(now) is not phase:
+                raise AssertionError(f"the sample call for {phase} is in {call.phase(now)}")
+            for entry in kb.entries:
+                message = _problem_of(entry, call, now)
+                if message is None:
+                    continue
+                _, variant = answer_choice(entry, call, now)
+                day = variant.starts if variant is not None else None
+                problem = RenderProblem(entry, phase, message, day)
+                problems.setdefault((entry.id, phase, day, message), problem)
+    return list(problems.values())

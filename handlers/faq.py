@@ -73,7 +73,9 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
         for related in (find_entry(kb, rid) for rid in entry.related)
         if related is not None
     ]
-    if needs_subscribe_offer(entry, call) and not await services.store.is_subscriber(chat.id):
+    if needs_subscribe_offer(
+        entry, call, services.clock()
+    ) and not await services.store.is_subscriber(chat.id):
         subscribe = InlineKeyboardButton(
             "🔔 Tell me when dates are set", callback_data=data.MENU_SUBSCRIBE
         )

@@ -206,6 +206,34 @@ async def test_switching_user_loads_that_chat_and_is_remembered(chat: ChatPage) 
     assert chat.script_errors == []
 
 
+async def test_another_user_id_never_takes_the_previous_personas_name(
+    chat: ChatPage, sandbox: RunningSandbox
+) -> None:
+    page, expect = chat.page, async_api.expect
+    names = sandbox.emulator.world.chats
+    await page.goto(chat.url)
+    await page.get_by_test_id("user-preset").select_option(label="Ana (Braga), id 1001")
+    await send(page, "hi")
+    await expect(page.locator(USER_MESSAGES)).to_have_count(1)
+
+    await page.get_by_test_id("user-preset").select_option(label="Someone else…")
+    await expect(page.get_by_test_id("user-name")).to_have_value("")
+    await page.get_by_test_id("user-id").fill("4343")
+    await page.get_by_test_id("user-id").press("Enter")
+    await send(page, "hello")
+    await expect(page.locator(USER_MESSAGES)).to_have_count(1)
+    assert (names[4343].first_name, names[1001].first_name) == ("User 4343", "Ana")
+
+    await page.get_by_test_id("user-preset").select_option(label="Jonas (Tartu), id 1002")
+    await page.get_by_test_id("user-id").fill("1001")  # the name field still says Jonas
+    await page.get_by_test_id("user-id").press("Enter")
+    await expect(page.get_by_test_id("user-name")).to_have_value("")
+    await send(page, "again")
+    await expect(page.locator(USER_MESSAGES)).to_have_count(2)
+    assert names[1001].first_name == "Ana"
+    assert chat.script_errors == []
+
+
 async def test_problems_show_one_clear_sentence_and_blocking_toggles(chat: ChatPage) -> None:
     page, expect = chat.page, async_api.expect
     banner = page.get_by_test_id("error-banner")
@@ -437,6 +465,12 @@ async def test_a_group_shows_who_wrote_replies_and_photos_safely(
             json={"user_id": 1002, "text": "Nice chart", "reply_to_message_id": chart.message_id},
         ) as response:
             assert response.status == 200
+            nice = (await response.json())["message_id"]
+        async with http.post(
+            f"{base}/api/groups/{group}/messages",
+            json={"user_id": 1001, "text": "Thanks", "reply_to_message_id": nice},
+        ) as response:
+            assert response.status == 200
 
     await page.goto(chat.url)
     await page.get_by_test_id("user-preset").select_option(label="Ana (Braga), id 1001")
@@ -447,9 +481,11 @@ async def test_a_group_shows_who_wrote_replies_and_photos_safely(
     await expect(photo).to_have_attribute("alt", "chart.png")
     await expect(photo).to_have_js_property("naturalWidth", 40)  # the picture really loaded
     await expect(page.locator(BOT_MESSAGES).first).to_contain_text("Applications")
-    reply = page.locator(USER_MESSAGES).filter(has_text="Nice chart")
+    reply = page.locator(USER_MESSAGES).filter(has_text="Nice chart", has_not_text="Thanks")
     await expect(reply.get_by_test_id("message-sender")).to_have_text(sneaky)
     await expect(reply.get_by_test_id("reply-quote")).to_contain_text("Applications")
+    thanks = page.locator(USER_MESSAGES).filter(has_text="Thanks")
+    await expect(thanks.locator(".reply-author")).to_have_text(sneaky)  # the sender, as text
     await expect(page.get_by_test_id("block-toggle")).to_be_disabled()
 
     await send(page, "I'll take it")

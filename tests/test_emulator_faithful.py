@@ -97,6 +97,7 @@ async def test_a_reply_carries_the_replied_message(
         "message_id": question,
         "text": "When does the call close?",
         "from": "user",
+        "from_user": {"id": USER, "first_name": "Ana"},
     }
 
 

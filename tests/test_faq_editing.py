@@ -35,8 +35,6 @@ entries:
     sources: []
     about: bot
     tags: [Testing]
-    sources: []
-    about: bot
 
   - id: dragon-size
     question: How big is the sandbox dragon?
@@ -48,8 +46,6 @@ entries:
     about: bot
     tags:
       - Testing
-    sources: []
-    about: bot
 """
 
 
@@ -131,8 +127,6 @@ def test_windows_line_ends_and_a_missing_final_newline_are_kept(folder: Path) ->
         "    answer: The dragon is <i>enormous</i>.\n"
         "    sources: []\n    about: bot\n"
         "    tags: [Testing]\n"
-        "    sources: []\n"
-        "    about: bot\n"
         "    alternatives:\n"
         "      - dragon size\n      - dragon height\n      - dragon length\n"
         "      - dragon bulk\n      - dragon width"  # the file ends here, with no newline

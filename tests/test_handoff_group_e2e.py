@@ -85,8 +85,10 @@ async def staff_group(sandbox: RunningSandbox, http: aiohttp.ClientSession) -> i
 
 
 def thread_button(message: dict[str, Any], action: str) -> str:
-    [found] = [d for d in button_data(message) if d.startswith(f"ho:{action}:")]
-    return found
+    """The first of the message's thread buttons for `action` (there may be several FAQ ones)."""
+    found = [d for d in button_data(message) if d.startswith(f"ho:{action}:")]
+    assert found, f"no ho:{action}: button in {button_data(message)}"
+    return found[0]
 
 
 async def test_staff_answer_by_telegram_reply_and_a_colleagues_reply_is_ignored(

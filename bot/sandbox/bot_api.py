@@ -62,6 +62,9 @@ REQUIRED_PARAMS: dict[str, tuple[str, ...]] = {
     "setChatMenuButton": (),
     "getChatMenuButton": (),
     "setMessageReaction": ("chat_id", "message_id"),
+    "unpinAllChatMessages": ("chat_id",),
+    "getChatAdministrators": ("chat_id",),
+    "getChatMemberCount": ("chat_id",),
 }
 SERVED_METHODS: frozenset[str] = frozenset(REQUIRED_PARAMS)
 RATE_LIMITED = frozenset(
@@ -188,6 +191,9 @@ class BotApi:
             "setChatMenuButton": self.set_chat_menu_button,
             "getChatMenuButton": self.get_chat_menu_button,
             "setMessageReaction": self.set_message_reaction,
+            "unpinAllChatMessages": self.unpin_all_chat_messages,
+            "getChatAdministrators": self.get_chat_administrators,
+            "getChatMemberCount": self.get_chat_member_count,
         }
         assert set(self.methods) == SERVED_METHODS
 
@@ -707,6 +713,30 @@ class BotApi:
         elif message_id in chat.pinned:
             self.world.set_pins(chat, [m for m in chat.pinned if m != message_id])
         return True
+
+    async def unpin_all_chat_messages(self, call: BotCall) -> bool:
+        """unpinAllChatMessages: the chat keeps no pin."""
+        chat = self._chat(call.params)
+        if chat.pinned:
+            self.world.set_pins(chat, [])
+        return True
+
+    async def get_chat_administrators(self, call: BotCall) -> list[dict[str, Any]]:
+        """getChatAdministrators: a group's creator (the sandbox's bot is a plain member)."""
+        chat = self._chat(call.params)
+        if not isinstance(chat, GroupChat):
+            raise bad_request("there are no administrators in the private chat")
+        creator = self.world.chats.get(chat.member_ids[0]) if chat.member_ids else None
+        if creator is None:
+            return []
+        return [{"status": "creator", "user": creator.user_json(), "is_anonymous": False}]
+
+    async def get_chat_member_count(self, call: BotCall) -> int:
+        """getChatMemberCount: a group's members and the bot; a private chat's two."""
+        chat = self._chat(call.params)
+        if isinstance(chat, GroupChat):
+            return len(chat.member_ids) + int(chat.bot_member)
+        return 2
 
     async def get_chat_member(self, call: BotCall) -> dict[str, Any]:
         """getChatMember: the person of a private chat, or a group's members (its creator first)."""

@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 from aiohttp.web_request import FileField
+from multidict import MultiDict, MultiDictProxy
 
 from bot.sandbox.chat import Chat, ChatMessage, GroupChat, PrivateChat, StoredFile
 from bot.sandbox.content import MAX_CAPTION, MAX_TEXT
@@ -43,6 +44,17 @@ class ClientNotFound(web.HTTPNotFound):
         super().__init__(text=json.dumps({"error": sentence}), content_type="application/json")
 
 
+class ClientTooLarge(web.HTTPRequestEntityTooLarge):
+    """A 413 answer with one sentence, for a body past the sandbox's upload limit."""
+
+    def __init__(self, max_size: float) -> None:
+        sentence = f"The request is larger than the sandbox accepts ({max_size // 2**20} MB); "
+        sentence += f"send files of at most {MAX_UPLOAD_BYTES // 2**20} MB."
+        super().__init__(
+            max_size, text=json.dumps({"error": sentence}), content_type="application/json"
+        )
+
+
 def client_message(chat: Chat, message: ChatMessage, origin: str) -> dict[str, Any]:
     """A message as the client API shows it."""
     shown: dict[str, Any] = {
@@ -55,8 +67,7 @@ def client_message(chat: Chat, message: ChatMessage, origin: str) -> dict[str, A
         "edited": message.edit_date is not None,
     }
     if not message.from_bot:
-        name = str(message.sender.get("first_name", ""))
-        shown["from_user"] = {"id": message.sender["id"], "first_name": name}
+        shown["from_user"] = _sender(message)
     for kind, stored in (("document", message.document), ("photo", message.photo)):
         if stored is not None:
             url = f"{origin}/api/files/{stored.file_id}"
@@ -68,6 +79,8 @@ def client_message(chat: Chat, message: ChatMessage, origin: str) -> dict[str, A
             "text": replied.text,
             "from": "bot" if replied.from_bot else "user",
         }
+        if not replied.from_bot:
+            shown["reply_to"]["from_user"] = _sender(replied)
     origin_user = (message.forward_origin or {}).get("sender_user")
     if origin_user is not None:
         shown["forwarded_from"] = str(origin_user.get("first_name", ""))
@@ -76,6 +89,10 @@ def client_message(chat: Chat, message: ChatMessage, origin: str) -> dict[str, A
     if message.message_id in chat.pinned:
         shown["pinned"] = True
     return shown
+
+
+def _sender(message: ChatMessage) -> dict[str, Any]:
+    return {"id": message.sender["id"], "first_name": str(message.sender.get("first_name", ""))}
 
 
 def _buttons(message: ChatMessage) -> list[list[dict[str, str]]]:
@@ -97,8 +114,12 @@ def _buttons(message: ChatMessage) -> list[list[dict[str, str]]]:
 async def json_object(request: web.Request) -> dict[str, Any]:
     """The request body as a JSON object, or a 400 saying what is wrong with it."""
     try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise ClientTooLarge(request.client_max_size) from None
+    try:
         # orjson, not json: it refuses lone surrogates and nesting past 1024 levels.
-        body = orjson.loads(await request.read() or b"null")
+        body = orjson.loads(raw or b"null")
     except orjson.JSONDecodeError as error:
         if is_utf8_error(error):
             raise ClientError(
@@ -109,6 +130,34 @@ async def json_object(request: web.Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ClientError('The request body must be a JSON object, for example {"text": "hi"}.')
     return body
+
+
+async def form_fields(request: web.Request) -> MultiDictProxy[str | bytes | bytearray | FileField]:
+    """A multipart/form-data body's fields (none for other bodies); 400 when it cannot be read."""
+    if request.content_type != "multipart/form-data":
+        return MultiDictProxy(MultiDict())
+    try:
+        return await request.post()
+    except web.HTTPRequestEntityTooLarge:
+        raise ClientTooLarge(request.client_max_size) from None
+    # aiohttp's multipart reader raises these for a missing boundary, a truncated body or an
+    # unknown charset; the cause is always the request, never the sandbox.
+    except (ValueError, LookupError, AssertionError) as error:
+        raise ClientError(
+            "The multipart/form-data body cannot be read "
+            f"({str(error) or type(error).__name__}); "
+            'send a well-formed form with its boundary and the file in a field named "file".'
+        ) from None
+
+
+def _shown_json(value: object) -> str:
+    """A JSON value named briefly for an error sentence."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    shown = json.dumps(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
 
 
 def whole_number(value: object) -> int | None:
@@ -174,7 +223,12 @@ class ChatActions:
         if raw is None:
             return None
         message_id = whole_number(raw)
-        if message_id is None or message_id not in chat.messages:
+        if message_id is None:
+            raise ClientError(
+                f'"reply_to_message_id" must be an integer message id, got {_shown_json(raw)}; '
+                "give an id from the chat's listing, or leave it out."
+            )
+        if message_id not in chat.messages:
             raise ClientError(
                 f"There is no message {raw!r} to reply to in this chat; "
                 'give an id from its listing in "reply_to_message_id", or leave it out.'
@@ -221,7 +275,7 @@ class ChatActions:
         self, chat: Chat, sender: PrivateChat, request: web.Request, kind: str
     ) -> ChatMessage:
         """The user sends a document or a photo (multipart: "file", optional "caption")."""
-        form = await request.post() if request.content_type == "multipart/form-data" else {}
+        form = await form_fields(request)
         upload = form.get("file")
         if not isinstance(upload, FileField):
             raise ClientError('Send the file as multipart/form-data in a field named "file".')

@@ -15,6 +15,7 @@ from bot.sandbox.client_common import (
     ClientNotFound,
     client_message,
     first_name_from,
+    form_fields,
     json_object,
     user_id_from,
     whole_number,
@@ -147,7 +148,7 @@ class GroupClientApi:
 
     async def _send_file(self, request: web.Request, kind: str) -> web.Response:
         group = self._group(request)
-        form = await request.post() if request.content_type == "multipart/form-data" else {}
+        form = await form_fields(request)
         raw = form.get("user_id", "")
         user_id = int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() else None
         sender = self._member(group, {"user_id": user_id})

@@ -83,7 +83,10 @@ class TelegramEmulator:
         return {"requests": dict(self.requests), "statuses": dict(self.statuses)}
 
     def _build_app(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_REQUEST_BYTES, middlewares=[self._saved_first])
+        app = web.Application(
+            client_max_size=MAX_REQUEST_BYTES,
+            middlewares=[self._client_errors_as_json, self._saved_first],
+        )
         app.router.add_route("GET", "/bot{token}/{method}", self._bot_endpoint)
         app.router.add_route("POST", "/bot{token}/{method}", self._bot_endpoint)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._file_endpoint)
@@ -96,6 +99,24 @@ class TelegramEmulator:
         app.on_shutdown.append(self._on_shutdown)
         app.on_cleanup.append(self._on_cleanup)
         return app
+
+    @web.middleware
+    async def _client_errors_as_json(
+        self, request: web.Request, handler: Handler
+    ) -> web.StreamResponse:
+        """Every client API answer is JSON with an "error" sentence, even aiohttp's own."""
+        if not request.path.startswith("/api/"):
+            return await handler(request)
+        try:
+            return await handler(request)
+        except web.HTTPException as error:
+            if error.status < 400 or error.content_type == "application/json":
+                raise
+            sentence = f"{error.reason}: the sandbox cannot answer this request as sent."
+            return _json({"error": sentence}, error.status)
+        except Exception:
+            log.exception("The client API failed on %s %s", request.method, request.path)
+            return _json({"error": "The sandbox failed on this request; its log says why."}, 500)
 
     @web.middleware
     async def _saved_first(self, request: web.Request, handler: Handler) -> web.StreamResponse:

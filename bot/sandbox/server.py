@@ -18,6 +18,9 @@ from bot.settings import Settings
 SANDBOX_TOKEN = "100000001:sandbox-local-token"
 SANDBOX_ADMIN_ID = 1
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# How long a connection keeps draining a body left unread (a refused 60 MB upload) before it
+# closes; aiohttp's default of 10 s held every shutdown after such a refusal that long.
+LINGERING_SECONDS = 1.0
 
 
 @dataclass
@@ -44,7 +47,9 @@ async def serving_emulator(
 ) -> AsyncIterator[tuple[TelegramEmulator, str]]:
     """Serve the emulator over HTTP; yields it with its base URL (port 0 picks a free port)."""
     emulator = TelegramEmulator(config)
-    runner = web.AppRunner(emulator.app, handle_signals=False, access_log=None)
+    runner = web.AppRunner(
+        emulator.app, handle_signals=False, access_log=None, lingering_time=LINGERING_SECONDS
+    )
     await runner.setup()
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -26,7 +26,8 @@
   const NO_COMMANDS_INSIDE = new Set([
     "code", "pre", "text_link", "url", "email", "bot_command", "mention", "text_mention",
   ]);
-  const COMMAND_PATTERN = /(^|[\s(])(\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?)(?=$|[\s.,!?;:)])/g;
+  // As Telegram (bot/sandbox/entities.py): 1 to 64 characters, optionally @ a bot name.
+  const COMMAND_PATTERN = /(^|[\s(])(\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?)(?=$|[\s.,!?;:)])/g;
 
   const $ = (id) => document.getElementById(id);
   const ui = {
@@ -64,6 +65,7 @@
     wakeUp: null,
     typingTimer: 0,
     refreshing: false,
+    nameTyped: false, // the name field was edited since the chat opened
   };
 
   // ---------- Small helpers ----------
@@ -373,7 +375,9 @@
   function renderQuote(reply) {
     const quote = element("blockquote", "reply-quote");
     quote.dataset.testid = "reply-quote";
-    const who = reply.from === "bot" ? "Bot" : "User";
+    const author = reply.from_user && typeof reply.from_user === "object" ? reply.from_user : null;
+    const name = author && typeof author.first_name === "string" ? author.first_name : "";
+    const who = reply.from === "bot" ? "Bot" : (name || "User");
     const text = typeof reply.text === "string" ? reply.text : "";
     const shown = text.length > QUOTE_LENGTH ? `${text.slice(0, QUOTE_LENGTH)}…` : text;
     quote.append(element("span", "reply-author", who), element("span", "reply-text", shown));
@@ -720,6 +724,7 @@
     ui.userId.removeAttribute("aria-invalid");
     hideBanner("message");
     state.firstName = String(rawName).trim().slice(0, 64);
+    state.nameTyped = false;
     writeStorage(USER_KEY, { id: userId, name: state.firstName });
     syncPreset();
     if (userId === state.userId) return;
@@ -796,6 +801,10 @@
 
   ui.preset.addEventListener("change", () => {
     if (ui.preset.value === "custom") {
+      // Someone else: their own name, not the last persona's (the sandbox keeps a known
+      // user's name, or calls a new one "User <id>", when the field stays empty).
+      ui.userName.value = "";
+      state.nameTyped = false;
       ui.userId.focus();
       ui.userId.select();
       return;
@@ -806,12 +815,21 @@
     openChat(id, name);
   });
 
+  // Opens the chat the form names. A name left over from the previous user (not typed since)
+  // must not rename a new user id for everyone, so it is dropped.
+  function openChosenChat() {
+    const other = parseUserId(ui.userId.value) !== state.userId;
+    if (other && !state.nameTyped) ui.userName.value = "";
+    openChat(ui.userId.value, ui.userName.value);
+  }
+
   ui.userForm.addEventListener("submit", (event) => {
     event.preventDefault();
-    openChat(ui.userId.value, ui.userName.value);
+    openChosenChat();
   });
 
-  ui.userId.addEventListener("change", () => openChat(ui.userId.value, ui.userName.value));
+  ui.userId.addEventListener("change", openChosenChat);
+  ui.userName.addEventListener("input", () => { state.nameTyped = true; });
   ui.userName.addEventListener("change", () => openChat(ui.userId.value, ui.userName.value));
 
   ui.composer.addEventListener("submit", async (event) => {
