@@ -47,7 +47,12 @@ _QUESTION_WORDS = frozenset(
 
 def _load() -> Any:
     import wordllama
+    from threadpoolctl import threadpool_limits
     from wordllama import WordLlama
+
+    # One product of a few thousand rows takes ~0.1 ms on one core; BLAS's worker threads
+    # only add wake-up and contention spikes (p99 ~16 ms on a busy machine), and buffers.
+    threadpool_limits(limits=1, user_api="blas")
 
     # The wheel holds weights and tokenizer beside the code; the default cache path would look
     # for the tokenizer elsewhere and try to download it.
