@@ -7,6 +7,10 @@ practice 86.4% / 87.6% / 95.4%, eval 93.5% / 93.5% / 94.7%, eval_long 73.4% / 73
 With the meaning signal, on the FAQ as merged with the content fixes, before the practice-set
 phrasings were added: practice 88.8 / 90.5 / 96.9, eval 94.5 / 94.9 / 93.0, long 79.7 / 83.5 /
 92.5; after: practice 95.5 / 96.7 / 96.9, eval 94.9 / 95.4 / 94.7, long 83.5 / 87.3 / 92.5.
+`faq_eval_independent.yaml` was written by a tester who never saw the FAQ nor the other sets
+(a covered question lists every entry that answers it; its `foreign` questions are checked
+below); it was added after tuning ended and measures only:
+82.0 / 82.0 / 94.7.
 """
 
 from __future__ import annotations
@@ -32,11 +36,13 @@ FLOORS = {
     "faq_practice.yaml": TARGETS,
     "faq_eval.yaml": (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, 0.94),
     "faq_eval_long.yaml": (0.82, 0.86, 0.90),
+    "faq_eval_independent.yaml": (0.80, 0.80, 0.92),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),
     "faq_practice.yaml": (150, 40),
     "faq_eval_long.yaml": (60, 30),
+    "faq_eval_independent.yaml": (120, 35),
 }
 
 
@@ -51,19 +57,23 @@ def test_accuracy_on_question_set(set_file: str, kb: KnowledgeBase) -> None:
     covered, uncovered = data["covered"], data["uncovered"]
     min_covered, min_uncovered = MIN_SIZES[set_file]
     assert len(covered) >= min_covered and len(uncovered) >= min_uncovered
-    assert {item["id"] for item in covered} <= {entry.id for entry in kb.entries}
+    known = {entry.id for entry in kb.entries}
+    assert all(set(_wanted(item)) <= known for item in covered)
     misses: list[str] = []
     right = top1 = 0
     for item in covered:
         result = match_question(item["q"], kb, DEFAULT_THRESHOLDS)
-        answered = result.decision == "answer" and result.entry_id == item["id"]
-        suggested = result.decision == "suggest" and result.suggestions[:1] == (item["id"],)
+        wanted = _wanted(item)
+        answered = result.decision == "answer" and result.entry_id in wanted
+        suggested = result.decision == "suggest" and result.suggestions[:1] in [
+            (w,) for w in wanted
+        ]
         right += answered
         top1 += answered or suggested
         if not answered:
             got = result.entry_id or ",".join(result.suggestions) or "-"
             misses.append(
-                f"covered  {item['q']!r}: want {item['id']}, got {result.decision} {got} "
+                f"covered  {item['q']!r}: want {'/'.join(wanted)}, got {result.decision} {got} "
                 f"({result.score:.1f}; {result.candidates[:3]})"
             )
     fallbacks = 0
@@ -96,3 +106,25 @@ def test_accuracy_on_question_set(set_file: str, kb: KnowledgeBase) -> None:
     print(report)
     for rate, floor in zip(rates, FLOORS[set_file], strict=True):
         assert rate >= floor, report
+
+
+def _wanted(item: dict[str, object]) -> list[str]:
+    """The entries that answer a covered question: `id`, or `ids` when several do."""
+    ids = item.get("ids", [item.get("id")])
+    assert isinstance(ids, list)
+    return [str(entry_id) for entry_id in ids]
+
+
+def test_questions_in_other_languages_from_the_independent_set_are_detected(
+    kb: KnowledgeBase,
+) -> None:
+    data = YAML(typ="safe").load(
+        (ROOT / "data" / "faq_eval_independent.yaml").read_text(encoding="utf-8")
+    )
+    missed = [
+        question
+        for question in data["foreign"]
+        if match_question(question, kb, DEFAULT_THRESHOLDS).decision != "not_english"
+    ]
+    assert len(data["foreign"]) >= 15
+    assert not missed, missed
