@@ -40,6 +40,11 @@ MAX_SUGGESTIONS = 3
 # In the suggest band, entries this close to the best are offered beside it; else one button.
 CLOSE_MARGIN = 6.0
 MAX_CANDIDATES = 5
+# Under this score, a suggestion needs TOPIC_WORDS topic words shared with the leading entry's
+# phrasings: off-topic questions there ("deadline for my tax return", "how much does an electric
+# car cost") share one or two, right ones mostly three or more (measured on faq_practice.yaml).
+TOPIC_CHECK_BELOW = 58.0
+TOPIC_WORDS = 3
 # The blend, found by measurement on tests/data/faq_practice.yaml (see tests/test_faq_eval.py):
 # this share of the lexical score, the rest from the meaning cosine mapped from
 # SEMANTIC_FLOOR..SEMANTIC_CEILING onto 0..100.
@@ -79,9 +84,12 @@ class MatchThresholds:
 
     answer: float
     suggest: float
+    # Topic words a suggestion scoring under `topic_check_below` needs (0: no check).
+    topic_words: int = TOPIC_WORDS
+    topic_check_below: float = TOPIC_CHECK_BELOW
 
 
-DEFAULT_THRESHOLDS = MatchThresholds(answer=60.0, suggest=58.0)
+DEFAULT_THRESHOLDS = MatchThresholds(answer=60.0, suggest=48.0)
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,8 @@ class MatchIndex:
     fuzzy_targets: dict[str, str]
     known_words: frozenset[str]
     entry_numbers: dict[str, int]
+    # Each entry's phrasing words, for the topic-word check of the suggest band.
+    entry_vocabulary: tuple[frozenset[str], ...] = ()
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
 
@@ -269,6 +279,10 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         fuzzy_targets=fuzzy_targets,
         known_words=frozenset(bag_df),
         entry_numbers={entry.id: number for number, entry in enumerate(entry_list)},
+        entry_vocabulary=tuple(
+            frozenset().union(*(phrasings[p].tokens for p in positions))
+            for positions in entry_phrasings
+        ),
         semantic=build_semantic_index(
             [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
             len(entry_list),
@@ -632,6 +646,10 @@ def match_question(
         return MatchResult(question, "answer", best_id, best_score, (), candidates, cosine)
     if best_score < thresholds.suggest:
         return MatchResult(question, "fallback", None, best_score, (), candidates, cosine)
+    if best_score < thresholds.topic_check_below and (
+        _topic_words(question, best_id, kb.index) < thresholds.topic_words
+    ):
+        return MatchResult(question, "fallback", None, best_score, (), candidates, cosine)
     # One clear leader gets one button; entries close behind it are offered beside it.
     suggestions = tuple(
         entry_id
@@ -639,3 +657,26 @@ def match_question(
         if score >= thresholds.suggest and best_score - score <= CLOSE_MARGIN
     )
     return MatchResult(question, "suggest", None, best_score, suggestions, candidates, cosine)
+
+
+# Question words say how something is asked, not what about: they are no topic words.
+_QUESTION_WORDS = frozenset(
+    canonical_token(word)
+    for word in ("what", "how", "who", "when", "which", "why", "where", "many", "much", "long")
+)
+
+
+def _topic_words(question: str, entry_id: str, index: MatchIndex) -> int:
+    """How many of the question's topic words (typos resolved) the entry's phrasings use."""
+    vocabulary = index.entry_vocabulary[index.entry_numbers[entry_id]]
+    return len(
+        {
+            q.token
+            for q in _query_tokens(question, index)
+            if not q.stop
+            and q.credit > 0
+            and not _is_pair(q.token)
+            and q.token not in _QUESTION_WORDS
+            and q.token in vocabulary
+        }
+    )

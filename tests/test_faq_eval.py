@@ -11,6 +11,9 @@ phrasings were added: practice 88.8 / 90.5 / 96.9, eval 94.5 / 94.9 / 93.0, long
 (a covered question lists every entry that answers it; its `foreign` questions are checked
 below); it was added after tuning ended and measures only:
 82.0 / 82.0 / 94.7.
+The did-you-mean band then widened from 58-60 to 48-60, scores under 58 needing three topic
+words shared with the leading entry (tuned on faq_practice.yaml alone): practice 95.5 / 97.5 /
+96.9, eval 94.9 / 95.9 / 94.7, long 83.5 / 91.1 / 92.5, independent 82.0 / 85.2 / 94.7.
 """
 
 from __future__ import annotations
@@ -28,15 +31,15 @@ ROOT = Path(__file__).resolve().parent
 SHIPPED = ROOT.parent / "faq" / "data"
 ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK = 0.90, 0.95, 0.95
 # The issue's targets are met on faq_practice.yaml. On the held-out sets they are not all met
-# (eval: off-topic 94.7%, one question short; long: 83.5% / 87.3% / 92.5%), so those assert
+# (eval: off-topic 94.7%, one question short; long: 83.5% / 91.1% / 92.5%), so those assert
 # floors a little under the measured figures to catch regressions, and the report prints the
 # gap to the targets.
 TARGETS = (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK)
 FLOORS = {
     "faq_practice.yaml": TARGETS,
     "faq_eval.yaml": (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, 0.94),
-    "faq_eval_long.yaml": (0.82, 0.86, 0.90),
-    "faq_eval_independent.yaml": (0.80, 0.80, 0.92),
+    "faq_eval_long.yaml": (0.82, 0.90, 0.92),
+    "faq_eval_independent.yaml": (0.81, 0.84, 0.94),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),

@@ -126,7 +126,9 @@ def test_filler_barely_moves_the_score(kb: KnowledgeBase) -> None:
 
 
 def test_suggest_band_offers_up_to_three_ids(kb: KnowledgeBase) -> None:
-    result = match_question("when", kb, MatchThresholds(answer=99.5, suggest=1.0))
+    # "when" names no topic: the topic-word check is off to see the band's choice itself.
+    wide = MatchThresholds(answer=99.5, suggest=1.0, topic_words=0)
+    result = match_question("when", kb, wide)
     assert result.decision == "suggest"
     assert result.entry_id is None
     assert 2 <= len(result.suggestions) <= 3
@@ -183,3 +185,27 @@ def test_a_misspelt_key_word_is_answered_or_suggested_first(
     result = match_question(question, shipped)
     offered = result.entry_id if result.decision == "answer" else result.suggestions[:1]
     assert offered in (entry_id, (entry_id,)), result
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["deadline for my tax return", "how much does an electric car cost", "what time is it"],
+)
+def test_off_topic_questions_in_the_low_suggest_band_fall_back(
+    question: str, shipped: KnowledgeBase
+) -> None:
+    # Without the topic-word check these reach the band (a "did you mean" on a wrong entry).
+    unchecked = MatchThresholds(DEFAULT_THRESHOLDS.answer, DEFAULT_THRESHOLDS.suggest, 0)
+    assert match_question(question, shipped, unchecked).decision == "suggest"
+    assert match_question(question, shipped).decision == "fallback"
+
+
+def test_a_low_scoring_question_sharing_three_topic_words_gets_a_suggestion(
+    shipped: KnowledgeBase,
+) -> None:
+    question = (
+        "Our deputy mayor asks what a pilot city is, since we would learn from one. Can you tell?"
+    )
+    result = match_question(question, shipped)
+    assert DEFAULT_THRESHOLDS.suggest <= result.score < DEFAULT_THRESHOLDS.topic_check_below
+    assert result.decision == "suggest" and result.suggestions[:1] == ("pilot-cities",), result
