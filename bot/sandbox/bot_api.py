@@ -431,20 +431,7 @@ class BotApi:
 
     async def edit_message_text(self, call: BotCall) -> dict[str, Any]:
         """editMessageText: without reply_markup the inline keyboard is removed, as on Telegram."""
-        chat = self._chat(call.params)
-        message = self._bot_message(chat, call.params)
-        if message.media is not None:
-            raise bad_request("there is no text in the message to edit")
-        text, entities = message_text(call.params)
-        entities = with_automatic_entities(text, entities)
-        markup = inline_keyboard(call.params)
-        if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
-            raise bad_request(NOT_MODIFIED)
-        self._may_send("editMessageText", chat)
-        edited = self.world.edit_message(
-            chat, message, text=text, entities=entities, reply_markup=markup
-        )
-        return chat.message_json(edited)
+        return self._edit_words(call, "editMessageText", caption=False)
 
     async def edit_message_reply_markup(self, call: BotCall) -> dict[str, Any]:
         """editMessageReplyMarkup."""
@@ -759,18 +746,24 @@ class BotApi:
 
     async def edit_message_caption(self, call: BotCall) -> dict[str, Any]:
         """editMessageCaption: a document's or photo's caption (and its keyboard)."""
+        return self._edit_words(call, "editMessageCaption", caption=True)
+
+    def _edit_words(self, call: BotCall, method: str, *, caption: bool) -> dict[str, Any]:
+        """A message's text (or a media message's caption) and keyboard replaced."""
         chat = self._chat(call.params)
         message = self._bot_message(chat, call.params)
-        if message.media is None:
+        if caption and message.media is None:
             raise bad_request("there is no caption in the message to edit")
-        caption, entities = caption_text(call.params)
-        entities = with_automatic_entities(caption, entities)
+        if not caption and message.media is not None:
+            raise bad_request("there is no text in the message to edit")
+        text, entities = (caption_text if caption else message_text)(call.params)
+        entities = with_automatic_entities(text, entities)
         markup = inline_keyboard(call.params)
-        if (caption, entities, markup) == (message.text, message.entities, message.reply_markup):
+        if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
             raise bad_request(NOT_MODIFIED)
-        self._may_send("editMessageCaption", chat)
+        self._may_send(method, chat)
         edited = self.world.edit_message(
-            chat, message, text=caption, entities=entities, reply_markup=markup
+            chat, message, text=text, entities=entities, reply_markup=markup
         )
         return chat.message_json(edited)
 
