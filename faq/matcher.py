@@ -9,7 +9,6 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -32,6 +31,8 @@ from faq.normalize import (
 from faq.semantic import SemanticIndex, build_semantic_index
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from faq.model import Entry, KnowledgeBase
 
 Decision = Literal["answer", "suggest", "fallback", "not_english"]
@@ -122,16 +123,19 @@ class MatchIndex:
     phrasings: tuple[_Phrasing, ...]
     idf: dict[str, float]
     unknown_weight: float
-    postings: dict[str, tuple[int, ...]]
-    entry_postings: dict[str, tuple[int, ...]]
+    # Phrasing positions (and entry numbers) per content token, as arrays: a question's
+    # matched weights are one bincount over them, not a Python loop over thousands of postings.
+    postings: dict[str, NDArray[np.intp]]
+    entry_postings: dict[str, NDArray[np.intp]]
+    # Phrasing positions per stopword, to count the stopwords a phrasing shares with a query.
+    stop_postings: dict[str, NDArray[np.intp]]
     entry_phrasings: tuple[range, ...]
-    entry_min_weight: tuple[float, ...]
-    # Per-phrasing fields again as flat tuples, for the hot loop of _token_scores.
-    phrasing_weights: tuple[float, ...]
-    # Stopwords as bits, so shared stopwords are one AND and a bit count.
-    stop_bits: dict[str, int]
-    phrasing_stop_masks: tuple[int, ...]
-    stopword_only: tuple[int, ...]
+    # Per phrasing: its entry and its weight; per entry: where its phrasings start.
+    phrasing_owners: NDArray[np.intp]
+    phrasing_weights: NDArray[np.float64]
+    entry_starts: NDArray[np.intp]
+    # Entries with a phrasing of stopwords only: scored even when no content word is shared.
+    stopword_only_entries: NDArray[np.intp]
     stopword_weight: float
     char_choices: tuple[str, ...]
     char_lengths: tuple[int, ...]
@@ -218,13 +222,16 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         for number, tokens in phrasing_tokens
     )
     postings: dict[str, list[int]] = {}
-    stopword_only: list[int] = []
+    stop_postings: dict[str, list[int]] = {}
+    stopword_only: set[int] = set()
     for position, phrasing in enumerate(phrasings):
         content = [token for token in phrasing.tokens if not is_stopword(token)]
         if not content:
-            stopword_only.append(position)
+            stopword_only.add(phrasing.entry)
         for token in content:
             postings.setdefault(token, []).append(position)
+        for token in phrasing.stops:
+            stop_postings.setdefault(token, []).append(position)
     entry_postings: dict[str, list[int]] = {}
     for number, bag in enumerate(bags):
         for token in bag:
@@ -239,9 +246,6 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         if token in bag_df and len(word) >= 4:
             fuzzy_targets.setdefault(word, token)
     vocabulary = sorted(fuzzy_targets, key=lambda t: (-bag_df[fuzzy_targets[t]], t))
-    stop_bits = {
-        token: 1 << bit for bit, token in enumerate(sorted({t for p in phrasings for t in p.stops}))
-    }
     char_texts = [
         " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
         for _, tokens in phrasing_tokens
@@ -256,19 +260,14 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         idf=idf,
         unknown_weight=rarest * UNKNOWN_WEIGHT_FACTOR,
         stopword_weight=rarest * STOPWORD_WEIGHT,
-        postings={t: tuple(p) for t, p in postings.items()},
-        entry_postings={t: tuple(e) for t, e in entry_postings.items()},
+        postings={t: np.array(p, dtype=np.intp) for t, p in postings.items()},
+        entry_postings={t: np.array(e, dtype=np.intp) for t, e in entry_postings.items()},
+        stop_postings={t: np.array(p, dtype=np.intp) for t, p in stop_postings.items()},
         entry_phrasings=tuple(entry_phrasings),
-        phrasing_weights=tuple(phrasing.weight for phrasing in phrasings),
-        stop_bits=stop_bits,
-        phrasing_stop_masks=tuple(
-            sum(stop_bits[token] for token in phrasing.stops) for phrasing in phrasings
-        ),
-        entry_min_weight=tuple(
-            min((phrasings[p].weight for p in positions), default=0.0)
-            for positions in entry_phrasings
-        ),
-        stopword_only=tuple(stopword_only),
+        phrasing_owners=np.array([phrasing.entry for phrasing in phrasings], dtype=np.intp),
+        phrasing_weights=np.array([phrasing.weight for phrasing in phrasings], dtype=np.float64),
+        entry_starts=np.array([positions.start for positions in entry_phrasings], dtype=np.intp),
+        stopword_only_entries=np.array(sorted(stopword_only), dtype=np.intp),
         char_choices=tuple(text for text, _ in by_length),
         char_lengths=tuple(len(text) for text, _ in by_length),
         char_positions=tuple(position for _, position in by_length),
@@ -443,97 +442,105 @@ def _pairs(sequence: list[str]) -> list[str]:
 def _token_scores(
     query: list[_QueryToken], index: MatchIndex, keep: int
 ) -> dict[int, tuple[float, int]]:
-    """Best phrasing score per entry, exact for the `keep` best entries (others may be left out)."""
+    """Best phrasing score per entry, for the `keep` best entries of those sharing a word."""
     query_weight = sum(q.weight for q in query)
-    if query_weight <= 0:
+    if query_weight <= 0 or not len(index.phrasings):
         return {}
-    matched, in_entry = _matched_weights(query, index)
-    known_stops = frozenset(q.token for q in query if q.stop and q.credit > 0)
+    matched, in_entry, touched = _matched_weights(query, index)
+    if not touched.any():
+        return {}
     stop_weight = index.stopword_weight
     saturation = index.unknown_weight * QUERY_MISS_SATURATION
     # Only long, chatty messages get the discount: in a short one an unknown word is the topic.
-    if sum(1 for q in query if not q.stop and q.weight > 0) < LONG_QUERY_WORDS:
-        saturation = math.inf
-    all_stops = len(known_stops) * stop_weight
-    for position in index.stopword_only:
-        in_entry.setdefault(index.phrasings[position].entry, 0.0)
-    phrasing_weights = index.phrasing_weights
-    stop_masks = index.phrasing_stop_masks
-    query_stops = 0
-    for token in known_stops:
-        query_stops |= index.stop_bits.get(token, 0)
-    entry_phrasings = index.entry_phrasings
-    entry_min_weight = index.entry_min_weight
+    long_query = sum(1 for q in query if not q.stop and q.weight > 0) >= LONG_QUERY_WORDS
+    known_stops = dict.fromkeys(q.token for q in query if q.stop and q.credit > 0)
+    shared_stops = [index.stop_postings[t] for t in known_stops if t in index.stop_postings]
+    exact = matched
+    if shared_stops:
+        counts = np.bincount(np.concatenate(shared_stops), minlength=len(matched))
+        exact = matched + counts * stop_weight
+    # Every phrasing at once, in the order of operations of the formula written per phrasing
+    # (so the scores are the same floats): credit over credit plus weighted misses.
+    found = in_entry[index.phrasing_owners]
+    credit = exact + ENTRY_WORD_CREDIT * (found - matched)
+    unmatched = query_weight - credit
+    if long_query:
+        unmatched = np.where(
+            unmatched > saturation,
+            saturation + (unmatched - saturation) * LONG_QUERY_MISS_FACTOR,
+            unmatched,
+        )
+    missing_phrasing = index.phrasing_weights - exact
+    denominator = (
+        credit
+        + QUERY_MISS_WEIGHT * np.where(unmatched > 0, unmatched, 0.0)
+        + PHRASING_MISS_WEIGHT * np.where(missing_phrasing > 0, missing_phrasing, 0.0)
+    )
+    positive = denominator > 0
+    scores = np.zeros(len(credit))
+    np.divide(credit, denominator, out=scores, where=positive)
+    # An entry's score is its best phrasing's; under -1 counts as no phrasing at all.
+    entry_best = np.maximum(np.maximum.reduceat(scores, index.entry_starts), -1.0)
+    numbers = np.flatnonzero(touched)
+    values = entry_best[numbers]
+    if len(numbers) > keep:
+        # The keep best by (score desc, entry number asc); ties at the cut are all kept.
+        cut = np.partition(values, len(values) - keep)[len(values) - keep]
+        chosen = values >= cut
+        numbers, values = numbers[chosen], values[chosen]
     best: dict[int, tuple[float, int]] = {}
-    top: list[float] = []
-    top_full = False
-    # This is the hot loop of matching: names are bound locally and the query-miss
-    # curve (linear, then LONG_QUERY_MISS_FACTOR past `saturation`) is written out inline.
-    # The bound grows with an entry's matched weight, so entries come best-bound first.
-    for number, found in sorted(in_entry.items(), key=itemgetter(1), reverse=True):
-        if top_full:
-            most = found + all_stops
-            unmatched = query_weight - most
-            if unmatched > saturation:
-                unmatched = saturation + (unmatched - saturation) * LONG_QUERY_MISS_FACTOR
-            denominator = most + QUERY_MISS_WEIGHT * (unmatched if unmatched > 0 else 0.0)
-            if denominator <= 0 or most / denominator < top[0]:
-                break
-            # Tighter, entry by entry: even its lightest phrasing misses this much weight.
-            lightest_miss = entry_min_weight[number] - most
-            if (
-                lightest_miss > 0
-                and most / (denominator + PHRASING_MISS_WEIGHT * lightest_miss) < top[0]
-            ):
-                continue
-        best_score, best_position = -1.0, -1
-        for position in entry_phrasings[number]:
-            content = matched[position]
-            exact = content
-            shared_stops = stop_masks[position] & query_stops
-            if shared_stops:
-                exact += shared_stops.bit_count() * stop_weight
-            credit = exact + ENTRY_WORD_CREDIT * (found - content)
-            unmatched = query_weight - credit
-            if unmatched > saturation:
-                unmatched = saturation + (unmatched - saturation) * LONG_QUERY_MISS_FACTOR
-            missing_phrasing = phrasing_weights[position] - exact
-            denominator = (
-                credit
-                + QUERY_MISS_WEIGHT * (unmatched if unmatched > 0 else 0.0)
-                + PHRASING_MISS_WEIGHT * (missing_phrasing if missing_phrasing > 0 else 0.0)
-            )
-            score = credit / denominator if denominator > 0 else 0.0
-            if score > best_score:
-                best_score, best_position = score, position
-        best[number] = (best_score, best_position)
-        if not top_full:
-            heapq.heappush(top, best_score)
-            top_full = len(top) >= keep
-        elif best_score > top[0]:
-            heapq.heapreplace(top, best_score)
+    for number, value in zip(numbers.tolist(), values.tolist(), strict=True):
+        positions = index.entry_phrasings[number]
+        if value > -1.0:
+            offset = int(np.argmax(scores[positions.start : positions.stop] == value))
+            best[number] = (value, positions.start + offset)
+        else:
+            best[number] = (value, -1)
     return best
 
 
 def _matched_weights(
     query: list[_QueryToken], index: MatchIndex
-) -> tuple[list[float], dict[int, float]]:
-    """Query weight found in each phrasing (by position), and in each entry touched."""
-    # A flat list beats a dict here: thousands of postings are added up per question.
-    matched = [0.0] * len(index.phrasings)
-    in_entry: dict[int, float] = {}
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Query weight found in each phrasing and in each entry, and which entries share a word."""
+    entries = len(index.entry_ids)
+    phrasing_parts: list[NDArray[np.intp]] = []
+    phrasing_credits: list[float] = []
+    entry_parts: list[NDArray[np.intp]] = []
+    entry_credits: list[float] = []
     for q in query:
         if q.credit == 0 or (q.stop and q.credit > 0):
             continue
-        credit = q.credit
-        for position in index.postings.get(q.token, ()):
-            matched[position] += credit
-        if credit < 0:
+        posting = index.postings.get(q.token)
+        if posting is not None:
+            phrasing_parts.append(posting)
+            phrasing_credits.append(q.credit)
+        if q.credit < 0:
             # The same two words in the other order ("mission city" for "city mission").
             continue
-        for number in index.entry_postings.get(q.token, ()):
-            in_entry[number] = in_entry.get(number, 0.0) + credit
-    return matched, in_entry
+        posting = index.entry_postings.get(q.token)
+        if posting is not None:
+            entry_parts.append(posting)
+            entry_credits.append(q.credit)
+    # bincount adds its weights in input order, as the loop over postings did: same sums.
+    matched = _weighted_counts(phrasing_parts, phrasing_credits, len(index.phrasings))
+    in_entry = _weighted_counts(entry_parts, entry_credits, entries)
+    touched = np.zeros(entries, dtype=np.bool_)
+    for part in entry_parts:
+        touched[part] = True
+    touched[index.stopword_only_entries] = True
+    return matched, in_entry, touched
+
+
+def _weighted_counts(
+    parts: list[NDArray[np.intp]], weights: list[float], size: int
+) -> NDArray[np.float64]:
+    if not parts:
+        return np.zeros(size)
+    lengths = [len(part) for part in parts]
+    return np.bincount(
+        np.concatenate(parts), weights=np.repeat(weights, lengths), minlength=size
+    ).astype(np.float64, copy=False)
 
 
 def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple[float, int]]:
@@ -572,13 +579,21 @@ def score_entries(
 
 def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float]]:
     # lexical_scores keeps TIE_ROOM more internally; the meaning signal adds its own candidates.
-    lexical = lexical_scores(question, index, limit)
     if index.semantic is None:
-        return [(entry_id, score, 0.0) for entry_id, score in lexical[:limit]]
-    if not lexical and not any(char.isalnum() for char in question):
-        return []
+        return [
+            (entry_id, score, 0.0) for entry_id, score in lexical_scores(question, index, limit)
+        ]
+    # The meaning product goes first, while the phrasing vectors may still be in cache (the
+    # lexical pass evicts them); a text with no letter or digit is only embedded if it matched.
+    has_word = any(char.isalnum() for char in question)
+    similarities = index.semantic.similarities(question) if has_word else None
+    lexical = lexical_scores(question, index, limit)
+    if similarities is None:
+        if not lexical:
+            return []
+        similarities = index.semantic.similarities(question)
     # A text of no known token embeds as NaN: it means nothing, not "close to everything".
-    cosines = np.nan_to_num(index.semantic.similarities(question), nan=-1.0)
+    cosines = np.nan_to_num(similarities, nan=-1.0)
     numbers = index.entry_numbers
     by_number = {numbers[entry_id]: score for entry_id, score in lexical}
     count = min(SEMANTIC_CANDIDATES, len(cosines))
