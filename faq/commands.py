@@ -71,6 +71,8 @@ def result_json(result: MatchResult) -> str:
             "suggestions": list(result.suggestions),
             # The meaning cosine (0..1) of the best candidate, beside the blended score.
             "semantic": round(result.semantic, 3),
+            # The other programme a fallback question named ("Interreg"), or null.
+            "out_of_scope": result.out_of_scope,
         },
         ensure_ascii=False,
     )
@@ -81,6 +83,8 @@ def _describe(result: MatchResult) -> str:
         outcome = f"answer {result.entry_id} (score {result.score:.1f})"
     elif result.decision == "suggest":
         outcome = f"suggest {', '.join(result.suggestions)} (best score {result.score:.1f})"
+    elif result.out_of_scope:
+        outcome = f"fallback: about {result.out_of_scope}, not this call (best {result.score:.1f})"
     else:
         outcome = f"fallback: I don't know (best score {result.score:.1f})"
     ranked = ", ".join(f"{entry_id} {score:.1f}" for entry_id, score in result.candidates)

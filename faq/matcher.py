@@ -15,6 +15,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming
 
+from faq.english import common_words, is_common_word
 from faq.language import is_not_english
 from faq.normalize import (
     canonical_token,
@@ -28,6 +29,7 @@ from faq.normalize import (
     simplify_text,
     synonym_words,
 )
+from faq.scope import other_programme
 from faq.semantic import SemanticIndex, build_semantic_index
 
 if TYPE_CHECKING:
@@ -46,6 +48,12 @@ MAX_CANDIDATES = 5
 # car cost") share one or two, right ones mostly three or more (measured on faq_practice.yaml).
 TOPIC_CHECK_BELOW = 58.0
 TOPIC_WORDS = 3
+# A long message (this many topic words or more) dilutes every score with its context about the
+# city and the asker, right answers and off-topic alike: it is answered from this many points
+# lower. Measured on faq_practice.yaml (its long questions, covered and off-topic): 10 is where
+# answered-right stops rising without an off-topic question answered; the suggest band stays.
+LONG_MESSAGE_WORDS = 8
+LONG_MESSAGE_ALLOWANCE = 10.0
 # The blend, found by measurement on tests/data/faq_practice.yaml (see tests/test_faq_eval.py):
 # this share of the lexical score, the rest from the meaning cosine mapped from
 # SEMANTIC_FLOOR..SEMANTIC_CEILING onto 0..100.
@@ -75,6 +83,9 @@ LONG_QUERY_WORDS = 6
 # A query with two topic words in a phrasing's reverse order ("cities mission" against
 # "mission cities") loses this fraction of the pair's rarity on that phrasing.
 PAIR_WEIGHT = 0.6
+# An ordinary English word is corrected to an FAQ word only if they share this many first letters
+# (or all but the last two of the shorter).
+SAME_STEM_LETTERS = 4
 _TAG = re.compile(r"<[^>]*>")
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 
@@ -88,6 +99,16 @@ class MatchThresholds:
     # Topic words a suggestion scoring under `topic_check_below` needs (0: no check).
     topic_words: int = TOPIC_WORDS
     topic_check_below: float = TOPIC_CHECK_BELOW
+    # Points off the answer score for a message of `long_message_words` topic words or more
+    # (never under the suggest score).
+    long_message_allowance: float = LONG_MESSAGE_ALLOWANCE
+    long_message_words: int = LONG_MESSAGE_WORDS
+
+    def answer_score(self, topic_words: int) -> float:
+        """The score from which a message with this many topic words is answered."""
+        if topic_words < self.long_message_words:
+            return self.answer
+        return max(self.answer - self.long_message_allowance, self.suggest)
 
 
 DEFAULT_THRESHOLDS = MatchThresholds(answer=60.0, suggest=48.0)
@@ -105,6 +126,8 @@ class MatchResult:
     candidates: tuple[tuple[str, float], ...]
     # The meaning cosine (0..1) of the best candidate, for `faq ask --json` and tuning.
     semantic: float = 0.0
+    # The other programme a fallback question is about ("Interreg"), when it names one.
+    out_of_scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +201,8 @@ def _answer_tokens(entry: Entry) -> set[str]:
 def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchIndex:
     """Precompute tokens, weights, postings, fuzzy choices and phrasing vectors for entries."""
     entry_list = list(entries)
+    # Read with the index (once per process): the first question should not wait for it.
+    common_words()
     phrasing_tokens: list[tuple[int, list[str]]] = []
     bags: list[set[str]] = []
     for number, entry in enumerate(entry_list):
@@ -310,6 +335,18 @@ def _join_split_words(words: list[str], known: frozenset[str]) -> list[str]:
     return joined
 
 
+def _is_other_word(word: str, near: str) -> bool:
+    """An ordinary English word is another word, not a typo of a near FAQ word, unless it is a
+    form of it ("heard" for "hear", "automatic" for "automated"): "heat pump" is no "hear lump"."""
+    if not is_common_word(word):
+        return False
+    shared = next(
+        (i for i, (a, b) in enumerate(zip(word, near, strict=False)) if a != b),
+        min(len(word), len(near)),
+    )
+    return shared < max(SAME_STEM_LETTERS, min(len(word), len(near)) - 2)
+
+
 def _max_edits(token: str) -> int:
     return 1 if len(token) <= 7 else 2
 
@@ -323,8 +360,10 @@ def _fuzzy_lookup(token: str, index: MatchIndex) -> tuple[str, float] | None:
             token, index.fuzzy_vocabulary, scorer=OSA.distance, score_cutoff=_max_edits(token)
         )
         if best is not None:
+            target = index.fuzzy_targets[best[0]]
             similarity = 1.0 - best[1] / max(len(token), len(best[0]), 1)
-            found = (index.fuzzy_targets[best[0]], similarity)
+            if not (_is_other_word(token, best[0]) and _is_other_word(token, target)):
+                found = (target, similarity)
     if len(index._fuzzy_cache) < 50_000:
         index._fuzzy_cache[token] = found
     return found
@@ -657,12 +696,18 @@ def match_question(
     if not ranked:
         return MatchResult(question, "fallback", None, 0.0, (), ())
     best_id, best_score, cosine = ranked[0]
-    if best_score >= thresholds.answer:
+    elsewhere = other_programme(question)
+    if elsewhere is not None:
+        return MatchResult(
+            question, "fallback", None, best_score, (), candidates, cosine, out_of_scope=elsewhere
+        )
+    query = _query_tokens(question, kb.index)
+    if best_score >= thresholds.answer_score(_topic_word_count(query)):
         return MatchResult(question, "answer", best_id, best_score, (), candidates, cosine)
     if best_score < thresholds.suggest:
         return MatchResult(question, "fallback", None, best_score, (), candidates, cosine)
     if best_score < thresholds.topic_check_below and (
-        _topic_words(question, best_id, kb.index) < thresholds.topic_words
+        _topic_words(query, best_id, kb.index) < thresholds.topic_words
     ):
         return MatchResult(question, "fallback", None, best_score, (), candidates, cosine)
     # One clear leader gets one button; entries close behind it are offered beside it.
@@ -674,6 +719,11 @@ def match_question(
     return MatchResult(question, "suggest", None, best_score, suggestions, candidates, cosine)
 
 
+def _topic_word_count(query: list[_QueryToken]) -> int:
+    """The message's topic words, known or not (the same count that makes a query long)."""
+    return sum(1 for q in query if not q.stop and q.weight > 0)
+
+
 # Question words say how something is asked, not what about: they are no topic words.
 _QUESTION_WORDS = frozenset(
     canonical_token(word)
@@ -681,13 +731,13 @@ _QUESTION_WORDS = frozenset(
 )
 
 
-def _topic_words(question: str, entry_id: str, index: MatchIndex) -> int:
-    """How many of the question's topic words (typos resolved) the entry's phrasings use."""
+def _topic_words(query: list[_QueryToken], entry_id: str, index: MatchIndex) -> int:
+    """How many of the query's topic words (typos resolved) the entry's phrasings use."""
     vocabulary = index.entry_vocabulary[index.entry_numbers[entry_id]]
     return len(
         {
             q.token
-            for q in _query_tokens(question, index)
+            for q in query
             if not q.stop
             and q.credit > 0
             and not _is_pair(q.token)

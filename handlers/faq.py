@@ -27,6 +27,11 @@ NOT_FOUND_TEXT = (
     "I don't know that one yet, sorry. Try asking in other words, browse the topics, "
     "or reach a person."
 )
+OUT_OF_SCOPE_TEXT = (
+    "That sounds like a question about {programme}, which I don't cover: I know only the "
+    "Twin Cities call of the NetZeroCities Twinning Learning Programme. Ask me about it, browse "
+    "the topics, or reach a person."
+)
 NOT_ENGLISH_TEXT = (
     "Sorry, I understand only English for now: please ask in English, browse the topics, "
     "or reach a person."
@@ -175,6 +180,9 @@ async def ask(update: Update, context: AppContext) -> None:
         _remember_suggestion(context, sent.message_id, message.text, result)
     elif result.decision == "not_english":
         await message.reply_html(NOT_ENGLISH_TEXT, reply_markup=FALLBACK_BUTTONS)
+    elif result.out_of_scope:
+        text = OUT_OF_SCOPE_TEXT.format(programme=escape(result.out_of_scope))
+        await message.reply_html(text, reply_markup=FALLBACK_BUTTONS)
     else:
         await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     # Logged after replying: the person should not wait for the log's durable write.

@@ -74,7 +74,16 @@ def test_ask_json_lines_have_the_documented_shape() -> None:
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert len(rows) == 2
     for row in rows:
-        assert list(row) == ["question", "decision", "id", "score", "suggestions", "semantic"]
+        assert list(row) == [
+            "question",
+            "decision",
+            "id",
+            "score",
+            "suggestions",
+            "semantic",
+            "out_of_scope",
+        ]
+        assert row["out_of_scope"] is None
         assert row["decision"] in ("answer", "suggest", "fallback")
         assert -1.0 <= row["semantic"] <= 1.0
         assert isinstance(row["score"], int | float)

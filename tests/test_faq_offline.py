@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from faq import semantic
+from faq import english, semantic
 from faq.loader import load_knowledge_base
 from faq.matcher import match_question
 
@@ -28,8 +28,10 @@ def test_loading_indexing_and_matching_touch_no_network(monkeypatch: pytest.Monk
     monkeypatch.setattr(socket, "create_connection", refuse)
     # Load the model afresh inside the block, not the copy another test already loaded.
     monkeypatch.setattr(semantic, "_model", None)
+    monkeypatch.setattr(english, "_common", None)
     kb = load_knowledge_base(SHIPPED)
     result = match_question("Until which day can our municipality send the application?", kb)
     assert result.decision == "answer" and result.entry_id == "deadline", result
     assert kb.index.semantic is not None and semantic._model is not None
+    assert english._common is not None
     assert attempts == []

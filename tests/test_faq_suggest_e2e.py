@@ -1,4 +1,4 @@
-"""End to end: "Did you mean" with one button, presses logged for admins, the not-English reply.
+"""End to end: "Did you mean", presses logged, the not-English and other-programme replies.
 
 The thresholds are set so the suggest band is wide (answer 95, suggest 40): which questions
 land in the band then depends on the matcher's ranking, not on today's calibration.
@@ -17,7 +17,7 @@ from bot.sandbox.server import RunningSandbox
 from bot.settings import Settings, load_settings
 from bot.storage.questions import LoggedQuestion
 from handlers import callback_data as data
-from handlers.faq import MAX_PENDING, NOT_ENGLISH_TEXT, NOT_FOUND_TEXT
+from handlers.faq import MAX_PENDING, NOT_ENGLISH_TEXT, NOT_FOUND_TEXT, OUT_OF_SCOPE_TEXT
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
 
@@ -116,3 +116,15 @@ async def test_a_question_in_another_language_gets_one_sentence_and_is_logged(
     assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
     rows = await _wait_for(store.unanswered_questions, 1)
     assert (rows[0].decision, rows[0].question) == ("not_english", "Wie kann ich mich bewerben?")
+
+
+async def test_a_question_about_another_programme_says_which_and_is_logged(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    question = "Is the Interreg Europe call for projects open now?"
+    reply = await user.ask(question)
+    assert reply["text"] == OUT_OF_SCOPE_TEXT.format(programme="Interreg")
+    assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
+    rows = await _wait_for(store.unanswered_questions, 1)
+    assert (rows[0].decision, rows[0].question) == ("fallback", question)

@@ -1,0 +1,34 @@
+"""Common English words, so a real word is never "corrected" into a different FAQ word."""
+
+from __future__ import annotations
+
+import threading
+
+_lock = threading.Lock()
+_common: frozenset[str] | None = None
+# Occurrences in pyspellchecker's English list (subtitles and books) from which a word counts
+# as an ordinary word: frequent misspellings ("twining" 56, "wat" 680) stay under it.
+COMMON_WORD_COUNT = 1000
+
+
+def _load() -> frozenset[str]:
+    from spellchecker import SpellChecker
+
+    # The list ships inside the package: loading it reads a file, never the network.
+    frequencies = SpellChecker(language="en", distance=1).word_frequency.dictionary
+    return frozenset(word for word, count in frequencies.items() if count >= COMMON_WORD_COUNT)
+
+
+def common_words() -> frozenset[str]:
+    """The common English words, loaded on first use, once per process (thread-safe)."""
+    global _common
+    if _common is None:
+        with _lock:
+            if _common is None:
+                _common = _load()
+    return _common
+
+
+def is_common_word(word: str) -> bool:
+    """Whether the (lower-case) word is an ordinary English word, not a typo."""
+    return word in common_words()

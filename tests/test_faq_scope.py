@@ -1,0 +1,107 @@
+"""Questions about other programmes, real words that are no typos, and long messages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import BUNDLED_FAQ_DIR
+from faq import matcher
+from faq.english import is_common_word
+from faq.loader import load_knowledge_base
+from faq.matcher import DEFAULT_THRESHOLDS, MatchThresholds, match_question
+from faq.model import KnowledgeBase
+from faq.scope import other_programme
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge_base(BUNDLED_FAQ_DIR)
+
+
+@pytest.mark.parametrize(
+    ("question", "programme"),
+    [
+        ("Is the Interreg Europe call for projects open now?", "Interreg"),
+        ("is the european urban initiative call open", "the European Urban Initiative"),
+        ("what is the deadline for the life programme call", "the LIFE programme"),
+        ("How do I apply for a LIFE grant?", "the LIFE programme"),
+        ("When is the next URBACT call?", "URBACT"),
+        ("how do we apply for the european green capital award", "the European Green Capital"),
+    ],
+)
+def test_a_question_about_another_programme_falls_back_naming_it(
+    question: str, programme: str, shipped: KnowledgeBase
+) -> None:
+    result = match_question(question, shipped)
+    assert result.decision == "fallback", result
+    assert result.out_of_scope is not None and result.out_of_scope.startswith(programme)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We saw the twinning call on the Interreg Europe website, when is the deadline?",
+        "Can cities from Horizon Europe associated countries apply?",
+        "what is the life of a twinning partnership",  # "life" as a word, not LIFE
+        "We signed the Covenant of Mayors, can we apply?",
+    ],
+)
+def test_a_question_naming_ours_or_only_words_is_not_out_of_scope(question: str) -> None:
+    assert other_programme(question) is None
+
+
+def test_the_out_of_scope_question_is_answered_without_the_check(
+    shipped: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check is what keeps it out: without it this question is answered about our call.
+    question = "Is the Interreg Europe call for projects open now?"
+    monkeypatch.setattr(matcher, "other_programme", lambda text: None)
+    assert match_question(question, shipped).decision == "answer"
+
+
+def test_a_real_word_is_not_corrected_into_a_different_faq_word(shipped: KnowledgeBase) -> None:
+    assert is_common_word("heat") and is_common_word("pump")
+    tokens = {q.token for q in matcher._query_tokens("what does a heat pump cost", shipped.index)}
+    assert "heat" in tokens and "pump" in tokens and "hear" not in tokens, tokens
+    assert match_question("what does a heat pump cost", shipped).decision == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("word", "corrected"),
+    [("eligable", "eligible"), ("heard", "hear"), ("late", "later")],
+)
+def test_typos_and_forms_of_faq_words_are_still_corrected(
+    word: str, corrected: str, shipped: KnowledgeBase
+) -> None:
+    tokens = {q.token for q in matcher._query_tokens(f"{word} city", shipped.index)}
+    expected = matcher.canonical_token(corrected)
+    assert expected in tokens, (word, tokens)
+
+
+def test_a_misspelling_common_in_chat_is_no_ordinary_word() -> None:
+    assert not is_common_word("twining") and not is_common_word("eligable")
+
+
+LONG_QUESTION = (
+    "Good morning from Spain. Our council is worried about money, so before we say yes I must "
+    "know if the programme pays for the travel of our staff to the other city."
+)
+
+
+def test_a_long_message_is_answered_from_a_lower_score(shipped: KnowledgeBase) -> None:
+    result = match_question(LONG_QUESTION, shipped)
+    long_answer = DEFAULT_THRESHOLDS.answer - DEFAULT_THRESHOLDS.long_message_allowance
+    assert long_answer <= result.score < DEFAULT_THRESHOLDS.answer, result
+    assert result.decision == "answer" and result.entry_id == "costs-covered"
+    strict = MatchThresholds(
+        DEFAULT_THRESHOLDS.answer, DEFAULT_THRESHOLDS.suggest, long_message_allowance=0
+    )
+    assert match_question(LONG_QUESTION, shipped, strict).decision == "suggest"
+
+
+def test_a_short_message_gets_no_allowance() -> None:
+    thresholds = MatchThresholds(answer=60, suggest=48, long_message_allowance=10)
+    assert thresholds.answer_score(thresholds.long_message_words - 1) == 60
+    assert thresholds.answer_score(thresholds.long_message_words) == 50
+    # Never under the suggest score, whatever the allowance.
+    assert MatchThresholds(60, 55, long_message_allowance=10).answer_score(20) == 55
