@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from faq.call import CallPhase
 from faq.loader import load_knowledge_base
 from faq.matcher import DEFAULT_THRESHOLDS
 from faq.model import KnowledgeBase
+from faq.placeholders import render_answer
+from faq.rendercheck import SAMPLE_NOW, sample_calls
 from faq.selftest import self_test
 
 SHIPPED = Path(__file__).resolve().parent.parent / "faq" / "data"
@@ -90,3 +93,41 @@ def test_every_phrasing_routes_to_its_own_entry(kb: KnowledgeBase) -> None:
     report = self_test(kb, DEFAULT_THRESHOLDS)
     problems = [str(p) for p in (*report.misrouted, *report.competing)]
     assert report.ok, "\n".join(problems)
+
+
+def _rendered(kb: KnowledgeBase, entry_id: str) -> str:
+    entry = next(e for e in kb.entries if e.id == entry_id)
+    call = sample_calls("Call 2")[CallPhase.TO_BE_ANNOUNCED]
+    return render_answer(entry, call, SAMPLE_NOW)
+
+
+def test_the_contact_answer_says_how_to_reach_a_person_and_keeps_the_official_page(
+    kb: KnowledgeBase,
+) -> None:
+    html = _rendered(kb, "contact")
+    assert "/human" in html and "Reach a person" in html
+    assert "team running this bot" in html and "in this chat" in html
+    assert "none to give" in html  # still honest: no source lists a contact for the programme
+    official = next(e for e in kb.entries if e.id == "contact").links_for(None)
+    assert official and all(link.url and link.url in html for link in official)
+
+
+def test_who_are_you_offers_a_person_and_privacy_says_what_human_keeps(
+    kb: KnowledgeBase,
+) -> None:
+    assert "/human" in _rendered(kb, "who-are-you")
+    privacy = _rendered(kb, "privacy")
+    assert "/human" in privacy and "first name" in privacy and "city and country" in privacy
+    assert "for one day" in privacy and "/deletedata" in privacy
+    assert "anonymously (without your user id" in privacy  # the question log has no user id
+
+
+def test_answers_about_the_bot_never_say_the_programme_receives_anything(
+    kb: KnowledgeBase,
+) -> None:
+    for entry_id in ("contact", "who-are-you", "privacy"):
+        html = _rendered(kb, entry_id)
+        assert "European Commission" not in html and "NetZeroCities team" not in html
+        assert "programme team" not in html
+    for entry_id in ("contact", "privacy"):
+        assert "team running this bot" in _rendered(kb, entry_id)

@@ -438,6 +438,7 @@ async def test_mydata_and_deletedata_after_registering(
 async def test_privacy_and_myregistration_commands(user: SandboxClient) -> None:
     notice = await user.ask("/privacy")
     assert f"version {NOTICE_VERSION}" in notice["text"] and "/deletedata" in notice["text"]
+    assert "/human" in notice["text"] and "for one day" in notice["text"]
     assert "not pre-registered" in (await user.ask("/myregistration"))["text"]
     assert "nothing to cancel" in (await user.ask("/cancel"))["text"]
 
@@ -447,6 +448,23 @@ async def _update_saved(user: SandboxClient) -> Message:
     saved = await user.ask("/myregistration")
     await user.press(saved["message_id"], "reg:update")
     return await user.next_bot_message()
+
+
+async def test_someone_who_agreed_to_the_notice_before_human_is_asked_again(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    await register(user)
+    store = _store(sandbox)
+    saved = await store.get_registration(user.user_id)
+    assert saved is not None
+    # The version before the notice said what /human keeps.
+    await store.save_registration(saved.model_copy(update={"notice_version": "2026-12-02"}))
+    asked = await _update_saved(user)
+    assert "The privacy notice has changed since you agreed" in asked["text"]
+    review = await press(user, asked, Step.CONSENT, "agree")
+    await press(user, review, Step.REVIEW, "confirm")
+    updated = await store.get_registration(user.user_id)
+    assert updated is not None and updated.notice_version == NOTICE_VERSION
 
 
 async def test_an_update_leaves_the_subscription_as_it_is(

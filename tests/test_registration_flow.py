@@ -310,7 +310,21 @@ def test_the_notice_says_what_why_how_long_how_to_erase_and_not_who_receives_it(
         assert "work email" in notice and "population" in notice
         assert SUBSCRIBES in notice and "/unsubscribe" in notice
     assert "subscribes you to news and deadline reminders" in SUBSCRIBES
-    assert NOTICE_VERSION > "2026-12-01"  # the meaning changed: people are asked again
+    assert NOTICE_VERSION > "2026-12-02"  # the meaning changed: people are asked again
+
+
+def test_the_full_notice_says_what_human_keeps_who_sees_it_and_the_one_day_hint() -> None:
+    what, why, who, how_long = (
+        FULL_NOTICE.split(f"<b>{heading}</b>", 1)[1].split("<b>", 1)[0]
+        for heading in ("What I keep.", "Why.", "Who sees it.", "For how long.")
+    )
+    assert "/human" in what and "first name" in what and "city and country" in what
+    assert "for one day" in what and "without your user id" in what
+    assert "/human" in why
+    assert "/human" in who and "team running this bot" in who
+    assert "one day" in how_long and "delete it after the call" in how_long
+    # Shown before /register, the short notice is about pre-registering only.
+    assert "/human" not in SHORT_NOTICE and "one day" not in SHORT_NOTICE
 
 
 def test_every_button_fits_telegrams_64_bytes() -> None:
