@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import AppContext, BotApplication
+from bot.desk.handoff import KEEP_UNANSWERED
 from bot.knowledge import watch_faq_folder
 from bot.registration.steps import IDLE_LIMIT
 from bot.settings import Settings
@@ -60,6 +61,13 @@ def startup(steps: Sequence[StartupStep]) -> StartupStep:
             application.job_queue.run_repeating(
                 drop_idle_drafts, interval=DRAFT_SWEEP_SECONDS, first=60, name="drop_idle_drafts"
             )
+            # The question kept for a handoff is promised for a day only: dropped within the hour.
+            application.job_queue.run_repeating(
+                drop_stale_unanswered,
+                interval=DRAFT_SWEEP_SECONDS,
+                first=60,
+                name="drop_stale_unanswered",
+            )
         broadcaster = application.bot_data.broadcaster
         if broadcaster is not None:
             await broadcaster.bot.initialize()
@@ -75,6 +83,14 @@ async def drop_idle_drafts(context: AppContext) -> None:
     dropped = await services.store.delete_drafts_idle_since(services.clock() - IDLE_LIMIT)
     if dropped:
         log.info("Dropped %d registration drafts left for over %s", len(dropped), IDLE_LIMIT)
+
+
+async def drop_stale_unanswered(context: AppContext) -> None:
+    """Job: delete the unanswered questions kept for a handoff once their day is over."""
+    services = context.services
+    dropped = await services.store.forget_unanswered_before(services.clock() - KEEP_UNANSWERED)
+    if dropped:
+        log.info("Dropped %d unanswered questions kept over %s", dropped, KEEP_UNANSWERED)
 
 
 async def on_shutdown(application: BotApplication) -> None:

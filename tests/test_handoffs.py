@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from bot.desk.handoff import KEEP_UNANSWERED
+from bot.lifecycle import drop_stale_unanswered
 from bot.storage.handoffs import HandoffMessage, StaffCopy
 from bot.storage.store import Store
 
@@ -170,3 +173,20 @@ async def test_old_unanswered_questions_are_dropped_when_another_is_kept(store: 
     await store.remember_unanswered(OTHER, "new", keep=timedelta(0))
     assert await store.unanswered_hint(PERSON) is None
     assert (await store.unanswered_hint(OTHER)) is not None
+
+
+async def test_the_hourly_job_drops_unanswered_questions_once_their_day_is_over(
+    store: Store,
+) -> None:
+    await store.remember_unanswered(PERSON, "kept", keep=KEEP_UNANSWERED)
+    asked = (await store.unanswered_hint(PERSON)).asked_at  # type: ignore[union-attr]
+
+    async def run_job_at(now: datetime) -> None:
+        services = SimpleNamespace(store=store, clock=lambda: now)
+        await drop_stale_unanswered(SimpleNamespace(services=services))  # type: ignore[arg-type]
+
+    await run_job_at(asked + KEEP_UNANSWERED - timedelta(minutes=1))
+    assert await store.unanswered_hint(PERSON) is not None
+    await run_job_at(asked + KEEP_UNANSWERED + timedelta(minutes=1))
+    assert await store.unanswered_hint(PERSON) is None
+    assert (await store.export_user_data(PERSON)).unanswered is None

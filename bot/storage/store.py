@@ -819,6 +819,18 @@ class Store:
 
         await table.run(put)
 
+    async def forget_unanswered_before(self, cutoff: datetime) -> int:
+        """Drop every chat's kept unanswered question asked before `cutoff`; how many went."""
+        table = self._open_table(self._handoff_hints)
+
+        def drop(t: Table) -> int:
+            stale = [h.chat_id for h in table.all(t) if h.asked_at < cutoff]
+            if stale:
+                t.remove(doc_ids=stale)
+            return len(stale)
+
+        return await table.run(drop)
+
     async def unanswered_hint(self, chat_id: int) -> UnansweredHint | None:
         """The chat's kept unanswered question, if any."""
         table = self._open_table(self._handoff_hints)
