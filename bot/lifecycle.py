@@ -14,10 +14,10 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.context import AppContext, BotApplication
-from bot.desk.handoff import KEEP_UNANSWERED
 from bot.knowledge import watch_faq_folder
 from bot.registration.steps import IDLE_LIMIT
 from bot.settings import Settings
+from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.telegram.webhook import create_webhook_app, webhook_path
 
 log = logging.getLogger(__name__)

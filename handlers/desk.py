@@ -20,7 +20,13 @@ from telegram.ext import filters
 
 from bot.context import AppContext, BotApplication, Services
 from bot.desk import handoff as texts
-from bot.storage.handoffs import HandoffMessage, HandoffThread, PendingReply, StaffCopy
+from bot.storage.handoffs import (
+    KEEP_UNANSWERED,
+    HandoffMessage,
+    HandoffThread,
+    PendingReply,
+    StaffCopy,
+)
 from bot.storage.store import Store
 from faq.loader import MAX_CALLBACK_BYTES
 from faq.model import KnowledgeBase
@@ -134,7 +140,7 @@ async def ask_for_person(update: Update, context: AppContext) -> None:
         await store.discard_handoff(active.id)
     registration = await store.get_registration(user.id)
     hint = await store.unanswered_hint(chat.id)
-    fresh = hint is not None and context.services.clock() - hint.asked_at <= texts.KEEP_UNANSWERED
+    fresh = hint is not None and context.services.clock() - hint.asked_at <= KEEP_UNANSWERED
     await store.start_handoff(
         chat.id,
         first_name=user.first_name or "",

@@ -10,8 +10,8 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import AppContext, Services
-from bot.desk.handoff import KEEP_UNANSWERED
 from bot.storage.durable import StorageError
+from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.storage.questions import mask_personal_data
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import Entry, KnowledgeBase

@@ -9,9 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.desk.handoff import KEEP_UNANSWERED
 from bot.lifecycle import drop_stale_unanswered
-from bot.storage.handoffs import HandoffMessage, StaffCopy
+from bot.storage.handoffs import KEEP_UNANSWERED, HandoffMessage, StaffCopy
 from bot.storage.store import Store
 
 PERSON = 1001

@@ -5,7 +5,7 @@ Pure functions of records and settings; the handlers send what these return.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from html import escape
 
 from bot.announcements.texts import days_and_hours
@@ -15,8 +15,6 @@ from bot.storage.handoffs import HandoffThread, PendingReply
 from faq.matcher import MatchThresholds, match_question
 from faq.model import ABOUT_PROGRAMME, KnowledgeBase
 
-# A question the FAQ could not answer is passed on with a handoff started within this time.
-KEEP_UNANSWERED = timedelta(days=1)
 QUOTED_CHARS = 600
 LISTED_CHARS = 200
 FAQ_CHOICES = 2

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
 from bot.storage.records import Record
+
+# A question the FAQ could not answer is passed on with a handoff started within this time, and
+# kept no longer (the privacy texts say one day).
+KEEP_UNANSWERED = timedelta(days=1)
 
 MAX_HANDOFF_TEXT = 4000
 MAX_FIRST_NAME = 200
