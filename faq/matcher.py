@@ -172,6 +172,7 @@ class MatchIndex:
     entry_vocabulary: tuple[frozenset[str], ...] = ()
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    _last_query: tuple[str, list[_QueryToken]] | None = None
 
 
 @dataclass(frozen=True)
@@ -420,6 +421,16 @@ def _unknown_factor(token: str) -> float:
 
 
 def _query_tokens(question: str, index: MatchIndex) -> list[_QueryToken]:
+    """The question's weighted tokens; the last question's are kept (the topic check asks again)."""
+    last = index._last_query
+    if last is not None and last[0] == question:
+        return last[1]
+    tokens = _tokenize_query(question, index)
+    index._last_query = (question, tokens)
+    return tokens
+
+
+def _tokenize_query(question: str, index: MatchIndex) -> list[_QueryToken]:
     words = replace_country_phrases(normalize_text(question)).split()
     words = _join_split_words(words, index.known_words)
     tokens = {canonical_token(word): word for word in reversed(words)}
@@ -622,23 +633,15 @@ def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, fl
         return [
             (entry_id, score, 0.0) for entry_id, score in lexical_scores(question, index, limit)
         ]
-    # The meaning product goes first, while the phrasing vectors may still be in cache (the
-    # lexical pass evicts them); a text with no letter or digit is only embedded if it matched.
-    has_word = any(char.isalnum() for char in question)
-    similarities = index.semantic.similarities(question) if has_word else None
+    # A text with no letter or digit is only embedded if it matched a word.
     lexical = lexical_scores(question, index, limit)
-    if similarities is None:
-        if not lexical:
-            return []
-        similarities = index.semantic.similarities(question)
-    # A text of no known token embeds as NaN: it means nothing, not "close to everything".
-    cosines = np.nan_to_num(similarities, nan=-1.0)
+    if not lexical and not any(char.isalnum() for char in question):
+        return []
     numbers = index.entry_numbers
     by_number = {numbers[entry_id]: score for entry_id, score in lexical}
-    count = min(SEMANTIC_CANDIDATES, len(cosines))
-    if count:
-        for number in np.argpartition(-cosines, count - 1)[:count]:
-            by_number.setdefault(int(number), 0.0)
+    cosines = index.semantic.nearest(question, SEMANTIC_CANDIDATES, by_number)
+    for number in cosines:
+        by_number.setdefault(number, 0.0)
     span = SEMANTIC_CEILING - SEMANTIC_FLOOR
     blended = []
     for number, score in by_number.items():
