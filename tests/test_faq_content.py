@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from faq.call import CallPhase
 from faq.loader import load_knowledge_base
-from faq.matcher import DEFAULT_THRESHOLDS
+from faq.matcher import DEFAULT_THRESHOLDS, match_question
 from faq.model import KnowledgeBase
 from faq.placeholders import render_answer
 from faq.rendercheck import SAMPLE_NOW, sample_calls
@@ -131,3 +132,24 @@ def test_answers_about_the_bot_never_say_the_programme_receives_anything(
         assert "programme team" not in html
     for entry_id in ("contact", "privacy"):
         assert "team running this bot" in _rendered(kb, entry_id)
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("do the pilot cities learn from us also", "pilot-cities"),
+        ("is learning two way between twin and pilot", "city-roles"),
+    ],
+)
+def test_questions_about_two_way_learning_get_the_fact_in_every_phase(
+    kb: KnowledgeBase, question: str, entry_id: str
+) -> None:
+    # Facts file: "Learning goes both ways: Pilot Cities also learn from their Twins. [N1]"
+    result = match_question(question, kb)
+    assert (result.decision, result.entry_id) == ("answer", entry_id)
+    entry = next(e for e in kb.entries if e.id == entry_id)
+    assert "N1" in entry.sources
+    for at in (SAMPLE_NOW, datetime(2025, 6, 1, tzinfo=UTC)):
+        for call in sample_calls("Call 2", at).values():
+            html = render_answer(entry, call, at)
+            assert "Pilot Cities also learn from their Twins" in html, (call, at)
