@@ -368,6 +368,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for faq_problem in error.problems:
             print(f"  {faq_problem}", file=sys.stderr)
+        for note in error.notes:
+            print(f"  {note}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130

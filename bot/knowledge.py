@@ -86,6 +86,7 @@ def describe_reload(outcome: ReloadOutcome, kept_entries: int) -> list[str]:
     ]
     if len(problems) > MAX_ERRORS_SHOWN:
         lines.append(f"…and {len(problems) - MAX_ERRORS_SHOWN} more.")
+    lines.extend(escape(note) for note in outcome.error.notes)
     # A problem quotes the YAML it found, so a few can outgrow one Telegram message.
     return pack_lines(lines)
 

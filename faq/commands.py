@@ -24,6 +24,8 @@ def _load(directory: Path, out: TextIO) -> KnowledgeBase | None:
     except FaqValidationError as error:
         for problem in error.problems:
             print(problem, file=out)
+        for note in error.notes:
+            print(note, file=out)
         files = len({problem.file for problem in error.problems})
         print(
             f"FAQ invalid: {len(error.problems)} problem(s) in {files} file(s); "

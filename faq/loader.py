@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -112,11 +112,13 @@ class Problem:
 
 
 class FaqValidationError(Exception):
-    """The FAQ folder is invalid; `problems` lists every problem found."""
+    """The FAQ folder is invalid; `problems` lists every problem found, `notes` what was not
+    checked because of them."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("\n".join(str(problem) for problem in problems))
+    def __init__(self, problems: list[Problem], notes: tuple[str, ...] = ()) -> None:
+        super().__init__("\n".join([*(str(problem) for problem in problems), *notes]))
         self.problems = problems
+        self.notes = notes
 
 
 def directory_fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
@@ -193,6 +195,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.notes: list[str] = []
 
     def add(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
@@ -211,14 +214,7 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
     try:
         return yaml.load(text)
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = (error.problem or error.context or "invalid YAML").strip()
-        problems.add(
-            file,
-            line,
-            f"YAML syntax error: {what}; check the indentation, colons and quotes near this line",
-        )
+        problems.add(file, *_syntax_error(error))
     except YAMLError as error:
         problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
     except ValueError as error:
@@ -229,6 +225,24 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
             f"an impossible date ({error}); write dates as YYYY-MM-DD, e.g. 2024-04-08",
         )
     return None
+
+
+def _syntax_error(error: MarkedYAMLError) -> tuple[int, str]:
+    """The line the parser stopped at and what to check, naming where the construct began."""
+    mark = error.problem_mark or error.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    what = (error.problem or error.context or "invalid YAML").strip()
+    started = error.context_mark.line + 1 if error.context_mark is not None else line
+    if error.problem and error.context and started < line:
+        # The parser notices the fault where it stops; an unclosed bracket or quote is often at
+        # the line where the construct it was reading began, so both lines are named.
+        return line, (
+            f"YAML syntax error: {what}, {error.context.strip()} that starts at line {started}; "
+            f"check the brackets, quotes, colons and indentation from line {started} to this line"
+        )
+    return line, (
+        f"YAML syntax error: {what}; check the indentation, colons and quotes near this line"
+    )
 
 
 def _impossible_date_line(text: str) -> int:
@@ -891,11 +905,17 @@ def _resolve_sources(
     catalogue: tuple[Source, ...] | None,
     folder: str,
     problems: _Collector,
+    unreadable: Sequence[str] = (),
 ) -> None:
     """Check every source id against the catalogue and put the sources' links on each entry."""
     cited = any(raw.entry.sources or raw.entry.phase_sources or raw.entry.dated for raw in raws)
     if catalogue is None:
-        if cited:
+        if cited and unreadable:
+            problems.notes.append(
+                "The entries' source ids were not checked, since the sources catalogue may be in "
+                f"{', '.join(unreadable)}; those checks run once every file reads."
+            )
+        elif cited:
             problems.add(
                 folder,
                 0,
@@ -1204,7 +1224,10 @@ def _parse_year(node: Any, where: str, file: str, problems: _Collector) -> int:
     return DEFAULT_CLIMATE_NEUTRAL_BY
 
 
-def _check_cross_entry(raws: list[_RawEntry], problems: _Collector) -> None:
+def _check_cross_entry(
+    raws: list[_RawEntry], problems: _Collector, unreadable: Sequence[str] = ()
+) -> None:
+    unchecked = 0
     first_by_id: dict[str, _RawEntry] = {}
     for raw in raws:
         earlier = first_by_id.get(raw.entry.id)
@@ -1226,6 +1249,8 @@ def _check_cross_entry(raws: list[_RawEntry], problems: _Collector) -> None:
                     related_line,
                     f'entry "{raw.entry.id}" lists itself in "related"; remove it',
                 )
+            elif related_id not in first_by_id and unreadable:
+                unchecked += 1  # it may be an entry of the file that cannot be read
             elif related_id not in first_by_id:
                 problems.add(
                     raw.file,
@@ -1240,6 +1265,12 @@ def _check_cross_entry(raws: list[_RawEntry], problems: _Collector) -> None:
                     f'"related" in entry "{raw.entry.id}" names "{related_id}" twice',
                 )
             seen.add(related_id)
+    if unchecked:
+        problems.notes.append(
+            f'{unchecked} "related" id(s) were not checked: they name no entry of the files that '
+            f"read, but may name one in {', '.join(unreadable)}; those checks run once every file "
+            "reads."
+        )
     _check_duplicate_phrasings(raws, problems)
 
 
@@ -1385,10 +1416,12 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     rules: list[tuple[EligibilityRules | None, str, int]] = []
     catalogues: list[tuple[tuple[Source, ...] | None, str, int]] = []
     files = sorted(directory.glob("*.yaml"))
+    unreadable: list[str] = []
     for path in files:
         file = _display_path(path)
         document = _read_yaml(path, file, problems)
         if document is None and problems.problems and problems.problems[-1].file == file:
+            unreadable.append(file)
             continue
         _load_document(document, file, raws, calls, rules, catalogues, problems)
     if not files:
@@ -1399,14 +1432,14 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     eligibility = _first_section(rules, "eligibility", problems)
     catalogue = _first_section(catalogues, "sources", problems)
     call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
-    _check_cross_entry(raws, problems)
-    _resolve_sources(raws, catalogue if catalogues else None, folder, problems)
+    _check_cross_entry(raws, problems, unreadable)
+    _resolve_sources(raws, catalogue if catalogues else None, folder, problems, unreadable)
     for raw in raws:
         _check_answers(raw, call_name, problems)
-    if not raws and files:
+    if not raws and files and not unreadable:
         problems.add(folder, 0, 'no file has any entries; add entries under "entries:"')
     if problems.problems:
-        raise FaqValidationError(problems.problems)
+        raise FaqValidationError(problems.problems, tuple(problems.notes))
     assert call is not None
     return build_knowledge_base(
         tuple(raw.entry for raw in raws), call, eligibility, catalogue or ()

@@ -103,3 +103,26 @@ def test_ask_on_invalid_folder_prints_problems_and_exits_1(tmp_path: Path) -> No
     out = io.StringIO()
     assert ask_command(_broken_copy(tmp_path), ["hi"], True, DEFAULT_THRESHOLDS, out) == 1
     assert "topics.yaml:5:" in out.getvalue()
+
+
+def test_a_syntax_error_is_reported_alone_not_with_knock_on_related_ids(tmp_path: Path) -> None:
+    folder = tmp_path / "faq"
+    shutil.copytree(SHIPPED, folder)
+    programme = folder / "programme.yaml"
+    lines = programme.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[6] == "    question: What is the Twinning Learning Programme?\n"
+    lines[6] = "    question: [What is the Twinning Learning Programme?\n"
+    programme.write_text("".join(lines), encoding="utf-8")
+    out = io.StringIO()
+    assert check_command(folder, DEFAULT_THRESHOLDS, out) == 1
+    printed = out.getvalue().splitlines()
+    assert len(printed) == 3, printed
+    assert printed[0].endswith(
+        "programme.yaml:8: YAML syntax error: expected ',' or ']', but got ':', while parsing a "
+        "flow sequence that starts at line 7; check the brackets, quotes, colons and indentation "
+        "from line 7 to this line"
+    ), printed[0]
+    assert "not an entry id" not in out.getvalue()
+    assert printed[1].startswith('9 "related" id(s) were not checked')
+    assert printed[1].endswith("those checks run once every file reads.")
+    assert printed[2].startswith("FAQ invalid: 1 problem(s) in 1 file(s);")

@@ -427,3 +427,35 @@ def test_sources_become_links_once_sources_first() -> None:
     assert [link.url for link in countries.links_for("open")] == ["https://example.org/funding"]
     assert [link.url for link in countries.links_for("closed")] == ["https://example.org/programme"]
     assert kb.entry("greeting").about == "bot" and kb.entry("greeting").sources == ()
+
+
+def test_while_a_file_is_unreadable_only_its_syntax_error_is_a_problem(faq_dir: Path) -> None:
+    # A second file whose entry names an entry of topics.yaml, which is then broken.
+    (faq_dir / "more.yaml").write_text(
+        "entries:\n"
+        "  - id: more\n"
+        "    question: Is there more to know?\n"
+        "    alternatives: [what else, anything else, more please, tell me more, other facts]\n"
+        "    answer: More.\n"
+        "    tags: [Dates]\n"
+        "    sources: [T1]\n"
+        "    related: [deadline, deadlin]\n",
+        encoding="utf-8",
+    )
+    _edit(faq_dir, TOPICS, "    tags: [Dates]\n", "    tags: [Dates\n")
+    with pytest.raises(FaqValidationError) as caught:
+        load_knowledge_base(faq_dir)
+    problems = caught.value.problems
+    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [(TOPICS, 14)], problems
+    assert "while parsing a flow sequence that starts at line 13" in problems[0].message
+    (note,) = caught.value.notes
+    assert note.startswith('2 "related" id(s) were not checked') and TOPICS in note
+    assert "those checks run once every file reads" in str(caught.value)
+
+
+def test_once_every_file_reads_an_unknown_related_id_is_a_problem_again(faq_dir: Path) -> None:
+    _edit(faq_dir, TOPICS, "related: [deadline]", "related: [deadlin]")
+    with pytest.raises(FaqValidationError) as caught:
+        load_knowledge_base(faq_dir)
+    assert caught.value.notes == ()
+    assert any("not an entry id" in p.message for p in caught.value.problems)

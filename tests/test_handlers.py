@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot.knowledge import ReloadOutcome, describe_reload
 from bot.settings import load_settings
-from faq.loader import FaqValidationError, Problem
+from faq.loader import FaqValidationError, Problem, load_knowledge_base
 from faq.message_parts import visible_length
 from handlers import register_handlers
 from handlers.errors import quoted_command
@@ -90,3 +93,18 @@ def test_welcome_escapes_the_users_name() -> None:
 )
 def test_quoted_command_is_the_first_word_cut_short(text: str, quoted: str) -> None:
     assert quoted_command(text) == quoted
+
+
+def test_reload_report_of_an_unreadable_file_says_which_checks_wait(tmp_path: Path) -> None:
+    # The tester's case: other files' "related" name entries of the unreadable programme.yaml.
+    folder = tmp_path / "faq"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "faq" / "data", folder)
+    programme = folder / "programme.yaml"
+    text = programme.read_text(encoding="utf-8")
+    programme.write_text(text.replace("question: What is", "question: [What is", 1), "utf-8")
+    with pytest.raises(FaqValidationError) as caught:
+        load_knowledge_base(folder)
+    (report,) = describe_reload(ReloadOutcome(changed=True, error=caught.value), kept_entries=7)
+    assert report.count("• ") == 1 and "YAML syntax error" in report
+    assert "not an entry id" not in report
+    assert "those checks run once every file reads." in report
