@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -189,3 +190,30 @@ async def test_the_hourly_job_drops_unanswered_questions_once_their_day_is_over(
     await run_job_at(asked + KEEP_UNANSWERED + timedelta(minutes=1))
     assert await store.unanswered_hint(PERSON) is None
     assert (await store.export_user_data(PERSON)).unanswered is None
+
+
+async def test_the_export_shows_who_answered_by_first_name_but_no_staff_ids_or_chats(
+    store: Store,
+) -> None:
+    thread = await store.start_handoff(PERSON, first_name="Ana")
+    await store.add_handoff_message(thread.id, said("person", "my question"))
+    await store.add_handoff_staff_copies(thread.id, [StaffCopy(chat_id=STAFF_CHAT, message_id=987)])
+    staff_id = 424242
+    answer = said("staff", "our answer", 5, staff_id=staff_id, staff_name="Marta")
+    await store.add_handoff_message(thread.id, answer)
+    export = (await store.export_user_data(PERSON)).to_json()
+    (conversation,) = export["conversations_with_the_team"]
+    assert [(m["sender"], m["text"]) for m in conversation["messages"]] == [
+        ("person", "my question"),
+        ("staff", "our answer"),
+    ]
+    assert conversation["messages"][1]["staff_name"] == "Marta"
+    assert conversation["messages"][1]["sent_at"] == "2026-03-02T10:05:00Z"
+    assert "staff_copies" not in conversation
+    assert all("staff_id" not in m for m in conversation["messages"])
+    dumped = json.dumps(export)
+    assert str(staff_id) not in dumped and str(STAFF_CHAT) not in dumped and "987" not in dumped
+    # The desk still has them: a reply to the staff copy maps back, the message names its sender.
+    assert store.handoff_id_of_staff_message(STAFF_CHAT, 987) == thread.id
+    (stored,) = (await store.export_user_data(PERSON)).handoffs
+    assert stored.messages[1].staff_id == staff_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -68,6 +68,14 @@ class HandoffThread(Record):
     def is_active(self) -> bool:
         """Whether the person's messages still go to this thread."""
         return self.status != "closed"
+
+    def person_document(self) -> dict[str, Any]:
+        """The thread for the person's own export: what was said, when, and by whom (first name)."""
+        # Staff ids and the staff chats' message ids are the desk's, not the person's, data.
+        document = self.model_dump(mode="json", exclude_none=True, exclude={"staff_copies"})
+        for message in document.get("messages", ()):
+            message.pop("staff_id", None)
+        return document
 
     @property
     def answered(self) -> bool:

@@ -92,7 +92,7 @@ class UserData:
             "subscription": document(self.subscription),
             "chat": document(self.chat),
             "draft": document(self.draft),
-            "conversations_with_the_team": [thread.to_document() for thread in self.handoffs],
+            "conversations_with_the_team": [thread.person_document() for thread in self.handoffs],
             "last_unanswered_question": document(self.unanswered),
             "queued_messages": [
                 {"id": a.id, "kind": a.kind, "html": a.html, "queued_at": a.created_at.isoformat()}
