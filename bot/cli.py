@@ -147,11 +147,18 @@ def _parser() -> argparse.ArgumentParser:
         "ask",
         parents=[env_option],
         help="show what the bot would do with a question",
-        description="Show what the bot would do with a question (or one per line on stdin).",
+        description=(
+            "Show what the bot would do with one question, its words quoted or not (they are "
+            "joined into one question); for several questions, give one per line on stdin."
+        ),
     )
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--dir", type=Path, default=None, help="FAQ folder (default: FAQ_DIR)")
-    ask.add_argument("question", nargs="*", help="the question (default: read stdin)")
+    ask.add_argument(
+        "question",
+        nargs="*",
+        help="one question, its words quoted or not (default: one question per line on stdin)",
+    )
     return parser
 
 

@@ -194,3 +194,20 @@ def test_env_file_may_follow_the_command(tmp_path: Path) -> None:
     result = _run("faq", "check", "--env-file", "nope.env", cwd=tmp_path)
     assert result.returncode == 2
     assert "--env-file: 'nope.env' is not a file" in result.stderr
+
+
+def test_faq_ask_joins_its_words_into_one_question_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    faq_dir = str(ROOT / "faq" / "data")
+    assert main(["faq", "ask", "--json", "--dir", faq_dir, "when", "is", "the", "deadline"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert '"question": "when is the deadline"' in line
+    with pytest.raises(SystemExit):
+        main(["faq", "ask", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "one question, its words quoted or not" in help_text
+    assert "one question per line on stdin" in help_text
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert "Q: one question, its words quoted or not; several questions: one per line" in readme
