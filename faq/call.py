@@ -47,6 +47,8 @@ class CallState:
     url: str | None = None
     zone: tzinfo = UTC
     deadline_note: str = ""  # what answers add beside a set deadline (call.yaml)
+    # The deadline days the note is true of, in `zone`; None: beside any deadline.
+    deadline_note_days: frozenset[date] | None = None
 
     def phase(self, now: datetime) -> CallPhase:
         """The phase at `now`: a passed deadline closes the call whatever the opening says."""
@@ -71,6 +73,7 @@ class CallOverrides:
 
 def current_call(from_file: CallSettings, overrides: CallOverrides, zone: tzinfo) -> CallState:
     """The call in force in `zone`: what staff set in the bot wins over the FAQ's call.yaml."""
+    note_days = from_file.deadline_note_days
     return CallState(
         name=overrides.name or from_file.name,
         opens=as_moment(overrides.opens or from_file.opens, zone, at=OPENS_AT),
@@ -78,4 +81,5 @@ def current_call(from_file: CallSettings, overrides: CallOverrides, zone: tzinfo
         url=overrides.url or from_file.url,
         zone=zone,
         deadline_note=from_file.deadline_note,
+        deadline_note_days=None if note_days is None else frozenset(note_days),
     )

@@ -69,7 +69,7 @@ LINK_KEYS = ("title", "url")
 SOURCE_KEYS = ("title", "url", "published")
 SOURCE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 SOURCES_FILE = "sources.yaml"
-CALL_KEYS = ("name", "opens", "deadline", "url", "deadline_note")
+CALL_KEYS = ("name", "opens", "deadline", "url", "deadline_note", "deadline_note_days")
 MAX_DEADLINE_NOTE_CHARS = 160
 # A `from:` or `published:` day outside these years is a typo, not a fact of this programme.
 EARLIEST_DAY = date(2020, 1, 1)
@@ -824,6 +824,7 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
                 f'"deadline_note" in the "call" section is {len(note)} characters; keep it to '
                 f"{MAX_DEADLINE_NOTE_CHARS}, it is shown beside the deadline on phones",
             )
+    note_days = _parse_note_days(node, file, problems) if "deadline_note_days" in node else None
     if len(problems.problems) > before or name is None:
         return None
     return CallSettings(
@@ -832,7 +833,39 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
         deadline=deadline,
         url=url.strip() if url else None,
         deadline_note=note,
+        deadline_note_days=note_days,
     )
+
+
+def _parse_note_days(node: Any, file: str, problems: _Collector) -> tuple[date, ...] | None:
+    key, where = "deadline_note_days", 'in the "call" section'
+    value = node.get(key)
+    if not isinstance(value, list) or not value:
+        problems.add(
+            file,
+            _line(node, key, value=True),
+            f'"{key}" {where} must list the days the note is true of, e.g. '
+            "[2024-05-31, 2024-06-07]; remove the key to show the note beside any deadline",
+        )
+        return None
+    days: list[date] = []
+    for position, item in enumerate(value):
+        day: date | None = None
+        if type(item) is date:
+            day = item
+        elif isinstance(item, str):
+            with suppress(ValueError):
+                day = date.fromisoformat(item.strip())
+        if day is None or not EARLIEST_DAY <= day <= LATEST_DAY:
+            problems.add(
+                file,
+                _line(value, position),
+                f'item {position + 1} of "{key}" {where} is "{item}", not a day; write it as '
+                f"YYYY-MM-DD between {EARLIEST_DAY.year} and {LATEST_DAY.year} (e.g. 2024-05-31)",
+            )
+        else:
+            days.append(day)
+    return tuple(dict.fromkeys(days))
 
 
 def _parse_sources(node: Any, top: Any, file: str, problems: _Collector) -> tuple[Source, ...]:

@@ -138,6 +138,8 @@ class CallSettings:
     url: str | None = None
     # Shown as {deadline_note} beside the deadline once one is set: sources differed on it.
     deadline_note: str = ""
+    # The days the note is true of (a deadline on another day gets none); None: any deadline.
+    deadline_note_days: tuple[date, ...] | None = None
 
 
 @dataclass(frozen=True)

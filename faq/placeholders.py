@@ -98,9 +98,14 @@ def placeholder_values(call: CallState, now: datetime) -> dict[str, str]:
     }
 
 
-def deadline_note(call: CallState) -> str:
-    """The note on the deadline (sources differed), or "" while no deadline is set."""
-    if call.deadline is None or not call.deadline_note:
+def deadline_note(call: CallState, deadline: datetime | None = None) -> str:
+    """The note shown right after a deadline (the call's, unless given) as " (note)"; "" while
+    none is set, or when it falls on none of call.yaml's `deadline_note_days`."""
+    shown = deadline if deadline is not None else call.deadline
+    if shown is None or not call.deadline_note:
+        return ""
+    days = call.deadline_note_days
+    if days is not None and shown.astimezone(call.zone).date() not in days:
         return ""
     return f" ({call.deadline_note})"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.announcements.texts import subscribe_label
 from bot.context import AppContext, Services
 from bot.storage.durable import StorageError
 from bot.storage.handoffs import KEEP_UNANSWERED
@@ -82,7 +83,7 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
         entry, call, services.clock()
     ) and not await services.store.is_subscriber(chat.id):
         subscribe = InlineKeyboardButton(
-            "🔔 Tell me when dates are set", callback_data=data.MENU_SUBSCRIBE
+            subscribe_label(call, services.clock()), callback_data=data.MENU_SUBSCRIBE
         )
         rows.append([subscribe])
     await context.bot.send_message(

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.announcements.texts import subscribed_html
 from bot.context import AppContext
 
-SUBSCRIBED_TEXT = (
-    "🔔 <b>You are subscribed.</b> I will tell you when the call opens and when the deadline "
-    "is set, and remind you before the deadline.\n"
-    "I keep only your chat id and the time you subscribed. Stop any time with /unsubscribe."
-)
 ALREADY_TEXT = "You are already subscribed; stop any time with /unsubscribe."
 UNSUBSCRIBED_TEXT = (
     "You will get no more news or reminders. Subscribe again any time with /subscribe."
@@ -34,8 +30,14 @@ async def subscribe(update: Update, context: AppContext) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    added = await context.services.store.add_subscriber(chat.id)
-    await _reply(update, context, SUBSCRIBED_TEXT if added else ALREADY_TEXT)
+    services = context.services
+    added = await services.store.add_subscriber(chat.id)
+    if not added:
+        await _reply(update, context, ALREADY_TEXT)
+        return
+    call = await services.call_state()
+    offsets = services.settings.reminder_offsets
+    await _reply(update, context, subscribed_html(call, services.clock(), offsets))
 
 
 async def unsubscribe(update: Update, context: AppContext) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
+from bot.announcements.changes import announcement_for
 from bot.announcements.dates import DateChange, DateField
 from bot.announcements.ics import call_calendar
 from bot.announcements.texts import (
+    CHECK_PAGE,
     PAST_WARNING,
     STOP_LINE,
     broadcast_preview,
@@ -19,10 +22,14 @@ from bot.announcements.texts import (
     days_and_hours,
     deadline_changed_html,
     deadline_set_html,
+    deadline_words,
     reminder_html,
     status_text,
+    subscribe_label,
+    subscribed_html,
 )
-from faq.call import CallState
+from faq.call import CallPhase, CallState
+from faq.placeholders import deadline_note, format_call_moment
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 OPENS = datetime(2024, 4, 8, 0, 0, tzinfo=BRUSSELS)
@@ -150,11 +157,138 @@ def test_no_calendar_while_no_date_is_set() -> None:
     assert call_calendar(CallState("C", None, None)) is None
 
 
-def test_where_the_deadline_is_first_told_or_planned_on_the_sources_conflict_is_said() -> None:
-    from bot.announcements.texts import CHECK_PAGE, DEADLINE_CAVEAT
+NOTE = "sources differed, 31 May or 7 June"
+NOTED = replace(CALL, deadline_note=NOTE)
+ON_THE_DAYS = replace(NOTED, deadline_note_days=frozenset({date(2024, 5, 31), date(2024, 6, 7)}))
+SHOWN = "31 May 2024, 17:00 (Brussels time) (sources differed, 31 May or 7 June)"
+OTHER = datetime(2027, 3, 1, 17, 0, tzinfo=BRUSSELS)
 
-    assert DEADLINE_CAVEAT in deadline_set_html(CALL, DEADLINE)
-    assert DEADLINE_CAVEAT in status_text(CALL, DEADLINE - timedelta(days=3))
-    reminder = reminder_html(CALL, DEADLINE, DEADLINE - timedelta(days=1))
-    assert CHECK_PAGE in reminder and DEADLINE_CAVEAT not in reminder
-    assert DEADLINE_CAVEAT not in status_text(CALL, DEADLINE + timedelta(days=1))
+
+def _every_deadline_text(call: CallState, deadline: datetime) -> dict[str, str]:
+    moved = replace(call, deadline=deadline)
+    return {
+        "status, opens soon": status_text(moved, OPENS - timedelta(days=3)),
+        "status, open": status_text(moved, OPENS + timedelta(days=3)),
+        "status, closed": status_text(moved, deadline + timedelta(days=1)),
+        "call opened": call_opened_html(moved),
+        "deadline set": deadline_set_html(call, deadline),
+        "deadline changed": deadline_changed_html(call, OPENS + timedelta(days=60), deadline),
+        "reminder": reminder_html(moved, deadline, deadline - timedelta(days=1)),
+    }
+
+
+@pytest.mark.parametrize("call", [NOTED, ON_THE_DAYS], ids=["any-day", "on-a-listed-day"])
+def test_every_text_that_shows_the_deadline_adds_the_note_right_after_it(call: CallState) -> None:
+    texts = _every_deadline_text(call, DEADLINE)
+    missing = [where for where, html in texts.items() if SHOWN not in html]
+    assert not missing, f"no note after the deadline in: {missing}"
+    assert deadline_words(call) == SHOWN
+    assert format_call_moment(DEADLINE, BRUSSELS) + deadline_note(call) == SHOWN, "one helper"
+
+
+def test_a_deadline_on_none_of_the_note_days_is_shown_without_the_note() -> None:
+    texts = _every_deadline_text(ON_THE_DAYS, OTHER)
+    noted = [where for where, html in texts.items() if NOTE in html]
+    assert not noted, f"the note beside 1 March 2027 in: {noted}"
+    assert all("1 March 2027, 17:00 (Brussels time)" in html for html in texts.values())
+    assert NOTE in _every_deadline_text(NOTED, OTHER)["status, open"], "no days: any deadline"
+
+
+def test_the_note_days_are_read_in_the_calls_zone() -> None:
+    # 7 June 22:30 UTC is already 8 June in Brussels: not one of the days.
+    late = datetime(2024, 6, 7, 22, 30, tzinfo=UTC)
+    assert deadline_note(replace(ON_THE_DAYS, deadline=late)) == ""
+    assert deadline_note(replace(ON_THE_DAYS, deadline=late - timedelta(hours=1))) == f" ({NOTE})"
+
+
+def test_the_note_is_html_escaped_in_announcements() -> None:
+    call = replace(CALL, deadline_note="31 May <or> 7 June & later")
+    assert "31 May &lt;or&gt; 7 June &amp; later" in deadline_set_html(call, DEADLINE)
+
+
+@pytest.mark.parametrize("old", [None, OPENS + timedelta(days=60)], ids=["set", "changed"])
+def test_a_deadline_announced_after_it_passed_says_the_call_has_closed(
+    old: datetime | None,
+) -> None:
+    call = replace(CALL, deadline=old)
+    change = DateChange(DateField.DEADLINE, old, DEADLINE, in_past=True)
+    html = announcement_for(call, change)
+    assert html is not None and "the call has closed" in html
+    assert CHECK_PAGE not in html and "before you submit" not in html
+    ahead = announcement_for(call, replace(change, in_past=False))
+    assert ahead is not None and CHECK_PAGE in ahead and "closed" not in ahead
+
+
+TBA = CallState("C", None, None, zone=BRUSSELS)
+OPENING_ONLY = CallState("C", OPENS, None, zone=BRUSSELS)
+OFFSETS = (timedelta(days=14), timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("call", "now", "label"),
+    [
+        (TBA, OPENS, "🔔 Tell me when dates are set"),
+        (OPENING_ONLY, OPENS - timedelta(days=3), "🔔 Tell me when dates are set"),
+        (OPENING_ONLY, OPENS + timedelta(days=3), "🔔 Tell me when dates are set"),
+        (CALL, OPENS - timedelta(days=3), "🔔 Tell me when the call opens"),
+        (CALL, OPENS + timedelta(days=3), "🔔 Remind me before the deadline"),
+        (CALL, DEADLINE + timedelta(minutes=1), "🔔 Tell me about news"),
+    ],
+    ids=["tba", "opens-soon-no-deadline", "open-no-deadline", "opens-soon", "open", "closed"],
+)
+def test_the_subscribe_button_says_what_subscribing_brings_in_the_phase(
+    call: CallState, now: datetime, label: str
+) -> None:
+    assert subscribe_label(call, now) == label
+
+
+@pytest.mark.parametrize(
+    ("call", "now", "said"),
+    [
+        (
+            TBA,
+            OPENS,
+            "I will tell you when the call opens and when the deadline is set, remind you "
+            "before the deadline, and pass on news from the team.",
+        ),
+        (
+            CALL,
+            OPENS - timedelta(days=3),
+            "The deadline is 31 May 2024, 17:00 (Brussels time). I will tell you when the call "
+            "opens on 8 April 2024 and if the deadline moves, remind you before the deadline, "
+            "and pass on news from the team.",
+        ),
+        (
+            OPENING_ONLY,
+            OPENS + timedelta(days=3),
+            "I will tell you when the deadline is set, remind you before the deadline, and pass "
+            "on news from the team.",
+        ),
+        (
+            CALL,
+            OPENS + timedelta(days=3),
+            "The deadline is 31 May 2024, 17:00 (Brussels time). I will tell you if the deadline "
+            "moves, remind you before the deadline, and pass on news from the team.",
+        ),
+        (
+            CALL,
+            DEADLINE - timedelta(hours=2),
+            "I will tell you if the deadline moves, and pass on news from the team.",
+        ),
+        (
+            CALL,
+            DEADLINE + timedelta(minutes=1),
+            "The call has closed, so there are no deadline reminders to send; I will tell you if "
+            "the deadline moves and pass on news from the team.",
+        ),
+    ],
+    ids=["tba", "opens-soon", "open-no-deadline", "open", "open-no-reminder-left", "closed"],
+)
+def test_the_subscription_confirmation_says_what_will_be_sent(
+    call: CallState, now: datetime, said: str
+) -> None:
+    html = subscribed_html(call, now, OFFSETS)
+    assert html.startswith("🔔 <b>You are subscribed.</b> ")
+    assert said in html and "I keep only your chat id" in html
+    if call.phase(now) is CallPhase.CLOSED:
+        assert "when the call opens" not in html and "remind you" not in html

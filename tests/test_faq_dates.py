@@ -94,6 +94,17 @@ def test_a_shown_deadline_says_the_sources_differed(
     )
 
 
+@pytest.mark.parametrize("entry_id", ["call-opening", "how-to-apply"])
+def test_a_staff_deadline_on_another_day_is_shown_without_the_sources_note(
+    kb: KnowledgeBase, entry_id: str
+) -> None:
+    later = datetime(2027, 3, 1, 23, 59, tzinfo=ZONE)
+    html = render_answer(kb.entry(entry_id), _call(deadline=later), _at(date(2027, 2, 1)))
+    assert "1 March 2027" in html and "published sources differed" not in html
+    on_a_day = _call(deadline=datetime(2024, 6, 7, 23, 59, tzinfo=ZONE))
+    assert "published sources differed" in render_answer(kb.entry(entry_id), on_a_day, JUNE_3)
+
+
 def test_the_deadline_note_is_empty_before_a_deadline_is_set(kb: KnowledgeBase) -> None:
     html = render_answer(kb.entry("how-to-apply"), _call(None, None), JUNE_3)
     assert "to be announced" in html and "7 June" not in html and "()" not in html

@@ -459,3 +459,55 @@ def test_once_every_file_reads_an_unknown_related_id_is_a_problem_again(faq_dir:
         load_knowledge_base(faq_dir)
     assert caught.value.notes == ()
     assert any("not an entry id" in p.message for p in caught.value.problems)
+
+
+NOTE = "  deadline: null\n"
+
+
+@pytest.mark.parametrize(
+    ("days", "line", "message"),
+    [
+        (
+            "  deadline_note_days: [2024-05-31, 31 May]\n",
+            6,
+            'item 2 of "deadline_note_days" in the "call" section is "31 May", not a day; write '
+            "it as YYYY-MM-DD between 2020 and 2100 (e.g. 2024-05-31)",
+        ),
+        (
+            "  deadline_note_days:\n    - 2024-05-31\n    - 1999-06-07\n",
+            8,
+            'item 2 of "deadline_note_days" in the "call" section is "1999-06-07", not a day',
+        ),
+        (
+            "  deadline_note_days: 2024-05-31\n",
+            6,
+            '"deadline_note_days" in the "call" section must list the days the note is true of',
+        ),
+        (
+            "  deadline_note_days: []\n",
+            6,
+            '"deadline_note_days" in the "call" section must list the days the note is true of',
+        ),
+    ],
+    ids=["not-a-day", "out-of-range", "not-a-list", "empty"],
+)
+def test_a_bad_deadline_note_day_is_one_sentence_with_file_and_line(
+    faq_dir: Path, days: str, line: int, message: str
+) -> None:
+    _edit(faq_dir, "call.yaml", NOTE, NOTE + "  deadline_note: sources differed\n" + days)
+    (problem,) = [p for p in _problems(faq_dir) if "deadline_note_days" in p.message]
+    assert problem.file.endswith("call.yaml") and problem.line == line, str(problem)
+    assert message in problem.message
+
+
+def test_deadline_note_days_are_read_and_absent_means_any_deadline(faq_dir: Path) -> None:
+    assert load_knowledge_base(faq_dir).call.deadline_note_days is None
+    _edit(faq_dir, "call.yaml", NOTE, NOTE + "  deadline_note_days: [2024-06-07, '2024-05-31']\n")
+    days = load_knowledge_base(faq_dir).call.deadline_note_days
+    assert days == (date(2024, 6, 7), date(2024, 5, 31))
+
+
+def test_the_shipped_call_notes_only_the_two_published_deadlines() -> None:
+    shipped = Path(__file__).resolve().parent.parent / "faq" / "data"
+    call = load_knowledge_base(shipped).call
+    assert call.deadline_note_days == (date(2024, 5, 31), date(2024, 6, 7))

@@ -4,6 +4,7 @@ follows the call's phase that staff set, and facts dated after a phase appear on
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.settings import Settings
 from handlers.callback_data import MENU_SUBSCRIBE
@@ -11,6 +12,7 @@ from tests.sandbox_client import SandboxClient, button_data
 from tests.test_announcements_e2e import confirm, local
 
 QUESTION = "when are the results announced"
+LATER_CALL = "is cohort 3 planned"
 
 
 async def test_results_are_told_only_once_the_call_has_closed(
@@ -43,3 +45,25 @@ async def test_the_deadline_answer_says_the_sources_differed_once_a_date_is_set(
     shown = await user.ask("when is the deadline")
     assert "31 May 2024" in shown["text"] and "7 June 2024" in shown["text"]
     assert "netzerocities.eu/twinning-learning-programme" in str(shown)
+
+
+def _subscribe_label(message: dict[str, Any]) -> str | None:
+    buttons = [b for row in message.get("buttons", []) for b in row]
+    labels = [b["text"] for b in buttons if b.get("data") == MENU_SUBSCRIBE]
+    return labels[0] if labels else None
+
+
+async def test_the_subscribe_offer_and_its_confirmation_follow_the_phase(
+    user: SandboxClient, admin: SandboxClient, settings: Settings
+) -> None:
+    unknown = await user.ask(LATER_CALL)
+    assert _subscribe_label(unknown) == "🔔 Tell me when dates are set"
+
+    await confirm(admin, f"/setopening {local(settings, -timedelta(days=60))}")
+    await confirm(admin, f"/setdeadline {local(settings, -timedelta(days=1))}")
+    closed = await user.ask(LATER_CALL)
+    assert _subscribe_label(closed) == "🔔 Tell me about news"
+    await user.press(closed["message_id"], MENU_SUBSCRIBE)
+    confirmation = (await user.next_bot_message())["text"]
+    assert "You are subscribed." in confirmation and "The call has closed" in confirmation
+    assert "when the call opens" not in confirmation and "remind you" not in confirmation

@@ -31,8 +31,8 @@ def announcement_for(call: CallState, change: DateChange) -> str | None:
     if change.field is DateField.OPENS:
         return call_opened_html(replace(call, opens=change.new))
     if change.old is None:
-        return deadline_set_html(call, change.new)
-    return deadline_changed_html(call, change.old, change.new)
+        return deadline_set_html(call, change.new, passed=change.in_past)
+    return deadline_changed_html(call, change.old, change.new, passed=change.in_past)
 
 
 async def apply_date_change(

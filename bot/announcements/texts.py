@@ -7,17 +7,14 @@ from html import escape
 
 from bot.announcements.dates import DateChange, DateField
 from faq.call import CallPhase, CallState
-from faq.placeholders import format_call_moment
+from faq.placeholders import deadline_note, format_call_moment
 
 STOP_LINE = "Stop these messages with /unsubscribe."
 SUBSCRIBE_OFFER = "Send /subscribe and I will tell you when the dates are set."
-# The Cohort 2 call's published sources gave two deadlines (31 May and 7 June 2024): where a person
-# first learns the deadline or reads it to plan, say so; reminders only point to the page.
-DEADLINE_CAVEAT = (
-    "Published sources have differed on this deadline: check the official call page before "
-    "you submit."
-)
 CHECK_PAGE = "Check the official call page before you submit."
+# A deadline announced once it has passed (staff confirmed a past date): nothing to submit now.
+CLOSED_SET = "This deadline has passed: the call has closed."
+CLOSED_CHANGED = "The new deadline has passed: the call has closed."
 
 
 def with_stop_line(html: str) -> str:
@@ -73,23 +70,27 @@ def _link(call: CallState) -> str:
     return f'\n<a href="{escape(call.url, quote=True)}">The official call page</a>'
 
 
+def deadline_words(call: CallState, deadline: datetime | None = None) -> str:
+    """A deadline (the call's, unless given) as HTML wherever it is shown: its moment, then
+    call.yaml's note when the note is true of that day."""
+    moment = deadline if deadline is not None else call.deadline
+    return escape(_when(moment, call) + deadline_note(call, moment), quote=False)
+
+
 def status_text(call: CallState, now: datetime) -> str:
     """Where the call stands, in one or two lines."""
     phase = call.phase(now)
     if phase is CallPhase.CLOSED and call.deadline is not None:
-        line = f"The call closed on {_when(call.deadline, call)}."
+        line = f"The call closed on {deadline_words(call)}."
     elif phase is CallPhase.OPENS_SOON and call.opens is not None:
         line = (
             f"The call opens on {_when(call.opens, call)} (in {time_until(call.opens, now, call)})."
         )
         if call.deadline is not None:
-            line += f" Deadline: {_when(call.deadline, call)}."
+            line += f" Deadline: {deadline_words(call)}."
     elif phase is CallPhase.OPEN and call.deadline is not None:
         left = days_and_hours(call.deadline - now)
-        line = (
-            f"The call is open: deadline {_when(call.deadline, call)}; {left} left.\n"
-            f"{DEADLINE_CAVEAT}"
-        )
+        line = f"The call is open: deadline {deadline_words(call)}; {left} left.\n{CHECK_PAGE}"
     elif phase is CallPhase.OPEN:
         line = "The call is open; the deadline is to be announced."
     else:
@@ -100,35 +101,89 @@ def status_text(call: CallState, now: datetime) -> str:
 def call_opened_html(call: CallState) -> str:
     """The notice that the call is open."""
     deadline = (
-        f"The deadline is {_when(call.deadline, call)}. {DEADLINE_CAVEAT}"
+        f"The deadline is {deadline_words(call)}. {CHECK_PAGE}"
         if call.deadline is not None
         else "The deadline is to be announced; I will tell you."
     )
     return with_stop_line(f"📣 {_name(call)} is now open.\n{deadline}{_link(call)}")
 
 
-def deadline_set_html(call: CallState, deadline: datetime) -> str:
-    """The announcement of a first deadline."""
+def deadline_set_html(call: CallState, deadline: datetime, *, passed: bool = False) -> str:
+    """The announcement of a first deadline (`passed`: it is already past, the call closed)."""
+    after = CLOSED_SET if passed else CHECK_PAGE
     return with_stop_line(
-        f"🗓 The deadline of {_name(call)} is set: {_when(deadline, call)}.\n"
-        f"{DEADLINE_CAVEAT}{_link(call)}"
+        f"🗓 The deadline of {_name(call)} is set: {deadline_words(call, deadline)}.\n"
+        f"{after}{_link(call)}"
     )
 
 
-def deadline_changed_html(call: CallState, old: datetime, new: datetime) -> str:
-    """The announcement of a moved deadline, old and new."""
+def deadline_changed_html(
+    call: CallState, old: datetime, new: datetime, *, passed: bool = False
+) -> str:
+    """The announcement of a moved deadline, old and new (`passed`: the new one is past)."""
+    after = CLOSED_CHANGED if passed else CHECK_PAGE
     return with_stop_line(
-        f"🗓 The deadline of {_name(call)} has changed: it is now {_when(new, call)}; "
-        f"it was {_when(old, call)}. {CHECK_PAGE}{_link(call)}"
+        f"🗓 The deadline of {_name(call)} has changed: it is now "
+        f"{deadline_words(call, new)}; it was {_when(old, call)}. {after}{_link(call)}"
     )
 
 
 def reminder_html(call: CallState, deadline: datetime, now: datetime) -> str:
     """A reminder before the deadline, with the time left."""
     return with_stop_line(
-        f"⏰ Reminder: the deadline of {_name(call)} is {_when(deadline, call)}; "
+        f"⏰ Reminder: the deadline of {_name(call)} is {deadline_words(call, deadline)}; "
         f"{days_and_hours(deadline - now)} left. {CHECK_PAGE}{_link(call)}"
     )
+
+
+SUBSCRIBE_LABEL_DATES = "🔔 Tell me when dates are set"
+SUBSCRIBE_LABEL_OPENING = "🔔 Tell me when the call opens"
+SUBSCRIBE_LABEL_REMINDER = "🔔 Remind me before the deadline"
+SUBSCRIBE_LABEL_NEWS = "🔔 Tell me about news"
+KEPT_DATA = "I keep only your chat id and the time you subscribed. Stop any time with /unsubscribe."
+TEAM_NEWS = "pass on news from the team"
+
+
+def subscribe_label(call: CallState, now: datetime) -> str:
+    """The subscribe button's words for what subscribing brings in the call's phase."""
+    phase = call.phase(now)
+    if phase is CallPhase.CLOSED:
+        return SUBSCRIBE_LABEL_NEWS
+    if call.opens is None or call.deadline is None:
+        return SUBSCRIBE_LABEL_DATES
+    if phase is CallPhase.OPENS_SOON:
+        return SUBSCRIBE_LABEL_OPENING
+    return SUBSCRIBE_LABEL_REMINDER
+
+
+def _said(clauses: list[str]) -> str:
+    if len(clauses) == 1:
+        return clauses[0]
+    return ", ".join(clauses[:-1]) + ", and " + clauses[-1]
+
+
+def subscribed_html(call: CallState, now: datetime, offsets: tuple[timedelta, ...]) -> str:
+    """The confirmation of a subscription: what will be sent in this phase (the opening notice,
+    a deadline set or moved, the reminders still ahead, the team's news), and what is kept."""
+    head = "🔔 <b>You are subscribed.</b> "
+    if call.phase(now) is CallPhase.CLOSED:
+        return (
+            f"{head}The call has closed, so there are no deadline reminders to send; I will "
+            f"tell you if the deadline moves and {TEAM_NEWS}.\n{KEPT_DATA}"
+        )
+    told: list[str] = []
+    if call.opens is None:
+        told.append("when the call opens")
+    elif now < call.opens:
+        told.append(f"when the call opens on {_when(call.opens, call)}")
+    deadline = call.deadline
+    told.append("when the deadline is set" if deadline is None else "if the deadline moves")
+    clauses = [f"tell you {' and '.join(told)}"]
+    if deadline is None or any(deadline - offset > now for offset in offsets):
+        clauses.append("remind you before the deadline")
+    clauses.append(TEAM_NEWS)
+    known = "" if deadline is None else f"The deadline is {deadline_words(call)}. "
+    return f"{head}{known}I will {_said(clauses)}.\n{KEPT_DATA}"
 
 
 ALREADY_OPEN_TEXT = "The call is already open; subscribers are not told again."
