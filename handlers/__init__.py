@@ -72,6 +72,7 @@ def register_handlers(application: Application) -> None:
         CommandHandler("auditlog", audit_log.show_audit_log),
         CallbackQueryHandler(faq.browse, pattern=data.exactly(data.MENU_FAQ)),
         CallbackQueryHandler(faq.not_found, pattern=data.exactly(data.MENU_NOT_FOUND)),
+        CallbackQueryHandler(faq.not_asked, pattern=data.NOT_ASKED_PATTERN),
         CallbackQueryHandler(subscriptions.subscribe, pattern=data.exactly(data.MENU_SUBSCRIBE)),
         CallbackQueryHandler(privacy.erase_or_keep, pattern=data.ERASE_OR_KEEP_PATTERN),
         CallbackQueryHandler(registration.keep_saved, pattern=data.exactly(data.REGISTER_KEEP)),

@@ -13,6 +13,9 @@ MENU_SUBSCRIBE = "menu:subscribe"
 ERASE_DATA = "privacy:erase"
 KEEP_DATA = "privacy:keep"
 
+# "Not what I asked" under an uncertain answer: at most 43 bytes (entry ids are at most 40).
+NOT_ASKED_PREFIX = "nq:"
+
 # /register: entry buttons, then one button family per step, "reg:<step>:<action>".
 REGISTRATION_PREFIX = "reg:"
 REGISTER_START = "reg:start"
@@ -28,6 +31,16 @@ ELIGIBILITY_OTHER_COUNTRY = "elig:other"
 def faq_entry(entry_id: str) -> str:
     """The data of a button that shows one FAQ entry."""
     return f"{ENTRY_CALLBACK_PREFIX}{entry_id}"
+
+
+def not_asked(entry_id: str) -> str:
+    """The data of "Not what I asked" under a less certain answer: "nq:<entry id>"."""
+    return f"{NOT_ASKED_PREFIX}{entry_id}"
+
+
+def not_asked_entry(data: str) -> str:
+    """The answered entry's id in a `not_asked` button's data."""
+    return data.removeprefix(NOT_ASKED_PREFIX)
 
 
 def faq_topic(tag: str) -> str:
@@ -110,6 +123,7 @@ def one_of(*choices: str) -> str:
 ERASE_OR_KEEP_PATTERN = one_of(ERASE_DATA, KEEP_DATA)
 FAQ_ENTRY_PATTERN = f"^{re.escape(ENTRY_CALLBACK_PREFIX)}"
 FAQ_TOPIC_PATTERN = f"^{re.escape(TAG_CALLBACK_PREFIX)}"
+NOT_ASKED_PATTERN = f"^{re.escape(NOT_ASKED_PREFIX)}[a-z0-9-]+$"
 REGISTRATION_ANY_PATTERN = f"^{re.escape(REGISTRATION_PREFIX)}"
 REGISTRATION_NAVIGATION_PATTERN = (
     f"^{re.escape(REGISTRATION_PREFIX)}[a-z_]+:(" + "|".join(NAVIGATION_ACTIONS) + ")$"

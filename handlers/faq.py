@@ -7,7 +7,7 @@ from collections.abc import MutableMapping
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.announcements.texts import subscribe_label
 from bot.context import AppContext, Services
@@ -40,6 +40,12 @@ NOT_ENGLISH_TEXT = (
 # Open "Did you mean" offers kept per chat (newest last), so a press knows what was asked.
 PENDING_KEY = "faq_suggestions"
 MAX_PENDING = 5
+# Answers typed questions got under CERTAIN_SCORE, open to "Not what I asked" (same rules).
+NOT_ASKED_KEY = "faq_uncertain_answers"
+# Below this score an answer may be wrong: on tests/data/faq_practice.yaml, 7 of 104 answers
+# under 75 were wrong (or answered an off-topic question), 1 of 275 from 75 up.
+CERTAIN_SCORE = 75.0
+NOT_ASKED_LABEL = "🤔 Not what I asked"
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("📚 Browse topics", callback_data=data.MENU_FAQ)],
@@ -66,11 +72,13 @@ def thresholds_of(services: Services) -> MatchThresholds:
     return MatchThresholds(answer=settings.faq_answer_score, suggest=settings.faq_suggest_score)
 
 
-async def answer_entry(update: Update, context: AppContext, entry: Entry) -> None:
-    """Send an entry's answer with follow-up buttons, offering /subscribe if dates are unset."""
+async def answer_entry(
+    update: Update, context: AppContext, entry: Entry, *, uncertain: bool = False
+) -> Message | None:
+    """Send an entry's answer with follow-up buttons (and "Not what I asked" when uncertain)."""
     chat = update.effective_chat
     if chat is None:
-        return
+        return None
     services = context.services
     call = await services.call_state()
     kb = services.knowledge.current
@@ -86,7 +94,9 @@ async def answer_entry(update: Update, context: AppContext, entry: Entry) -> Non
             subscribe_label(call, services.clock()), callback_data=data.MENU_SUBSCRIBE
         )
         rows.append([subscribe])
-    await context.bot.send_message(
+    if uncertain:
+        rows.append([InlineKeyboardButton(NOT_ASKED_LABEL, callback_data=data.not_asked(entry.id))])
+    return await context.bot.send_message(
         chat.id,
         render_answer(entry, call, services.clock()),
         parse_mode="HTML",
@@ -113,12 +123,18 @@ async def _record_outcome(
         log.warning("Could not log a question (%s); check the data folder", error)
 
 
-def _pending(context: AppContext) -> MutableMapping[str, Any] | None:
+def _pending(context: AppContext, key: str = PENDING_KEY) -> MutableMapping[str, Any] | None:
     chat_data = context.chat_data
     if chat_data is None:
         return None
-    pending: MutableMapping[str, Any] = chat_data.setdefault(PENDING_KEY, {})
+    pending: MutableMapping[str, Any] = chat_data.setdefault(key, {})
     return pending
+
+
+def _keep_newest(pending: MutableMapping[str, Any], message_id: int, record: Any) -> None:
+    pending[str(message_id)] = record
+    while len(pending) > MAX_PENDING:
+        del pending[next(iter(pending))]
 
 
 def _remember_suggestion(
@@ -129,12 +145,26 @@ def _remember_suggestion(
     pending = _pending(context)
     if pending is None:
         return
-    pending[str(message_id)] = {
+    record = {
         "question": mask_personal_data(asked[:MAX_QUESTION_CHARS]),
         "candidates": [list(candidate) for candidate in result.candidates],
     }
-    while len(pending) > MAX_PENDING:
-        del pending[next(iter(pending))]
+    _keep_newest(pending, message_id, record)
+
+
+def _remember_uncertain(
+    context: AppContext, message_id: int, asked: str, result: MatchResult
+) -> None:
+    # Its own key: a related-entry press under the answer must not log it as a suggestion.
+    pending = _pending(context, NOT_ASKED_KEY)
+    if pending is None:
+        return
+    record = {
+        "question": mask_personal_data(asked[:MAX_QUESTION_CHARS]),
+        "entry": result.entry_id,
+        "candidates": [list(candidate) for candidate in result.candidates],
+    }
+    _keep_newest(pending, message_id, record)
 
 
 async def _record_press(update: Update, context: AppContext, chosen: str | None) -> None:
@@ -166,7 +196,10 @@ async def ask(update: Update, context: AppContext) -> None:
     if result.decision == "answer" and result.entry_id:
         entry = find_entry(kb, result.entry_id)
         if entry is not None:
-            await answer_entry(update, context, entry)
+            uncertain = result.score < CERTAIN_SCORE
+            sent = await answer_entry(update, context, entry, uncertain=uncertain)
+            if uncertain and sent is not None:
+                _remember_uncertain(context, sent.message_id, message.text, result)
             await _record_outcome(services, message.chat_id, message.text, result)
             return
     suggested = [e for e in (find_entry(kb, sid) for sid in result.suggestions) if e is not None]
@@ -262,3 +295,29 @@ async def not_found(update: Update, context: AppContext) -> None:
     await query.answer()
     await query.edit_message_text(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     await _record_press(update, context, None)
+
+
+async def not_asked(update: Update, context: AppContext) -> None:
+    """The "Not what I asked" press: offer the ways on, and log it once for admins."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    await query.answer()
+    await context.bot.send_message(chat.id, NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
+    pending = _pending(context, NOT_ASKED_KEY)
+    if query.message is None or pending is None:
+        return
+    answered = pending.pop(str(query.message.message_id), None)
+    entry_id = data.not_asked_entry(query.data)
+    if not isinstance(answered, dict) or answered.get("entry") != entry_id:
+        return
+    question = str(answered.get("question", ""))
+    candidates = [(str(entry), float(score)) for entry, score in answered.get("candidates", [])]
+    store = context.services.store
+    try:
+        await store.log_wrong_answer(question, entry_id, candidates)
+        if chat.id > 0 and question:
+            await store.remember_unanswered(chat.id, question, keep=KEEP_UNANSWERED)
+    except (OSError, StorageError) as error:
+        log.warning("Could not log a 'Not what I asked' press (%s); check the data folder", error)

@@ -100,6 +100,9 @@ def cluster_text(cluster: QuestionCluster, kb: KnowledgeBase) -> str:
         lines.append(f"Closest entry: {escape(kb.entry(cluster.best_entry).question)}")
     else:
         lines.append("No entry comes close.")
+    if cluster.wrongly_answered:
+        wrong = ", ".join(escape(kb.entry(e).question) for e in cluster.wrongly_answered)
+        lines.append(f"Answered with, and “Not what I asked” pressed: {wrong}")
     return "\n".join(lines)
 
 

@@ -61,12 +61,13 @@ def test_similar_questions_are_grouped(questions: list[str], groups: list[int]) 
         ("suggest", True),
         ("chosen", True),
         ("none", True),
+        ("wrong", True),
         ("answer", False),
         ("not_english", False),
     ],
 )
 def test_only_questions_the_faq_did_not_answer_are_clustered(decision: str, kept: bool) -> None:
-    chosen = "how-to-apply" if decision == "chosen" else None
+    chosen = "how-to-apply" if decision in ("chosen", "wrong") else None
     clusters = cluster_questions([logged("how do we apply", decision, chosen=chosen)])
     assert bool(clusters) is kept
 
@@ -110,6 +111,14 @@ def test_the_example_is_the_commonest_wording_of_the_most_central_group() -> Non
             ],
             "travel",
         ),
+        # "Not what I asked": the entry that answered it is not offered from its own row.
+        (
+            [
+                logged("after selection", "wrong", (("pre-reg", 63), ("results", 54)), "pre-reg"),
+                logged("after the selection", candidates=(("results", 50), ("pre-reg", 20))),
+            ],
+            "results",
+        ),
         ([logged("best pizza in naples")], None),
     ],
 )
@@ -124,6 +133,19 @@ def test_entries_no_longer_in_the_faq_are_not_offered() -> None:
     rows = [logged("travel costs", candidates=(("gone", 60), ("travel", 50)))]
     (cluster,) = cluster_questions(rows, known_entries={"travel", "costs"})
     assert cluster.best_entry == "travel" and cluster.entries == ("travel",)
+
+
+def test_a_wrongly_answered_cluster_names_the_entry_and_counts_each_press() -> None:
+    rows = [
+        logged("after selection", "wrong", (("pre-reg", 63), ("results", 54)), "pre-reg"),
+        logged("after the selection", "wrong", (("pre-reg", 60),), "pre-reg", minutes=1),
+        logged("after selection?", "wrong", (("results", 70),), "results", minutes=2),
+    ]
+    (cluster,) = cluster_questions(rows)
+    assert cluster.count == 3
+    assert cluster.wrongly_answered == ("pre-reg", "results")
+    # No row adds the entry that answered it: results gets 54 from the first, pre-reg nothing.
+    assert cluster.entries == ("results",)
 
 
 def test_a_press_under_a_suggestion_is_not_counted_as_a_second_asking() -> None:

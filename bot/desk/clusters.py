@@ -14,8 +14,8 @@ from bot.storage.questions import LoggedQuestion
 from faq.normalize import canonical_tokens, content_tokens
 
 # Decisions that mean the FAQ did not answer outright (an answer or a foreign question is no
-# material for a new English phrasing).
-CLUSTERED_DECISIONS = frozenset({"fallback", "suggest", "chosen", "none"})
+# material for a new English phrasing); "wrong" was answered, and the person said not that.
+CLUSTERED_DECISIONS = frozenset({"fallback", "suggest", "chosen", "none", "wrong"})
 # Two questions belong together from this token_sort_ratio of their sorted content words.
 SIMILARITY = 70.0
 # Question words say nothing about the topic, yet would pull every "how ..." together.
@@ -44,6 +44,8 @@ class QuestionCluster:
     best_entry: str | None
     entries: tuple[str, ...]
     last_asked: datetime
+    # Entries that answered these questions and were pressed "Not what I asked", commonest first.
+    wrongly_answered: tuple[str, ...] = ()
 
     @property
     def token(self) -> str:
@@ -130,6 +132,7 @@ def _cluster(
         best_entry=entries[0] if entries else None,
         entries=entries,
         last_asked=max(row.asked_at for row in rows),
+        wrongly_answered=_wrongly_answered(rows, known),
     )
 
 
@@ -172,6 +175,15 @@ def _ranked_entries(rows: list[LoggedQuestion], known: Collection[str] | None) -
             weight[row.chosen_entry] += CHOSEN_WEIGHT
         elif row.decision != "none":  # "None of these": its candidates were wrong
             for entry_id, score in row.candidates:
-                weight[entry_id] += score
+                # "Not what I asked": the entry that answered is the one home it does not want.
+                if row.decision != "wrong" or entry_id != row.chosen_entry:
+                    weight[entry_id] += score
     ranked = sorted(weight, key=lambda entry_id: (-weight[entry_id], entry_id))
+    return tuple(e for e in ranked if known is None or e in known)
+
+
+def _wrongly_answered(rows: list[LoggedQuestion], known: Collection[str] | None) -> tuple[str, ...]:
+    """The entries pressed "Not what I asked" under, most often first (then by id)."""
+    wrong = Counter(r.chosen_entry for r in rows if r.decision == "wrong" and r.chosen_entry)
+    ranked = sorted(wrong, key=lambda entry_id: (-wrong[entry_id], entry_id))
     return tuple(e for e in ranked if known is None or e in known)

@@ -12,7 +12,7 @@ from bot.storage.records import Record
 MAX_QUESTION_CHARS = 1000
 KEPT_CANDIDATES = 3
 
-Decision = Literal["answer", "suggest", "fallback", "chosen", "none", "not_english"]
+Decision = Literal["answer", "suggest", "fallback", "chosen", "none", "not_english", "wrong"]
 
 
 class LoggedQuestion(Record):
@@ -20,6 +20,8 @@ class LoggedQuestion(Record):
 
     "chosen" and "none" record a press under a "Did you mean" suggestion: `chosen_entry` is the
     entry the person pressed ("chosen"), or None when they pressed "None of these" ("none").
+    "wrong" records "Not what I asked" under an uncertain answer: `chosen_entry` is the entry
+    that answered it, wrongly.
     """
 
     label: ClassVar[str] = "logged question"

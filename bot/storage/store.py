@@ -345,6 +345,14 @@ class Store:
         decision = "none" if chosen_entry is None else "chosen"
         await self._append_question(question, decision, candidates, chosen_entry)
 
+    async def log_wrong_answer(
+        self, question: str, answered_entry: str, candidates: Sequence[tuple[str, float]]
+    ) -> None:
+        """Log "Not what I asked" under an answer: the question and the entry that answered it."""
+        if not isinstance(question, str) or not isinstance(answered_entry, str):
+            raise ValueError("question and answered_entry must be strings.")
+        await self._append_question(question, "wrong", candidates, answered_entry)
+
     async def _append_question(
         self,
         question: str,
