@@ -38,6 +38,8 @@ entries' ids and titles (no phrasing, no answer, no other set), and is measured,
 83.3 / 90.0 / 84.4 with the matcher as it was before that day, 89.2 / 90.0 / 86.7 after the three
 changes above, 91.7 / 92.5 / 84.4 after the phrasings (one more off-topic question answered).
 The right entry ranks first on 95.0% of its covered questions and among the first three on all.
+Last, 15 very short covered and 10 very short off-topic practice questions (two topic words)
+were written before measuring them: practice 96.5 / 98.2 / 96.4 ("tax deadline" is answered).
 """
 
 from __future__ import annotations
