@@ -7,9 +7,10 @@ import heapq
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -163,6 +164,11 @@ class MatchIndex:
     char_choices: tuple[str, ...]
     char_lengths: tuple[int, ...]
     char_positions: tuple[int, ...]
+    # Per character, how often it occurs in each char choice (same order): a cheap upper bound
+    # on fuzz.ratio skips most choices before rapidfuzz compares them.
+    char_columns: dict[str, int]
+    char_counts: NDArray[np.int16]
+    char_sizes: NDArray[np.intp]
     plain_phrasings: tuple[str, ...]
     fuzzy_vocabulary: tuple[str, ...]
     fuzzy_targets: dict[str, str]
@@ -297,6 +303,7 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         char_choices=tuple(text for text, _ in by_length),
         char_lengths=tuple(len(text) for text, _ in by_length),
         char_positions=tuple(position for _, position in by_length),
+        **_char_histograms([text for text, _ in by_length]),
         plain_phrasings=tuple(
             simplify_text(text) for entry in entry_list for text in entry.phrasings
         ),
@@ -593,6 +600,34 @@ def _weighted_counts(
     ).astype(np.float64, copy=False)
 
 
+def _char_histograms(choices: list[str]) -> dict[str, Any]:
+    """Each character's count in each choice, one row per character, for the ratio bound."""
+    columns = {char: column for column, char in enumerate(sorted(set("".join(choices))))}
+    counts = np.zeros((len(columns), len(choices)), dtype=np.int16)
+    for position, text in enumerate(choices):
+        for char, count in Counter(text).items():
+            counts[columns[char], position] = count
+    sizes = np.array([len(text) for text in choices], dtype=np.intp)
+    return {"char_columns": columns, "char_counts": counts, "char_sizes": sizes}
+
+
+def _ratio_candidates(text: str, index: MatchIndex, first: int, last: int) -> list[int]:
+    """Offsets in choices[first:last] whose fuzz.ratio with text can reach the cutoff.
+
+    fuzz.ratio is 200 * LCS / (len a + len b), and the LCS has at most, of each character,
+    the fewer of its two counts: a choice whose bound is under the cutoff cannot score it.
+    """
+    columns = index.char_columns
+    wanted = [(columns[char], n) for char, n in Counter(text).items() if char in columns]
+    if not wanted or last <= first:
+        return []
+    rows = [column for column, _ in wanted]
+    limits = np.array([n for _, n in wanted], dtype=np.int16)[:, None]
+    common = np.minimum(index.char_counts[rows, first:last], limits).sum(axis=0)
+    lengths = index.char_sizes[first:last] + len(text)
+    return np.flatnonzero(200 * common >= CHAR_SCORE_CUTOFF * lengths).tolist()
+
+
 def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple[float, int]]:
     text = " ".join(sorted(q.token for q in query if not q.stop))
     best: dict[int, tuple[float, int]] = {}
@@ -602,16 +637,17 @@ def _char_scores(query: list[_QueryToken], index: MatchIndex) -> dict[int, tuple
     lengths = index.char_lengths
     first = bisect.bisect_left(lengths, (2 * len(text) + 2) // 3)
     last = bisect.bisect_right(lengths, (3 * len(text)) // 2)
+    offsets = _ratio_candidates(text, index, first, last)
     found = process.extract(
         text,
-        index.char_choices[first:last],
+        [index.char_choices[first + offset] for offset in offsets],
         scorer=fuzz.ratio,
         processor=None,
         limit=None,
         score_cutoff=CHAR_SCORE_CUTOFF,
     )
     positions = index.char_positions
-    ranked = sorted((-score, positions[first + offset]) for _, score, offset in found)
+    ranked = sorted((-score, positions[first + offsets[at]]) for _, score, at in found)
     for negative_score, position in ranked[: MAX_CANDIDATES * 2]:
         number = index.phrasings[position].entry
         value = -negative_score / 100.0 * CHAR_SCORE_FACTOR

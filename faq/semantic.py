@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterable
@@ -62,6 +63,10 @@ def _load() -> Any:
     # One product of a few thousand rows takes ~0.1 ms on one core; BLAS's worker threads
     # only add wake-up and contention spikes (p99 ~16 ms on a busy machine), and buffers.
     threadpool_limits(limits=1, user_api="blas")
+    # The same for the tokenizer: encoding a question or two in its thread pool doubled the
+    # embedding time (0.26 vs 0.12 ms median) and added spikes of several ms. It reads this
+    # setting on every call; an operator's own choice is kept.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
     # The wheel holds weights and tokenizer beside the code; the default cache path would look
     # for the tokenizer elsewhere and try to download it.
@@ -175,17 +180,20 @@ class SemanticIndex:
         bounds += float(self.center @ vector) + self.rest_norms * rest + BOUND_MARGIN
         highs = np.full(self.entries, -np.inf)
         highs[self.present] = np.maximum.reduceat(bounds, self.starts)
-        # The 2 x count entries of highest bound first: the count-th best of their exact
-        # cosines is a floor that the nearest entries reach; then every other entry whose
-        # bound reaches that floor, and the entries asked for.
+        # The 2 x count entries of highest bound, with the entries asked for, in one pass: the
+        # count-th best exact cosine of the former is a floor that the nearest entries reach;
+        # then every other entry whose bound reaches that floor.
+        leading = np.argpartition(-highs, min(2 * count, self.entries) - 1)[: 2 * count]
         chosen = np.zeros(self.entries, dtype=np.bool_)
-        chosen[np.argpartition(-highs, min(2 * count, self.entries) - 1)[: 2 * count]] = True
+        chosen[leading] = True
+        chosen[also] = True
         exact = self._exact_cosines(chosen, vector)
-        floor = sorted(exact.values(), reverse=True)[count - 1] if count else np.inf
+        reached = sorted((exact[n] for n in leading.tolist() if n in exact), reverse=True)
+        # Fewer reached than count (entries without phrasings): every bound is a candidate.
+        floor = reached[count - 1] if 0 < count <= len(reached) else -np.inf if count else np.inf
         more = (highs >= floor) & ~chosen
-        more[also] = True
-        more[list(exact)] = False
-        exact.update(self._exact_cosines(more, vector))
+        if more.any():
+            exact.update(self._exact_cosines(more, vector))
         # Entries without phrasings have no cosine: -1, as in the full product.
         for number in also:
             exact.setdefault(number, -1.0)

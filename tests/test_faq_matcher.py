@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz
 
 from bot.settings import BUNDLED_FAQ_DIR
 from faq.loader import load_knowledge_base
-from faq.matcher import DEFAULT_THRESHOLDS, MatchThresholds, match_question
+from faq.matcher import (
+    CHAR_SCORE_CUTOFF,
+    DEFAULT_THRESHOLDS,
+    MatchThresholds,
+    _ratio_candidates,
+    match_question,
+)
 from faq.model import KnowledgeBase
 from faq.normalize import canonical_tokens, normalize_text, simplify_text
 
@@ -209,3 +217,30 @@ def test_a_low_scoring_question_sharing_three_topic_words_gets_a_suggestion(
     result = match_question(question, shipped)
     assert DEFAULT_THRESHOLDS.suggest <= result.score < DEFAULT_THRESHOLDS.topic_check_below
     assert result.decision == "suggest" and result.suggestions[:1] == ("pilot-cities",), result
+
+
+def test_the_character_bound_keeps_every_choice_that_reaches_the_cutoff(
+    shipped: KnowledgeBase,
+) -> None:
+    index = shipped.index
+    choices = index.char_choices
+    rng = random.Random(5)
+    kept_any = 0
+    for _ in range(300):
+        # A choice with a few letters dropped, doubled or swapped for others: near many choices.
+        text = list(rng.choice(choices))
+        for _ in range(rng.randrange(4)):
+            at = rng.randrange(len(text))
+            text[at : at + 1] = rng.choice(([], [text[at]] * 2, [rng.choice("aeiorst")]))
+        query = "".join(text)
+        kept = set(_ratio_candidates(query, index, 0, len(choices)))
+        reaching = {
+            offset
+            for offset, choice in enumerate(choices)
+            if fuzz.ratio(query, choice) >= CHAR_SCORE_CUTOFF
+        }
+        assert reaching <= kept, query
+        kept_any += len(reaching)
+        # A bound that kept everything would prove nothing: it must skip most choices.
+        assert len(kept) < len(choices) / 4, query
+    assert kept_any > 300

@@ -52,3 +52,21 @@ def test_country_index_memory_is_given_back() -> None:
     grown = float(subprocess.check_output([sys.executable, "-c", script], text=True))
     # Babel's data for every locale was ~150 MiB resident when kept; the index itself is ~20.
     assert grown < 100, f"building the country index left {grown:.0f} MiB resident"
+
+
+def test_the_tokenizer_encodes_on_the_calling_thread() -> None:
+    # A fresh process without the setting: a thread pool, once started, stays for good.
+    script = textwrap.dedent(
+        """
+        import os
+        from faq import semantic
+
+        os.environ.pop("TOKENIZERS_PARALLELISM", None)
+        semantic.model()
+        before = len(os.listdir("/proc/self/task"))
+        semantic.embed([f"how do we apply, question {n}" for n in range(64)])
+        print(before, len(os.listdir("/proc/self/task")))
+        """
+    )
+    before, after = subprocess.check_output([sys.executable, "-c", script], text=True).split()
+    assert after == before, f"embedding started {int(after) - int(before)} tokenizer threads"

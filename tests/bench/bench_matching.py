@@ -148,6 +148,10 @@ def _latency_rows(label: str, kb: KnowledgeBase) -> list[BenchRow]:
     ours = _timings_ms(lambda q: match_question(q, kb), queries)
     # CPU time of this thread: what matching costs, without the waits a busy machine adds.
     cpu = _timings_ms(lambda q: match_question(q, kb), queries, time.thread_time)
+    # A shared machine stalls a pass now and then; a question's fastest of three passes is what
+    # the code costs, so a change in the code shows there even on a noisy day.
+    passes = [ours, cpu, _timings_ms(lambda q: match_question(q, kb), queries)]
+    best = [min(times) for times in zip(*passes, strict=True)]
     phrasings = [p for e in kb.entries for p in e.phrasings]
     baseline = _timings_ms(
         lambda q: difflib.get_close_matches(q, phrasings, n=3, cutoff=0.6),
@@ -171,6 +175,7 @@ def _latency_rows(label: str, kb: KnowledgeBase) -> list[BenchRow]:
         ),
         BenchRow(f"match CPU time median ({label})", "ms", statistics.median(cpu)),
         BenchRow(f"match CPU time p99 ({label})", "ms", _p99(cpu)),
+        BenchRow(f"match p99, each question's best of 3 passes ({label})", "ms", _p99(best)),
     ]
 
 
