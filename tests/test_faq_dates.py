@@ -82,7 +82,9 @@ def test_the_webinar_recording_only_from_the_webinar(kb: KnowledgeBase) -> None:
     assert "was held" in after and "recording" in after
 
 
-@pytest.mark.parametrize("entry_id", ["call-opening", "how-to-apply", "selection-results"])
+@pytest.mark.parametrize(
+    "entry_id", ["deadline", "call-opening", "how-to-apply", "selection-results"]
+)
 @pytest.mark.parametrize("now", [_at(date(2024, 4, 20)), JUNE_3])
 def test_a_shown_deadline_says_the_sources_differed(
     kb: KnowledgeBase, entry_id: str, now: datetime
@@ -103,6 +105,23 @@ def test_a_staff_deadline_on_another_day_is_shown_without_the_sources_note(
     assert "1 March 2027" in html and "published sources differed" not in html
     on_a_day = _call(deadline=datetime(2024, 6, 7, 23, 59, tzinfo=ZONE))
     assert "published sources differed" in render_answer(kb.entry(entry_id), on_a_day, JUNE_3)
+
+
+@pytest.mark.parametrize(
+    ("opens", "now"),
+    [
+        (datetime(2027, 1, 10, tzinfo=ZONE), _at(date(2026, 12, 2))),  # opens soon
+        (datetime(2026, 11, 1, tzinfo=ZONE), _at(date(2026, 12, 2))),  # open
+        (datetime(2026, 11, 1, tzinfo=ZONE), _at(date(2027, 4, 1))),  # closed
+    ],
+)
+def test_no_answer_says_the_sources_differed_beside_a_deadline_they_never_gave(
+    kb: KnowledgeBase, opens: datetime, now: datetime
+) -> None:
+    call = _call(opens=opens, deadline=datetime(2027, 3, 1, 17, tzinfo=ZONE))
+    for entry in kb.entries:
+        html = render_answer(entry, call, now)
+        assert "differed" not in html.lower(), entry.id
 
 
 def test_the_deadline_note_is_empty_before_a_deadline_is_set(kb: KnowledgeBase) -> None:
