@@ -64,6 +64,17 @@ _BARE_CONTRACTIONS = {
     "u": "you",
     "ur": "your",
     "r": "are",
+    # Question words typed in a hurry: too short or too common for the fuzzy lookup to fix.
+    "wen": "when",
+    "whn": "when",
+    "wat": "what",
+    "wht": "what",
+    "wut": "what",
+    "wich": "which",
+    "whitch": "which",
+    "wher": "where",
+    "whr": "where",
+    "hw": "how",
 }
 
 # Letters that NFKD does not split into a base letter and an accent.

@@ -153,3 +153,18 @@ def test_questions_about_two_way_learning_get_the_fact_in_every_phase(
         for call in sample_calls("Call 2", at).values():
             html = render_answer(entry, call, at)
             assert "Pilot Cities also learn from their Twins" in html, (call, at)
+
+
+@pytest.mark.parametrize("entry_id", ["notifications", "who-are-you"])
+def test_what_subscribing_brings_is_not_promised_past_its_phase(
+    kb: KnowledgeBase, entry_id: str
+) -> None:
+    entry = kb.entry(entry_id)
+    # A related button shows the title in every phase.
+    assert "opens" not in entry.question
+    calls = sample_calls("Call 2")
+    for phase in (CallPhase.OPEN, CallPhase.CLOSED):
+        html = render_answer(entry, calls[phase], SAMPLE_NOW)
+        assert "when the call opens" not in html, phase
+    closed = render_answer(entry, calls[CallPhase.CLOSED], SAMPLE_NOW)
+    assert "remind you before" not in closed

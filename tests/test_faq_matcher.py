@@ -41,6 +41,7 @@ def shipped() -> KnowledgeBase:
         ("can't  won't  isn't", "can not will not is not"),
         ("the city's plan", "the city plan"),
         ("whats up, dont know", "what is up do not know"),
+        ("wen is it, wat for, wich one", "when is it what for which one"),
         ("Zürich – Łódź", "zurich lodz"),
         ("helloooo", "helloo"),
         ("e-mail/phone", "e mail phone"),
