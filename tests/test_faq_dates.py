@@ -230,3 +230,10 @@ def test_two_undated_answers_in_one_phase_are_refused(tmp_path: Path) -> None:
     assert any(
         'more than one answer without "from:"' in m for m in _messages(_folder(tmp_path, variant))
     )
+
+
+def test_while_the_call_is_open_results_say_when_activities_start(kb: KnowledgeBase) -> None:
+    # The call texts (N3, N7, published when it opened) set the start; results come later.
+    html = render_answer(kb.entry("selection-results"), _call(), _at(date(2024, 4, 20)))
+    assert "<b>open</b>" in html and "late September 2024" in html
+    assert "were announced" not in html and "not announced yet" not in html

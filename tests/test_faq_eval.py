@@ -40,6 +40,10 @@ changes above, 91.7 / 92.5 / 84.4 after the phrasings (one more off-topic questi
 The right entry ranks first on 95.0% of its covered questions and among the first three on all.
 Last, 15 very short covered and 10 very short off-topic practice questions (two topic words)
 were written before measuring them: practice 96.5 / 98.2 / 96.4 ("tax deadline" is answered).
+`faq_eval_blind2.yaml` was written on 2026-12-02, after all of the above, the same way as
+faq_eval_blind.yaml by another tester (facts file and entry titles only): 88.9 / 91.1 / 87.5, the
+right entry first on 94.4% and among the first three on 98.9%; 8 of 8 foreign questions detected.
+Measure only: never tune on it, nor read its misses to write phrasings.
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ ROOT = Path(__file__).resolve().parent
 SHIPPED = ROOT.parent / "faq" / "data"
 ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK = 0.90, 0.95, 0.95
 # The issue's targets are met on faq_practice.yaml and faq_eval.yaml. On the other held-out sets
-# they are not all met (long: 88.6% / 92.4% / 92.5%; independent: 86.1% / 86.9%). Every set asserts
+# they are not all met (see the figures above). Every set asserts
 # floors a little under its measured figures to catch regressions, and the report prints the
 # gap to the targets.
 TARGETS = (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK)
@@ -67,6 +71,7 @@ FLOORS = {
     "faq_eval_long.yaml": (0.88, 0.92, 0.92),
     "faq_eval_independent.yaml": (0.85, 0.86, 0.97),
     "faq_eval_blind.yaml": (0.9, 0.92, 0.84),
+    "faq_eval_blind2.yaml": (0.88, 0.91, 0.87),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),
@@ -74,6 +79,7 @@ MIN_SIZES = {
     "faq_eval_long.yaml": (60, 30),
     "faq_eval_independent.yaml": (120, 35),
     "faq_eval_blind.yaml": (120, 45),
+    "faq_eval_blind2.yaml": (90, 40),
 }
 
 
@@ -147,7 +153,11 @@ def _wanted(item: dict[str, object]) -> list[str]:
 
 
 # Per set with `foreign:` questions: how many there are at least, and the share to detect.
-FOREIGN_FLOORS = {"faq_eval_independent.yaml": (15, 1.0), "faq_eval_blind.yaml": (12, 0.9)}
+FOREIGN_FLOORS = {
+    "faq_eval_independent.yaml": (15, 1.0),
+    "faq_eval_blind.yaml": (12, 0.9),
+    "faq_eval_blind2.yaml": (8, 1.0),
+}
 
 
 @pytest.mark.parametrize("set_file", sorted(FOREIGN_FLOORS))
