@@ -63,6 +63,8 @@ SEMANTIC_FLOOR = 0.3
 SEMANTIC_CEILING = 0.8
 SEMANTIC_CANDIDATES = 10
 TIE_ROOM = 5
+# Up to this many topic words, an unknown one makes a question "did you mean" at most.
+SHORT_QUESTION_WORDS = 2
 # Query words found in the entry (other phrasings, answer) but not in this phrasing: part credit.
 ENTRY_WORD_CREDIT = 0.55
 # Greetings and function words weigh this fraction of the rarest word's weight.
@@ -745,7 +747,7 @@ def match_question(
             question, "fallback", None, best_score, (), candidates, cosine, out_of_scope=elsewhere
         )
     query = _query_tokens(question, kb.index)
-    if best_score >= thresholds.answer_score(_topic_word_count(query)):
+    if best_score >= thresholds.answer_score(_topic_word_count(query)) and not _half_unknown(query):
         return MatchResult(question, "answer", best_id, best_score, (), candidates, cosine)
     if best_score < thresholds.suggest:
         return MatchResult(question, "fallback", None, best_score, (), candidates, cosine)
@@ -760,6 +762,13 @@ def match_question(
         if score >= thresholds.suggest and best_score - score <= CLOSE_MARGIN
     )
     return MatchResult(question, "suggest", None, best_score, suggestions, candidates, cosine)
+
+
+def _half_unknown(query: list[_QueryToken]) -> bool:
+    """A question of one or two topic words, one of which no entry knows ("tax deadline"): what
+    it is about may be just that word, so it is asked back ("did you mean"), never answered."""
+    topic = [q for q in query if not q.stop and q.weight > 0]
+    return len(topic) <= SHORT_QUESTION_WORDS and any(q.credit == 0 for q in topic)
 
 
 def _topic_word_count(query: list[_QueryToken]) -> int:

@@ -245,3 +245,21 @@ def test_the_character_bound_keeps_every_choice_that_reaches_the_cutoff(
         # A bound that kept everything would prove nothing: it must skip most choices.
         assert len(kept) < len(choices) / 4, query
     assert kept_any > 300
+
+
+@pytest.mark.parametrize("question", ["tax deadline", "visa costs"])
+def test_two_words_one_unknown_are_asked_back_not_answered(
+    shipped: KnowledgeBase, question: str
+) -> None:
+    result = match_question(question, shipped)
+    assert result.decision == "suggest" and result.score >= DEFAULT_THRESHOLDS.answer, result
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"), [("deadline?", "deadline"), ("deadline twin cities", "deadline")]
+)
+def test_short_questions_of_known_words_are_still_answered(
+    shipped: KnowledgeBase, question: str, entry_id: str
+) -> None:
+    result = match_question(question, shipped)
+    assert (result.decision, result.entry_id) == ("answer", entry_id)
