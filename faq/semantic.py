@@ -29,6 +29,9 @@ COARSE_DIMENSIONS = 128
 # Covers the float32 rounding of the coarse product, so that a bound is never below a cosine.
 BOUND_MARGIN = 1e-4
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
+# A question word inside a sentence, as non-native writers often ask ("we need to know when").
+# Not "if": "they want to understand if it is online" is context more often than the question.
+_EMBEDDED_QUESTION = re.compile(r"\b(?:what|how|when|which|who|where|whether)\b")
 _QUESTION_WORDS = frozenset(
     [
         "what",
@@ -93,15 +96,28 @@ def embed(texts: list[str]) -> NDArray[np.float32]:
 
 def question_sentence(text: str) -> str:
     """The sentences that ask (with "?" or a question word), or the last one; whole if one."""
-    parts = [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+    parts = _sentences(text)
     if len(parts) < 2:
         return text
-    asking = [
-        part
-        for part in parts
-        if "?" in part or part.split()[0].lower().strip(",") in _QUESTION_WORDS
-    ]
+    asking = [part for part in parts if _asks(part)]
     return " ".join(asking) if asking else parts[-1]
+
+
+def asking_sentences(text: str) -> str:
+    """question_sentence, with sentences that ask inside ("we don't know which is the deadline")."""
+    parts = _sentences(text)
+    if len(parts) < 2:
+        return text
+    asking = [part for part in parts if _asks(part) or _EMBEDDED_QUESTION.search(part.lower())]
+    return " ".join(asking) if asking else parts[-1]
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def _asks(sentence: str) -> bool:
+    return "?" in sentence or sentence.split()[0].lower().strip(",") in _QUESTION_WORDS
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,15 @@ were written before measuring them: practice 96.5 / 98.2 / 96.4 ("tax deadline" 
 faq_eval_blind.yaml by another tester (facts file and entry titles only): 88.9 / 91.1 / 87.5, the
 right entry first on 94.4% and among the first three on 98.9%; 8 of 8 foreign questions detected.
 Measure only: never tune on it, nor read its misses to write phrasings.
+Then 70 covered and 40 off-topic practice questions, written blind the same way by a third
+tester, were measured before any change (80.0 / 81.4 / 85.0: most long ones fell back) and
+joined faq_practice.yaml. Two changes followed, chosen on it: a question of two topic words, one
+of them unknown ("tax deadline"), is asked back, never answered; a long message that is not
+answered whole is answered from its asking sentences alone ("?", a leading question word, or
+one inside: "we don't know which is the deadline") when they score 3 points above the answer
+score there. After: practice 96.2 / 97.2 / 93.9 (the new 110 questions: 90.0 / 90.0 / 85.0),
+eval 95.4 / 95.9 / 96.5, long 91.1 / 92.4 / 92.5, independent 87.7 / 87.7 / 100.0, blind 94.2 /
+94.2 / 84.4, blind2 91.1 / 92.2 / 87.5.
 """
 
 from __future__ import annotations
@@ -66,16 +75,17 @@ ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK = 0.90, 0.95, 0.95
 # gap to the targets.
 TARGETS = (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK)
 FLOORS = {
-    "faq_practice.yaml": (0.95, 0.97, 0.96),
-    "faq_eval.yaml": (0.94, TOP1_WITH_SUGGESTIONS, 0.96),
+    # Off-topic 0.93 since 40 blind off-topic questions joined it (85% of them fall back).
+    "faq_practice.yaml": (0.95, 0.97, 0.93),
+    "faq_eval.yaml": (0.95, TOP1_WITH_SUGGESTIONS, 0.96),
     "faq_eval_long.yaml": (0.88, 0.92, 0.92),
-    "faq_eval_independent.yaml": (0.85, 0.86, 0.97),
-    "faq_eval_blind.yaml": (0.9, 0.92, 0.84),
-    "faq_eval_blind2.yaml": (0.88, 0.91, 0.87),
+    "faq_eval_independent.yaml": (0.87, 0.87, 0.97),
+    "faq_eval_blind.yaml": (0.93, 0.93, 0.84),
+    "faq_eval_blind2.yaml": (0.9, 0.92, 0.87),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),
-    "faq_practice.yaml": (350, 110),
+    "faq_practice.yaml": (470, 180),
     "faq_eval_long.yaml": (60, 30),
     "faq_eval_independent.yaml": (120, 35),
     "faq_eval_blind.yaml": (120, 45),

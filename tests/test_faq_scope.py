@@ -11,6 +11,7 @@ from faq.loader import load_knowledge_base
 from faq.matcher import DEFAULT_THRESHOLDS, MatchThresholds, match_question
 from faq.model import KnowledgeBase
 from faq.scope import other_programme
+from faq.semantic import asking_sentences
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,8 @@ def test_a_long_message_is_answered_from_a_lower_score(shipped: KnowledgeBase) -
     strict = MatchThresholds(
         DEFAULT_THRESHOLDS.answer, DEFAULT_THRESHOLDS.suggest, long_message_allowance=0
     )
-    assert match_question(LONG_QUESTION, shipped, strict).decision == "suggest"
+    # Decided as a whole (its asking sentence alone would answer it, see below).
+    assert matcher._decide(LONG_QUESTION, shipped, strict).decision == "suggest"
 
 
 def test_a_short_message_gets_no_allowance() -> None:
@@ -105,3 +107,48 @@ def test_a_short_message_gets_no_allowance() -> None:
     assert thresholds.answer_score(thresholds.long_message_words) == 50
     # Never under the suggest score, whatever the allowance.
     assert MatchThresholds(60, 55, long_message_allowance=10).answer_score(20) == 55
+
+
+CONTEXT_FIRST = (
+    "Hello from a small city in Latvia. Our council meets next week and the mayor is worried "
+    "about the budget for this year, and the opposition too. Does the programme give money to "
+    "the city or only cover travel?"
+)
+
+
+def test_a_long_message_is_answered_from_its_asking_sentence(shipped: KnowledgeBase) -> None:
+    whole = matcher._decide(CONTEXT_FIRST, shipped, DEFAULT_THRESHOLDS)
+    assert whole.decision != "answer", "the context alone should dilute the whole message"
+    asked = match_question(CONTEXT_FIRST.rsplit(". ", 1)[1], shipped)
+    result = match_question(CONTEXT_FIRST, shipped)
+    assert (result.decision, result.entry_id) == ("answer", "costs-covered")
+    assert result.question == CONTEXT_FIRST
+    assert result.score == round(asked.score - matcher.ASKING_SENTENCE_PENALTY, 1)
+    assert result.candidates[0] == ("costs-covered", result.score)
+
+
+def test_an_asking_sentence_under_the_answer_score_with_its_margin_does_not_answer(
+    shipped: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = match_question(CONTEXT_FIRST.rsplit(". ", 1)[1], shipped)
+    # Just short of the margin: the message is decided as a whole, as before.
+    monkeypatch.setattr(
+        matcher, "ASKING_SENTENCE_PENALTY", asked.score - DEFAULT_THRESHOLDS.answer + 0.2
+    )
+    assert match_question(CONTEXT_FIRST, shipped).decision != "answer"
+
+
+@pytest.mark.parametrize(
+    ("text", "asking"),
+    [
+        (
+            "We are a town in Croatia. We do not know which is the deadline.",
+            "which is the deadline",
+        ),
+        ("Hi. When does it open? Thanks a lot.", "When does it open?"),
+        ("We are a town. They want to understand if it is online. What is it?", "What is it?"),
+    ],
+)
+def test_asking_sentences_include_questions_asked_inside_a_sentence(text: str, asking: str) -> None:
+    found = asking_sentences(text)
+    assert asking in found and "town" not in found and "Thanks" not in found
