@@ -49,6 +49,7 @@ from faq.placeholders import (
     render_with_values,
 )
 from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
+from faq.yaml_syntax import describe_syntax_error
 
 ENTRY_KEYS = (
     "id",
@@ -214,7 +215,7 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
     try:
         return yaml.load(text)
     except MarkedYAMLError as error:
-        problems.add(file, *_syntax_error(error))
+        problems.add(file, *describe_syntax_error(error, text))
     except YAMLError as error:
         problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
     except ValueError as error:
@@ -225,24 +226,6 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
             f"an impossible date ({error}); write dates as YYYY-MM-DD, e.g. 2024-04-08",
         )
     return None
-
-
-def _syntax_error(error: MarkedYAMLError) -> tuple[int, str]:
-    """The line the parser stopped at and what to check, naming where the construct began."""
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 if mark is not None else 1
-    what = (error.problem or error.context or "invalid YAML").strip()
-    started = error.context_mark.line + 1 if error.context_mark is not None else line
-    if error.problem and error.context and started < line:
-        # The parser notices the fault where it stops; an unclosed bracket or quote is often at
-        # the line where the construct it was reading began, so both lines are named.
-        return line, (
-            f"YAML syntax error: {what}, {error.context.strip()} that starts at line {started}; "
-            f"check the brackets, quotes, colons and indentation from line {started} to this line"
-        )
-    return line, (
-        f"YAML syntax error: {what}; check the indentation, colons and quotes near this line"
-    )
 
 
 def _impossible_date_line(text: str) -> int:

@@ -58,8 +58,8 @@ BROKEN = [
         TOPICS,
         "    tags: [Dates]\n    sources: [T1]",
         "    tags: [Dates\n    sources: [T1]",
-        14,
-        "YAML syntax error",
+        13,
+        "YAML syntax error: the '[' opened on this line is not closed before line 14",
         id="yaml-syntax",
     ),
     pytest.param(
@@ -446,11 +446,56 @@ def test_while_a_file_is_unreadable_only_its_syntax_error_is_a_problem(faq_dir: 
     with pytest.raises(FaqValidationError) as caught:
         load_knowledge_base(faq_dir)
     problems = caught.value.problems
-    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [(TOPICS, 14)], problems
-    assert "while parsing a flow sequence that starts at line 13" in problems[0].message
+    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [(TOPICS, 13)], problems
+    assert "not closed before line 14" in problems[0].message
     (note,) = caught.value.notes
     assert note.startswith('2 "related" id(s) were not checked') and TOPICS in note
     assert "those checks run once every file reads" in str(caught.value)
+
+
+UNCLOSED = [
+    pytest.param(
+        "      - last day: [to submit",
+        "the '[' opened on this line is not closed before line 11, where the parser gave up "
+        "(found character '|' that cannot start any token); close it with ']', or put the "
+        "whole value in quotes if the '[' is meant as text",
+        id="flow-sequence",
+    ),
+    pytest.param(
+        "      - last day: {to submit",
+        "the '{' opened on this line is not closed before line 11, where the parser gave up "
+        "(found character '|' that cannot start any token); close it with '}', or put the "
+        "whole value in quotes if the '{' is meant as text",
+        id="flow-mapping",
+    ),
+    pytest.param(
+        '      - "last day to submit the application',
+        "the '\"' opened on this line is never closed (the parser read on to the end of the "
+        "file); close it with '\"' at the end of the text, or remove it",
+        id="unclosed-quote",
+    ),
+]
+
+
+@pytest.mark.parametrize(("broken", "message"), UNCLOSED)
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_was_opened(
+    faq_dir: Path, broken: str, message: str
+) -> None:
+    # The parser reads on past line 8 and stops lines later (at "answer: |" or the file's end);
+    # the admin is sent to line 8, where the bracket or quote was opened.
+    _edit(faq_dir, TOPICS, "      - last day to submit the application", broken)
+    (problem,) = _problems(faq_dir)
+    assert (problem.file.rsplit("/", 1)[-1], problem.line) == (TOPICS, 8), str(problem)
+    assert problem.message == f"YAML syntax error: {message}"
+
+
+def test_a_bracket_closed_on_its_own_line_keeps_the_line_the_parser_stopped_at(
+    faq_dir: Path,
+) -> None:
+    _edit(faq_dir, TOPICS, "      - last day to submit the application", "      - [last, |day]")
+    (problem,) = _problems(faq_dir)
+    assert problem.line == 8 and "not closed" not in problem.message, str(problem)
+    assert "found character '|' that cannot start any token" in problem.message
 
 
 def test_once_every_file_reads_an_unknown_related_id_is_a_problem_again(faq_dir: Path) -> None:
