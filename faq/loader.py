@@ -29,6 +29,7 @@ from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import (
     ABOUT_KINDS,
     ABOUT_PROGRAMME,
+    OFFER_KINDS,
     PHASE_EARLIEST_DAY,
     PHASE_KEYS,
     CallSettings,
@@ -64,6 +65,7 @@ ENTRY_KEYS = (
     "links",
     "related",
     "browse",
+    "offer",
 )
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "sources")
 LINK_KEYS = ("title", "url")
@@ -403,6 +405,7 @@ def _parse_entry(
     links = _parse_links(node, where, file, problems)
     related = _parse_related(node, where, file, problems)
     browse = _parse_browse(node, where, file, problems)
+    offer = _parse_offer(node, where, file, problems)
     sources = _parse_source_ids(node, where, file, problems) if "sources" in node else None
     about = _parse_about(node, where, file, problems)
     if sources == [] and about == ABOUT_PROGRAMME:
@@ -432,6 +435,7 @@ def _parse_entry(
         related=tuple(rid for rid, _ in related),
         location=SourceLocation(file, line),
         browse=browse,
+        offer=offer,
         sources=tuple(source_id for source_id, _ in sources),
         about=about,
         by_phase=tuple((v.phase, v.text.strip("\n")) for v in undated),
@@ -740,6 +744,22 @@ def _parse_browse(node: Any, where: str, file: str, problems: _Collector) -> boo
         "the entry out of /faq's topics (it is still answered when asked)",
     )
     return True
+
+
+def _parse_offer(node: Any, where: str, file: str, problems: _Collector) -> str | None:
+    if "offer" not in node:
+        return None
+    value = node.get("offer")
+    if isinstance(value, str) and value.strip() in OFFER_KINDS:
+        return value.strip()
+    found = f'"{value}"' if isinstance(value, str) else "empty" if value is None else _kind(value)
+    problems.add(
+        file,
+        _line(node, "offer", value=value is not None),  # an empty value has no line of its own
+        f'"offer" {where} is {found}; write "offer: human" to put the "Reach a person" button '
+        "under the answer, or remove the key",
+    )
+    return None
 
 
 def _parse_related(

@@ -22,7 +22,7 @@ from bot.storage.durable import StorageError
 from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.storage.questions import mask_personal_data
 from faq.matcher import MatchResult, MatchThresholds, match_question
-from faq.model import Entry, KnowledgeBase
+from faq.model import OFFER_HUMAN, Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
 from handlers import callback_data as data
 
@@ -57,10 +57,11 @@ NOT_ASKED_LABEL = "🤔 Not what I asked"
 # sends nothing a second time.
 NOT_ASKED_PRESSED_KEY = "faq_not_asked_pressed"
 NOT_ASKED_AGAIN_TEXT = "Already noted: the ways on are in the message below."
+REACH_PERSON_BUTTON = InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("📚 Browse topics", callback_data=data.MENU_FAQ)],
-        [InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)],
+        [REACH_PERSON_BUTTON],
     ]
 )
 
@@ -93,7 +94,9 @@ async def answer_entry(
     services = context.services
     call = await services.call_state()
     kb = services.knowledge.current
-    rows = [
+    # The entry's offer first: it is the way on its answer points to (e.g. "press Reach a person").
+    rows = [[REACH_PERSON_BUTTON]] if entry.offer == OFFER_HUMAN else []
+    rows += [
         [InlineKeyboardButton(_label(related.question), callback_data=data.faq_entry(related.id))]
         for related in (find_entry(kb, rid) for rid in entry.related)
         if related is not None

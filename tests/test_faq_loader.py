@@ -216,6 +216,39 @@ def test_broken_copy_reports_file_line_and_fault(
     assert str(problem) == f"{problem.file}:{problem.line}: {problem.message}"
 
 
+def test_offer_human_puts_the_person_button_on_the_entry(faq_dir: Path) -> None:
+    _edit(
+        faq_dir,
+        TOPICS,
+        "    related: [call-opening]\n",
+        "    related: [call-opening]\n    offer: human\n",
+    )
+    kb = load_knowledge_base(faq_dir)
+    assert kb.entry("deadline").offer == "human"
+    assert kb.entry("call-opening").offer is None
+
+
+@pytest.mark.parametrize(
+    ("value", "found"), [("humn", '"humn"'), ("", "empty"), ("[human]", "a list")]
+)
+def test_an_unknown_offer_is_one_sentence_with_file_and_line(
+    faq_dir: Path, value: str, found: str
+) -> None:
+    _edit(
+        faq_dir,
+        TOPICS,
+        "    related: [call-opening]\n",
+        f"    related: [call-opening]\n    offer: {value}\n",
+    )
+    # The entry is then left out, so "related: [deadline]" elsewhere is a knock-on problem.
+    (problem,) = [p for p in _problems(faq_dir) if "offer" in p.message]
+    assert (problem.file.rsplit("/", 1)[-1], problem.line) == (TOPICS, 16), str(problem)
+    assert problem.message == (
+        f'"offer" in entry "deadline" is {found}; write "offer: human" to put the "Reach a '
+        'person" button under the answer, or remove the key'
+    )
+
+
 def test_entries_with_browse_false_are_answerable_but_not_browsed(faq_dir: Path) -> None:
     _edit(
         faq_dir,
