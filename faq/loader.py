@@ -29,6 +29,7 @@ from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import (
     ABOUT_KINDS,
     ABOUT_PROGRAMME,
+    OFFER_KINDS,
     PHASE_EARLIEST_DAY,
     PHASE_KEYS,
     CallSettings,
@@ -49,6 +50,7 @@ from faq.placeholders import (
     render_with_values,
 )
 from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
+from faq.yaml_syntax import describe_syntax_error
 
 ENTRY_KEYS = (
     "id",
@@ -63,6 +65,7 @@ ENTRY_KEYS = (
     "links",
     "related",
     "browse",
+    "offer",
 )
 REQUIRED_ENTRY_KEYS = ("id", "question", "alternatives", "answer", "tags", "sources")
 LINK_KEYS = ("title", "url")
@@ -214,7 +217,7 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
     try:
         return yaml.load(text)
     except MarkedYAMLError as error:
-        problems.add(file, *_syntax_error(error))
+        problems.add(file, *describe_syntax_error(error, text))
     except YAMLError as error:
         problems.add(file, 1, f"YAML syntax error: {error}; check the file's structure")
     except ValueError as error:
@@ -225,24 +228,6 @@ def _read_yaml(path: Path, file: str, problems: _Collector) -> Any:
             f"an impossible date ({error}); write dates as YYYY-MM-DD, e.g. 2024-04-08",
         )
     return None
-
-
-def _syntax_error(error: MarkedYAMLError) -> tuple[int, str]:
-    """The line the parser stopped at and what to check, naming where the construct began."""
-    mark = error.problem_mark or error.context_mark
-    line = mark.line + 1 if mark is not None else 1
-    what = (error.problem or error.context or "invalid YAML").strip()
-    started = error.context_mark.line + 1 if error.context_mark is not None else line
-    if error.problem and error.context and started < line:
-        # The parser notices the fault where it stops; an unclosed bracket or quote is often at
-        # the line where the construct it was reading began, so both lines are named.
-        return line, (
-            f"YAML syntax error: {what}, {error.context.strip()} that starts at line {started}; "
-            f"check the brackets, quotes, colons and indentation from line {started} to this line"
-        )
-    return line, (
-        f"YAML syntax error: {what}; check the indentation, colons and quotes near this line"
-    )
 
 
 def _impossible_date_line(text: str) -> int:
@@ -420,6 +405,7 @@ def _parse_entry(
     links = _parse_links(node, where, file, problems)
     related = _parse_related(node, where, file, problems)
     browse = _parse_browse(node, where, file, problems)
+    offer = _parse_offer(node, where, file, problems)
     sources = _parse_source_ids(node, where, file, problems) if "sources" in node else None
     about = _parse_about(node, where, file, problems)
     if sources == [] and about == ABOUT_PROGRAMME:
@@ -449,6 +435,7 @@ def _parse_entry(
         related=tuple(rid for rid, _ in related),
         location=SourceLocation(file, line),
         browse=browse,
+        offer=offer,
         sources=tuple(source_id for source_id, _ in sources),
         about=about,
         by_phase=tuple((v.phase, v.text.strip("\n")) for v in undated),
@@ -757,6 +744,22 @@ def _parse_browse(node: Any, where: str, file: str, problems: _Collector) -> boo
         "the entry out of /faq's topics (it is still answered when asked)",
     )
     return True
+
+
+def _parse_offer(node: Any, where: str, file: str, problems: _Collector) -> str | None:
+    if "offer" not in node:
+        return None
+    value = node.get("offer")
+    if isinstance(value, str) and value.strip() in OFFER_KINDS:
+        return value.strip()
+    found = f'"{value}"' if isinstance(value, str) else "empty" if value is None else _kind(value)
+    problems.add(
+        file,
+        _line(node, "offer", value=value is not None),  # an empty value has no line of its own
+        f'"offer" {where} is {found}; write "offer: human" to put the "Reach a person" button '
+        "under the answer, or remove the key",
+    )
+    return None
 
 
 def _parse_related(

@@ -17,6 +17,9 @@ PHASE_KEYS = ("to_be_announced", "opens_soon", "open", "closed")
 # What an entry is about: only "programme" entries state programme facts and must cite sources.
 ABOUT_PROGRAMME = "programme"
 ABOUT_KINDS = (ABOUT_PROGRAMME, "bot", "small-talk")
+# What an entry's `offer:` may put under its answer: "human" is the "Reach a person" button.
+OFFER_HUMAN = "human"
+OFFER_KINDS = (OFFER_HUMAN,)
 # The earliest day each phase of the Cohort 2 call can be seen, from the facts file (opened
 # 8 April 2024 [N3]; first published deadline 31 May 2024): an answer shown in a phase may link
 # only sources published by then, unless a date variant's `from:` is later. The default answer is
@@ -95,6 +98,7 @@ class Entry:
     phase_links: tuple[tuple[str, tuple[Link, ...]], ...] = ()
     phase_sources: tuple[tuple[str, tuple[str, ...]], ...] = ()
     dated: tuple[DatedVariant, ...] = ()  # answers gated by a day, in file order
+    offer: str | None = None  # one of OFFER_KINDS: a button offered under every answer
 
     def dated_at(self, phase_key: str | None, day: date) -> DatedVariant | None:
         """The latest date variant of this phase (None: of the default) already reached on

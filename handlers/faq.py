@@ -7,7 +7,14 @@ from collections.abc import MutableMapping
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
 
 from bot.announcements.texts import subscribe_label
 from bot.context import AppContext, Services
@@ -15,7 +22,7 @@ from bot.storage.durable import StorageError
 from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.storage.questions import mask_personal_data
 from faq.matcher import MatchResult, MatchThresholds, match_question
-from faq.model import Entry, KnowledgeBase
+from faq.model import OFFER_HUMAN, Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
 from handlers import callback_data as data
 
@@ -46,10 +53,15 @@ NOT_ASKED_KEY = "faq_uncertain_answers"
 # under 75 were wrong (or answered an off-topic question), 1 of 275 from 75 up.
 CERTAIN_SCORE = 75.0
 NOT_ASKED_LABEL = "🤔 Not what I asked"
+# Answers whose "Not what I asked" was pressed (same rules), so a stale copy of the button
+# sends nothing a second time.
+NOT_ASKED_PRESSED_KEY = "faq_not_asked_pressed"
+NOT_ASKED_AGAIN_TEXT = "Already noted: the ways on are in the message below."
+REACH_PERSON_BUTTON = InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
         [InlineKeyboardButton("📚 Browse topics", callback_data=data.MENU_FAQ)],
-        [InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)],
+        [REACH_PERSON_BUTTON],
     ]
 )
 
@@ -82,7 +94,9 @@ async def answer_entry(
     services = context.services
     call = await services.call_state()
     kb = services.knowledge.current
-    rows = [
+    # The entry's offer first: it is the way on its answer points to (e.g. "press Reach a person").
+    rows = [[REACH_PERSON_BUTTON]] if entry.offer == OFFER_HUMAN else []
+    rows += [
         [InlineKeyboardButton(_label(related.question), callback_data=data.faq_entry(related.id))]
         for related in (find_entry(kb, rid) for rid in entry.related)
         if related is not None
@@ -297,13 +311,37 @@ async def not_found(update: Update, context: AppContext) -> None:
     await _record_press(update, context, None)
 
 
+async def _remove_not_asked_row(message: MaybeInaccessibleMessage | None) -> None:
+    """Take "Not what I asked" off the answer's keyboard, keeping its other buttons."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = [
+        row
+        for row in message.reply_markup.inline_keyboard
+        if not any(str(b.callback_data).startswith(data.NOT_ASKED_PREFIX) for b in row)
+    ]
+    try:
+        await message.edit_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except TelegramError as error:  # the answer may be gone; a stale press is refused anyway
+        log.debug("Could not remove 'Not what I asked' from message %s (%s)", message.id, error)
+
+
 async def not_asked(update: Update, context: AppContext) -> None:
-    """The "Not what I asked" press: offer the ways on, and log it once for admins."""
+    """The "Not what I asked" press: drop the button, offer the ways on once, log it for admins."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or query.data is None or chat is None:
         return
+    pressed = _pending(context, NOT_ASKED_PRESSED_KEY)
+    if query.message is not None and pressed is not None:
+        # Marked before any await: a second quick press (updates of a chat run in order) or a
+        # copy whose button could not be removed then finds it.
+        if str(query.message.message_id) in pressed:
+            await query.answer(NOT_ASKED_AGAIN_TEXT)
+            return
+        _keep_newest(pressed, query.message.message_id, True)
     await query.answer()
+    await _remove_not_asked_row(query.message)
     await context.bot.send_message(chat.id, NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     pending = _pending(context, NOT_ASKED_KEY)
     if query.message is None or pending is None:

@@ -130,6 +130,9 @@ def _handoff_line(thread: HandoffThread, zone: ZoneInfo) -> str:
     state = {"asking": "waiting for your question", "open": "open", "closed": "closed"}
     status = state[thread.status]
     lines = [f"<b>Your conversation with the programme team</b> of {when} ({status}):"]
+    if thread.unanswered_question:
+        asked = escape(cut(thread.unanswered_question, SHOWN_HANDOFF_CHARS))
+        lines.append(f"• The question I could not answer, passed on with it: <i>{asked}</i>")
     # The newest few, shortened: the message must stay under Telegram's 4096 characters.
     for message in thread.messages[-SHOWN_HANDOFF_MESSAGES:]:
         sender = "You" if message.sender == "person" else "The team"

@@ -118,9 +118,9 @@ def test_a_syntax_error_is_reported_alone_not_with_knock_on_related_ids(tmp_path
     printed = out.getvalue().splitlines()
     assert len(printed) == 3, printed
     assert printed[0].endswith(
-        "programme.yaml:8: YAML syntax error: expected ',' or ']', but got ':', while parsing a "
-        "flow sequence that starts at line 7; check the brackets, quotes, colons and indentation "
-        "from line 7 to this line"
+        "programme.yaml:7: YAML syntax error: the '[' opened on this line is not closed before "
+        "line 8, where the parser gave up (expected ',' or ']', but got ':'); close it with ']', "
+        "or put the whole value in quotes if the '[' is meant as text"
     ), printed[0]
     assert "not an entry id" not in out.getvalue()
     assert printed[1].startswith('9 "related" id(s) were not checked')

@@ -58,8 +58,8 @@ BROKEN = [
         TOPICS,
         "    tags: [Dates]\n    sources: [T1]",
         "    tags: [Dates\n    sources: [T1]",
-        14,
-        "YAML syntax error",
+        13,
+        "YAML syntax error: the '[' opened on this line is not closed before line 14",
         id="yaml-syntax",
     ),
     pytest.param(
@@ -214,6 +214,39 @@ def test_broken_copy_reports_file_line_and_fault(
     assert problem.file.endswith(name)
     assert problem.line == line, str(problem)
     assert str(problem) == f"{problem.file}:{problem.line}: {problem.message}"
+
+
+def test_offer_human_puts_the_person_button_on_the_entry(faq_dir: Path) -> None:
+    _edit(
+        faq_dir,
+        TOPICS,
+        "    related: [call-opening]\n",
+        "    related: [call-opening]\n    offer: human\n",
+    )
+    kb = load_knowledge_base(faq_dir)
+    assert kb.entry("deadline").offer == "human"
+    assert kb.entry("call-opening").offer is None
+
+
+@pytest.mark.parametrize(
+    ("value", "found"), [("humn", '"humn"'), ("", "empty"), ("[human]", "a list")]
+)
+def test_an_unknown_offer_is_one_sentence_with_file_and_line(
+    faq_dir: Path, value: str, found: str
+) -> None:
+    _edit(
+        faq_dir,
+        TOPICS,
+        "    related: [call-opening]\n",
+        f"    related: [call-opening]\n    offer: {value}\n",
+    )
+    # The entry is then left out, so "related: [deadline]" elsewhere is a knock-on problem.
+    (problem,) = [p for p in _problems(faq_dir) if "offer" in p.message]
+    assert (problem.file.rsplit("/", 1)[-1], problem.line) == (TOPICS, 16), str(problem)
+    assert problem.message == (
+        f'"offer" in entry "deadline" is {found}; write "offer: human" to put the "Reach a '
+        'person" button under the answer, or remove the key'
+    )
 
 
 def test_entries_with_browse_false_are_answerable_but_not_browsed(faq_dir: Path) -> None:
@@ -446,11 +479,56 @@ def test_while_a_file_is_unreadable_only_its_syntax_error_is_a_problem(faq_dir: 
     with pytest.raises(FaqValidationError) as caught:
         load_knowledge_base(faq_dir)
     problems = caught.value.problems
-    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [(TOPICS, 14)], problems
-    assert "while parsing a flow sequence that starts at line 13" in problems[0].message
+    assert [(p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [(TOPICS, 13)], problems
+    assert "not closed before line 14" in problems[0].message
     (note,) = caught.value.notes
     assert note.startswith('2 "related" id(s) were not checked') and TOPICS in note
     assert "those checks run once every file reads" in str(caught.value)
+
+
+UNCLOSED = [
+    pytest.param(
+        "      - last day: [to submit",
+        "the '[' opened on this line is not closed before line 11, where the parser gave up "
+        "(found character '|' that cannot start any token); close it with ']', or put the "
+        "whole value in quotes if the '[' is meant as text",
+        id="flow-sequence",
+    ),
+    pytest.param(
+        "      - last day: {to submit",
+        "the '{' opened on this line is not closed before line 11, where the parser gave up "
+        "(found character '|' that cannot start any token); close it with '}', or put the "
+        "whole value in quotes if the '{' is meant as text",
+        id="flow-mapping",
+    ),
+    pytest.param(
+        '      - "last day to submit the application',
+        "the '\"' opened on this line is never closed (the parser read on to the end of the "
+        "file); close it with '\"' at the end of the text, or remove it",
+        id="unclosed-quote",
+    ),
+]
+
+
+@pytest.mark.parametrize(("broken", "message"), UNCLOSED)
+def test_an_unclosed_bracket_or_quote_is_reported_where_it_was_opened(
+    faq_dir: Path, broken: str, message: str
+) -> None:
+    # The parser reads on past line 8 and stops lines later (at "answer: |" or the file's end);
+    # the admin is sent to line 8, where the bracket or quote was opened.
+    _edit(faq_dir, TOPICS, "      - last day to submit the application", broken)
+    (problem,) = _problems(faq_dir)
+    assert (problem.file.rsplit("/", 1)[-1], problem.line) == (TOPICS, 8), str(problem)
+    assert problem.message == f"YAML syntax error: {message}"
+
+
+def test_a_bracket_closed_on_its_own_line_keeps_the_line_the_parser_stopped_at(
+    faq_dir: Path,
+) -> None:
+    _edit(faq_dir, TOPICS, "      - last day to submit the application", "      - [last, |day]")
+    (problem,) = _problems(faq_dir)
+    assert problem.line == 8 and "not closed" not in problem.message, str(problem)
+    assert "found character '|' that cannot start any token" in problem.message
 
 
 def test_once_every_file_reads_an_unknown_related_id_is_a_problem_again(faq_dir: Path) -> None:

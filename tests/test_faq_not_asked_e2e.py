@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
-from bot.sandbox.server import RunningSandbox
+from bot.sandbox.config import FaultConfig
+from bot.sandbox.emulator import EmulatorConfig
+from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
 from bot.settings import Settings, load_settings
 from bot.storage.questions import LoggedQuestion
 from faq.matcher import match_question
 from handlers import callback_data as data
-from handlers.faq import CERTAIN_SCORE, NOT_ASKED_KEY, NOT_FOUND_TEXT, thresholds_of
+from handlers.faq import (
+    CERTAIN_SCORE,
+    NOT_ASKED_AGAIN_TEXT,
+    NOT_ASKED_KEY,
+    NOT_FOUND_TEXT,
+    thresholds_of,
+)
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
 
@@ -106,12 +115,15 @@ async def test_a_press_sends_the_fallback_and_logs_wrong_once(
     entry, score = _score(sandbox, WITH_PHONE)
     assert entry == WRONG_ENTRY and score < CERTAIN_SCORE
     answer = await user.ask(WITH_PHONE)
+    others = [d for d in button_data(answer) if not d.startswith(data.NOT_ASKED_PREFIX)]
+    assert others, "the answer should have related-entry buttons to keep"
     reply = await _press_not_asked(user, answer)
     assert reply["text"] == NOT_FOUND_TEXT
     assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
-    # The answer stays as it was.
+    # The answer keeps its text and other buttons; only "Not what I asked" is gone.
     kept = next(m for m in await user.messages() if m["message_id"] == answer["message_id"])
     assert kept["text"] == answer["text"]
+    assert button_data(kept) == others
     rows = await _wait_for(store.unanswered_questions, 1)
     assert [(r.decision, r.chosen_entry, r.question) for r in rows] == [
         ("wrong", WRONG_ENTRY, MASKED)
@@ -119,9 +131,32 @@ async def test_a_press_sends_the_fallback_and_logs_wrong_once(
     assert rows[0].candidates[0][0] == WRONG_ENTRY
     hint = await store.unanswered_hint(user.user_id)
     assert hint is not None and hint.question == MASKED
-    again = await _press_not_asked(user, answer)
-    assert again["text"] == NOT_FOUND_TEXT
-    await asyncio.sleep(0.3)  # a wrongly logged press would have landed by now
+
+
+@pytest.fixture
+async def no_edits(settings: Settings) -> AsyncIterator[RunningSandbox]:
+    """The sandbox bot, where every editMessageReplyMarkup fails (so buttons stay pressable)."""
+    faults = FaultConfig(share_5xx=1.0, methods=frozenset({"editMessageReplyMarkup"}))
+    config = EmulatorConfig(static_dir=STATIC_DIR, rate_limit=False, faults=faults)
+    async with running_sandbox(settings, emulator_config=config) as running:
+        yield running
+
+
+async def test_a_stale_copy_of_the_button_gets_a_toast_and_sends_nothing(
+    no_edits: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    user = SandboxClient(http, no_edits.url, 1001)
+    store = no_edits.application.bot_data.services.store
+    answer = await user.ask(UNCERTAIN)
+    assert (await _press_not_asked(user, answer))["text"] == NOT_FOUND_TEXT
+    kept = next(m for m in await user.messages() if m["message_id"] == answer["message_id"])
+    assert data.not_asked(WRONG_ENTRY) in button_data(kept), "the edit was meant to fail"
+    again = await user.button_answer(
+        await user.press(answer["message_id"], data.not_asked(WRONG_ENTRY))
+    )
+    assert again["text"] == NOT_ASKED_AGAIN_TEXT and not again["show_alert"]
+    await asyncio.sleep(0.3)  # a second fallback or log row would have landed by now
+    assert [m for m in await user.messages(after=user.seen) if m["from"] == "bot"] == []
     assert len(await store.unanswered_questions()) == 1
 
 

@@ -293,6 +293,24 @@ async def test_a_question_the_faq_could_not_answer_is_kept_for_the_handoff(
     assert await kept_question() == "Where can I buy a <pizza> oven in Naples?"
 
 
+async def test_the_contact_answer_offers_a_person_and_its_press_starts_the_handoff(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    kb = sandbox.application.bot_data.services.knowledge.current
+    assert kb.entry("contact").offer == "human"  # from "offer: human" in about-bot.yaml
+    answer = await user.ask("how can I contact a person")
+    assert answer["text"].startswith("Send /human")
+    assert button_data(answer)[0] == data.HANDOFF_START
+    assert answer["buttons"][0][0]["text"] == "🙋 Reach a person"
+    await user.press(answer["message_id"], data.HANDOFF_START)
+    prompt = await user.next_bot_message()
+    assert "Write your question for the programme team" in prompt["text"]
+    store = sandbox.application.bot_data.services.store
+    assert await store.active_handoff(PERSON) is not None
+    # An entry without the key has no such button.
+    assert data.HANDOFF_START not in button_data(await user.ask("how long does the programme last"))
+
+
 @asynccontextmanager
 async def bot_against(settings: Settings, base: str) -> AsyncIterator[BotApplication]:
     """The real bot polling the emulator at `base`, on the settings' data folder."""

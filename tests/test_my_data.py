@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.storage.handoffs import HandoffMessage, HandoffThread
 from bot.storage.registrations import Registration
 from bot.storage.store import UserData
 from bot.storage.subscribers import ChatStatus, Subscription
-from handlers.privacy import describe_user_data, readable_moment
+from handlers.privacy import SHOWN_HANDOFF_CHARS, describe_user_data, readable_moment
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WINTER = datetime(2025, 3, 3, 13, 5, tzinfo=UTC)  # 14:05 in Brussels
@@ -87,3 +88,23 @@ def test_describe_user_data(data: UserData, sentences: list[str]) -> None:
 )
 def test_readable_moment_is_in_the_configured_zone(zone: str, expected: str) -> None:
     assert readable_moment(WINTER, ZoneInfo(zone)) == expected
+
+
+def test_a_thread_shows_the_question_the_bot_could_not_answer_escaped_and_cut() -> None:
+    asked = "Can <b>Gent</b> & Porto apply together? " + "x" * 200
+    thread = HandoffThread(
+        id=1,
+        chat_id=USER,
+        unanswered_question=asked,
+        opened_at=WINTER,
+        status="open",
+        messages=(HandoffMessage(sender="person", text="Please tell me", sent_at=WINTER),),
+    )
+    summary = describe_user_data(UserData(USER, None, None, None, handoffs=(thread,)), BRUSSELS)
+    shown = "Can &lt;b&gt;Gent&lt;/b&gt; &amp; Porto apply together? " + "x" * (
+        SHOWN_HANDOFF_CHARS - 1 - len("Can <b>Gent</b> & Porto apply together? ")
+    )
+    assert f"• The question I could not answer, passed on with it: <i>{shown}…</i>" in summary, (
+        summary
+    )
+    assert "Please tell me" in summary and "Gent</b>" not in summary
