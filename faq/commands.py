@@ -75,6 +75,8 @@ def result_json(result: MatchResult) -> str:
             "semantic": round(result.semantic, 3),
             # The other programme a fallback question named ("Interreg"), or null.
             "out_of_scope": result.out_of_scope,
+            # True when a fallback message asked for work (write, translate), not a question.
+            "asks_for_work": result.asks_for_work,
         },
         ensure_ascii=False,
     )
@@ -87,6 +89,8 @@ def _describe(result: MatchResult) -> str:
         outcome = f"suggest {', '.join(result.suggestions)} (best score {result.score:.1f})"
     elif result.out_of_scope:
         outcome = f"fallback: about {result.out_of_scope}, not this call (best {result.score:.1f})"
+    elif result.asks_for_work:
+        outcome = f"fallback: asks for work, not about this call (best {result.score:.1f})"
     else:
         outcome = f"fallback: I don't know (best score {result.score:.1f})"
     ranked = ", ".join(f"{entry_id} {score:.1f}" for entry_id, score in result.candidates)

@@ -31,7 +31,7 @@ from faq.normalize import (
     simplify_text,
     synonym_words,
 )
-from faq.scope import other_programme
+from faq.scope import asks_for_work, other_programme
 from faq.semantic import SemanticIndex, asking_sentences, build_semantic_index
 
 if TYPE_CHECKING:
@@ -135,6 +135,8 @@ class MatchResult:
     semantic: float = 0.0
     # The other programme a fallback question is about ("Interreg"), when it names one.
     out_of_scope: str | None = None
+    # A fallback because the message asks for work (write, translate), not about the call.
+    asks_for_work: bool = False
 
 
 @dataclass(frozen=True)
@@ -741,7 +743,7 @@ def match_question(
     if is_not_english(question):
         return MatchResult(question, "not_english", None, 0.0, (), ())
     whole = _decide(question, kb, thresholds)
-    if whole.decision == "answer" or whole.out_of_scope is not None:
+    if whole.decision == "answer" or whole.out_of_scope is not None or whole.asks_for_work:
         return whole
     # A long message's context (the city, the council, a greeting) dilutes every score; its
     # asking sentences alone, if they are answered with confidence, answer it.
@@ -769,6 +771,10 @@ def _decide(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> Ma
     if elsewhere is not None:
         return MatchResult(
             question, "fallback", None, best_score, (), candidates, cosine, out_of_scope=elsewhere
+        )
+    if asks_for_work(question):
+        return MatchResult(
+            question, "fallback", None, best_score, (), candidates, cosine, asks_for_work=True
         )
     query = _query_tokens(question, kb.index)
     if best_score >= thresholds.answer_score(_topic_word_count(query)) and not _half_unknown(query):

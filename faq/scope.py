@@ -1,4 +1,5 @@
-"""Other EU programmes and awards a question may name: out of scope unless it names ours too."""
+"""Out of scope: other EU programmes and awards a question names (unless it names ours too), and
+requests for work the bot cannot do (write, translate, review a document)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,29 @@ def other_programme(question: str) -> str | None:
         if pattern.search(question):
             return name
     return None
+
+
+# "Can you write our climate plan", "could you translate this": work, not a question. Such a
+# message shares words with entries (plan, language, application) and was answered with them.
+# "Check", "tell", "send" and "register" are left out: the bot does check eligibility, tell
+# dates, send news and take pre-registrations.
+_TASK_VERBS = (
+    r"write|draft|translate|fill\s+(?:in|out)|prepare|proofread|correct|review|make|create"
+    r"|design|calculate"
+)
+_TASK_REQUEST = re.compile(
+    rf"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:help\s+(?:me|us)\s+(?:to\s+)?)?"
+    rf"(?:{_TASK_VERBS})\b"
+    rf"|\b(?:please|pls)\s+(?:{_TASK_VERBS})\b"
+    rf"|\bhelp\s+(?:me|us)\s+(?:to\s+)?(?:{_TASK_VERBS})\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_work(question: str) -> bool:
+    """Whether a message asks the bot to write, translate or review something, not about ours.
+
+    A request about our call ("help us write our application for the twin cities call") is
+    left to the matcher: how to apply is the useful answer there.
+    """
+    return _OURS.search(question) is None and _TASK_REQUEST.search(question) is not None

@@ -40,6 +40,11 @@ OUT_OF_SCOPE_TEXT = (
     "Twin Cities call of the NetZeroCities Twinning Learning Programme. Ask me about it, browse "
     "the topics, or reach a person."
 )
+WORK_REQUEST_TEXT = (
+    "I can't write, translate or review documents: I answer questions about the Twin Cities "
+    "call of the NetZeroCities Twinning Learning Programme. Ask me about it, browse the topics, "
+    "or reach a person."
+)
 NOT_ENGLISH_TEXT = (
     "Sorry, I understand only English for now: please ask in English, browse the topics, "
     "or reach a person."
@@ -231,6 +236,8 @@ async def ask(update: Update, context: AppContext) -> None:
     elif result.out_of_scope:
         text = OUT_OF_SCOPE_TEXT.format(programme=escape(result.out_of_scope))
         await message.reply_html(text, reply_markup=FALLBACK_BUTTONS)
+    elif result.asks_for_work:
+        await message.reply_html(WORK_REQUEST_TEXT, reply_markup=FALLBACK_BUTTONS)
     else:
         await message.reply_html(NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
     # Logged after replying: the person should not wait for the log's durable write.

@@ -82,8 +82,9 @@ def test_ask_json_lines_have_the_documented_shape() -> None:
             "suggestions",
             "semantic",
             "out_of_scope",
+            "asks_for_work",
         ]
-        assert row["out_of_scope"] is None
+        assert row["out_of_scope"] is None and row["asks_for_work"] is False
         assert row["decision"] in ("answer", "suggest", "fallback")
         assert -1.0 <= row["semantic"] <= 1.0
         assert isinstance(row["score"], int | float)

@@ -53,6 +53,10 @@ one inside: "we don't know which is the deadline") when they score 3 points abov
 score there. After: practice 96.2 / 97.2 / 93.9 (the new 110 questions: 90.0 / 90.0 / 85.0),
 eval 95.4 / 95.9 / 96.5, long 91.1 / 92.4 / 92.5, independent 87.7 / 87.7 / 100.0, blind 94.2 /
 94.2 / 84.4, blind2 91.1 / 92.2 / 87.5.
+Last, a request for work ("can you write our climate plan", "could you translate this") that does
+not name our call falls back saying the bot cannot do that (7 practice off-topic questions ask
+so; no covered question of any set does): practice 96.6 / 97.7 / 95.6, blind 94.2 / 94.2 / 86.7,
+the other sets unchanged.
 """
 
 from __future__ import annotations
@@ -75,12 +79,12 @@ ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK = 0.90, 0.95, 0.95
 # gap to the targets.
 TARGETS = (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK)
 FLOORS = {
-    # Off-topic 0.93 since 40 blind off-topic questions joined it (85% of them fall back).
-    "faq_practice.yaml": (0.95, 0.97, 0.93),
+    # Off-topic 0.95 since 40 blind off-topic questions joined it (at first 85% fell back).
+    "faq_practice.yaml": (0.96, 0.97, 0.95),
     "faq_eval.yaml": (0.95, TOP1_WITH_SUGGESTIONS, 0.96),
     "faq_eval_long.yaml": (0.88, 0.92, 0.92),
     "faq_eval_independent.yaml": (0.87, 0.87, 0.97),
-    "faq_eval_blind.yaml": (0.93, 0.93, 0.84),
+    "faq_eval_blind.yaml": (0.93, 0.93, 0.86),
     "faq_eval_blind2.yaml": (0.9, 0.92, 0.87),
 }
 MIN_SIZES = {

@@ -10,7 +10,7 @@ from faq.english import is_common_word
 from faq.loader import load_knowledge_base
 from faq.matcher import DEFAULT_THRESHOLDS, MatchThresholds, match_question
 from faq.model import KnowledgeBase
-from faq.scope import other_programme
+from faq.scope import asks_for_work, other_programme
 from faq.semantic import asking_sentences
 
 
@@ -152,3 +152,36 @@ def test_an_asking_sentence_under_the_answer_score_with_its_margin_does_not_answ
 def test_asking_sentences_include_questions_asked_inside_a_sentence(text: str, asking: str) -> None:
     found = asking_sentences(text)
     assert asking in found and "town" not in found and "Thanks" not in found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can you write our climate strategy for us",
+        "Could you please translate these 20 pages into English?",
+        "please draft a press release about our bike lanes",
+        "Hello, can you help me write the climate action plan for our council",
+        "would u make a template for our energy report",
+    ],
+)
+def test_a_request_for_work_falls_back_saying_so(shipped: KnowledgeBase, question: str) -> None:
+    assert asks_for_work(question)
+    result = match_question(question, shipped)
+    assert result.decision == "fallback" and result.asks_for_work, result
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("can you check if my city is eligible", "eligibility"),
+        ("can you tell me the deadline", "deadline"),
+        ("can you send me reminders", "notifications"),
+        ("could you help us fill in the twin cities application", "how-to-apply"),
+    ],
+)
+def test_what_the_bot_does_or_a_request_about_our_call_is_no_request_for_work(
+    shipped: KnowledgeBase, question: str, entry_id: str
+) -> None:
+    assert not asks_for_work(question)
+    result = match_question(question, shipped)
+    assert (result.decision, result.entry_id) == ("answer", entry_id), result

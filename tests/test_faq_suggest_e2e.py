@@ -17,7 +17,13 @@ from bot.sandbox.server import RunningSandbox
 from bot.settings import Settings, load_settings
 from bot.storage.questions import LoggedQuestion
 from handlers import callback_data as data
-from handlers.faq import MAX_PENDING, NOT_ENGLISH_TEXT, NOT_FOUND_TEXT, OUT_OF_SCOPE_TEXT
+from handlers.faq import (
+    MAX_PENDING,
+    NOT_ENGLISH_TEXT,
+    NOT_FOUND_TEXT,
+    OUT_OF_SCOPE_TEXT,
+    WORK_REQUEST_TEXT,
+)
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
 
@@ -125,6 +131,18 @@ async def test_a_question_about_another_programme_says_which_and_is_logged(
     question = "Is the Interreg Europe call for projects open now?"
     reply = await user.ask(question)
     assert reply["text"] == OUT_OF_SCOPE_TEXT.format(programme="Interreg")
+    assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
+    rows = await _wait_for(store.unanswered_questions, 1)
+    assert (rows[0].decision, rows[0].question) == ("fallback", question)
+
+
+async def test_a_request_for_work_says_what_the_bot_cannot_do_and_is_logged(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    question = "Could you write a draft climate plan for our council with targets and measures?"
+    reply = await user.ask(question)
+    assert reply["text"] == WORK_REQUEST_TEXT
     assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
     rows = await _wait_for(store.unanswered_questions, 1)
     assert (rows[0].decision, rows[0].question) == ("fallback", question)
