@@ -71,6 +71,9 @@ OTHER_SCRIPT_SHARE = 0.5
 MARKED_LETTERS = frozenset("ąćęłńśźżñ¿¡ãõçœåæøőűășțčřůěšžėįųūļņģķ")
 MARKED_WEIGHT = 0.5
 MIN_WORDS = 2
+# A sentence this long, with an English word and no foreign sign, makes the message English.
+ENGLISH_SENTENCE_WORDS = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
 
 
 def _is_latin(char: str) -> bool:
@@ -78,7 +81,28 @@ def _is_latin(char: str) -> bool:
 
 
 def is_not_english(text: str) -> bool:
-    """Whether the question is written in a language other than English."""
+    """Whether the question is written in a language other than English.
+
+    A message that greets or names its town in its own language and asks in English ("Καλημέρα
+    από τον Δήμο Θεσσαλονίκης. What does twinning cost?") is English: one English sentence
+    of ENGLISH_SENTENCE_WORDS words or more is enough.
+    """
+    if not _looks_foreign(text):
+        return False
+    sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
+    return len(sentences) < 2 or not any(_is_english_sentence(part) for part in sentences)
+
+
+def _is_english_sentence(sentence: str) -> bool:
+    words = _WORD.findall(sentence)
+    return (
+        len(words) >= ENGLISH_SENTENCE_WORDS
+        and not _looks_foreign(sentence)
+        and any(word.lower() in _ENGLISH for word in words)
+    )
+
+
+def _looks_foreign(text: str) -> bool:
     letters = [char for char in text if char.isalpha()]
     if not letters:
         return False
