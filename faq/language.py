@@ -71,9 +71,12 @@ OTHER_SCRIPT_SHARE = 0.5
 MARKED_LETTERS = frozenset("ąćęłńśźżñ¿¡ãõçœåæøőűășțčřůěšžėįųūļņģķ")
 MARKED_WEIGHT = 0.5
 MIN_WORDS = 2
-# A sentence this long, with an English word and no foreign sign, makes the message English.
+# A sentence this long with an English word, or a clause with two, and no foreign sign, makes
+# the message English ("Bonjour, je suis de la mairie, when is the deadline?").
 ENGLISH_SENTENCE_WORDS = 3
+ENGLISH_CLAUSE_WORDS = 2
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n+")
+_CLAUSE_END = re.compile(r"(?<=[.!?;:,])\s+|\n+")
 
 
 def _is_latin(char: str) -> bool:
@@ -85,20 +88,27 @@ def is_not_english(text: str) -> bool:
 
     A message that greets or names its town in its own language and asks in English ("Καλημέρα
     από τον Δήμο Θεσσαλονίκης. What does twinning cost?") is English: one English sentence
-    of ENGLISH_SENTENCE_WORDS words or more is enough.
+    or clause of ENGLISH_SENTENCE_WORDS words or more, two of them English, is enough.
     """
     if not _looks_foreign(text):
         return False
     sentences = [part for part in _SENTENCE_END.split(text) if part.strip()]
-    return len(sentences) < 2 or not any(_is_english_sentence(part) for part in sentences)
+    clauses = [part for part in _CLAUSE_END.split(text) if part.strip()]
+    if len(clauses) < 2:
+        return True
+    # A sentence needs one English word; a clause after a comma, two ("Danke, thank you").
+    return not any(_is_english(part, 1) for part in sentences) and not any(
+        _is_english(part, ENGLISH_CLAUSE_WORDS) for part in clauses
+    )
 
 
-def _is_english_sentence(sentence: str) -> bool:
-    words = _WORD.findall(sentence)
+def _is_english(part: str, english_words: int) -> bool:
+    words = _WORD.findall(part)
+    english = sum(1 for word in words if word.lower().replace("’", "'") in _ENGLISH)
     return (
         len(words) >= ENGLISH_SENTENCE_WORDS
-        and not _looks_foreign(sentence)
-        and any(word.lower() in _ENGLISH for word in words)
+        and english >= english_words
+        and not _looks_foreign(part)
     )
 
 

@@ -56,9 +56,12 @@ def test_a_greeting_or_office_name_in_another_language_before_an_english_questio
     assert not is_not_english("Καλημέρα από τον Δήμο Θεσσαλονίκης. What does twinning cost?")
     assert not is_not_english("Urząd Miasta Łodzi, Wydział Strategii. is b1 english enough")
     assert not is_not_english("Bom dia! Somos da Câmara Municipal de Braga. Can we apply?")
+    assert not is_not_english("Bonjour, je suis de la mairie, when is the deadline?")
+    assert not is_not_english("Γεια σας, είμαστε δήμος, can we join?")
 
 
 def test_a_foreign_message_with_an_english_word_of_thanks_is_still_foreign() -> None:
     assert is_not_english("Wie kann ich mich bewerben? Thanks")
     assert is_not_english("Hallo, ich arbeite bei der Stadtverwaltung. Wie kann ich mich bewerben?")
+    assert is_not_english("Hallo, ich möchte wissen, was das Programm ist")
     assert is_not_english("Здравствуйте! Как подать заявку? Спасибо")
