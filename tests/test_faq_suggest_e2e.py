@@ -124,25 +124,27 @@ async def test_a_question_in_another_language_gets_one_sentence_and_is_logged(
     assert (rows[0].decision, rows[0].question) == ("not_english", "Wie kann ich mich bewerben?")
 
 
-async def test_a_question_about_another_programme_says_which_and_is_logged(
-    user: SandboxClient, sandbox: RunningSandbox
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        # Another programme: the reply names it.
+        (
+            "Is the Interreg Europe call for projects open now?",
+            OUT_OF_SCOPE_TEXT.format(programme="Interreg"),
+        ),
+        # A request for work: the reply says what the bot cannot do.
+        (
+            "Could you write a draft climate plan for our council with targets and measures?",
+            WORK_REQUEST_TEXT,
+        ),
+    ],
+)
+async def test_an_out_of_scope_message_says_why_and_is_logged(
+    user: SandboxClient, sandbox: RunningSandbox, question: str, text: str
 ) -> None:
     store = sandbox.application.bot_data.services.store
-    question = "Is the Interreg Europe call for projects open now?"
     reply = await user.ask(question)
-    assert reply["text"] == OUT_OF_SCOPE_TEXT.format(programme="Interreg")
-    assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
-    rows = await _wait_for(store.unanswered_questions, 1)
-    assert (rows[0].decision, rows[0].question) == ("fallback", question)
-
-
-async def test_a_request_for_work_says_what_the_bot_cannot_do_and_is_logged(
-    user: SandboxClient, sandbox: RunningSandbox
-) -> None:
-    store = sandbox.application.bot_data.services.store
-    question = "Could you write a draft climate plan for our council with targets and measures?"
-    reply = await user.ask(question)
-    assert reply["text"] == WORK_REQUEST_TEXT
+    assert reply["text"] == text
     assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
     rows = await _wait_for(store.unanswered_questions, 1)
     assert (rows[0].decision, rows[0].question) == ("fallback", question)
