@@ -87,6 +87,8 @@ def _describe(result: MatchResult) -> str:
         outcome = f"answer {result.entry_id} (score {result.score:.1f})"
     elif result.decision == "suggest":
         outcome = f"suggest {', '.join(result.suggestions)} (best score {result.score:.1f})"
+    elif result.decision == "not_english":
+        outcome = "not English: asked to write in English"
     elif result.out_of_scope:
         outcome = f"fallback: about {result.out_of_scope}, not this call (best {result.score:.1f})"
     elif result.asks_for_work:

@@ -69,7 +69,9 @@ _TASK_REQUEST = re.compile(
     rf"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:help\s+(?:me|us)\s+(?:to\s+)?)?"
     rf"(?:{_TASK_VERBS})\b"
     rf"|\b(?:please|pls)\s+(?:{_TASK_VERBS})\b"
-    rf"|\bhelp\s+(?:me|us)\s+(?:to\s+)?(?:{_TASK_VERBS})\b",
+    rf"|\bhelp\s+(?:me|us)\s+(?:to\s+)?(?:{_TASK_VERBS})\b"
+    # An order at the start of a sentence, followed by what to work on: "translate this for us".
+    rf"|(?:^|[.!?]\s+)(?:{_TASK_VERBS})\s+(?:this|these|that|it|our|my|the|a|an|me|us)\b",
     re.IGNORECASE,
 )
 

@@ -31,6 +31,7 @@ BOUND_MARGIN = 1e-4
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 # A question word inside a sentence, as non-native writers often ask ("we need to know when").
 # Not "if": "they want to understand if it is online" is context more often than the question.
+_CLAUSE_BREAK = re.compile(r",|\s(?=but\s|so\s|because\s)")
 _EMBEDDED_QUESTION = re.compile(r"\b(?:what|how|when|which|who|where|whether)\b")
 _QUESTION_WORDS = frozenset(
     [
@@ -108,8 +109,16 @@ def asking_sentences(text: str) -> str:
     parts = _sentences(text)
     if len(parts) < 2:
         return text
-    asking = [part for part in parts if _asks(part) or _EMBEDDED_QUESTION.search(part.lower())]
+    asking = [part if _asks(part) else _asking_clauses(part) for part in parts]
+    asking = [part for part in asking if part]
     return " ".join(asking) if asking else parts[-1]
+
+
+def _asking_clauses(sentence: str) -> str:
+    """The clauses of a sentence that ask inside it ("..., but we don't know which is the
+    deadline"): a sentence of context with a question at its end is mostly context."""
+    clauses = [clause.strip() for clause in _CLAUSE_BREAK.split(sentence)]
+    return ", ".join(c for c in clauses if _EMBEDDED_QUESTION.search(c.lower()))
 
 
 def _sentences(text: str) -> list[str]:

@@ -100,6 +100,12 @@ def test_ask_human_output_names_the_outcome() -> None:
     assert "→ answer thanks" in out.getvalue()
 
 
+def test_ask_human_output_says_a_question_is_not_english() -> None:
+    out = io.StringIO()
+    assert ask_command(VALID, ["Wann ist die Frist?"], False, DEFAULT_THRESHOLDS, out) == 0
+    assert "→ not English" in out.getvalue() and "I don't know" not in out.getvalue()
+
+
 def test_ask_on_invalid_folder_prints_problems_and_exits_1(tmp_path: Path) -> None:
     out = io.StringIO()
     assert ask_command(_broken_copy(tmp_path), ["hi"], True, DEFAULT_THRESHOLDS, out) == 1

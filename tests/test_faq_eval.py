@@ -57,6 +57,10 @@ Last, a request for work ("can you write our climate plan", "could you translate
 not name our call falls back saying the bot cannot do that (7 practice off-topic questions ask
 so; no covered question of any set does): practice 96.6 / 97.7 / 95.6, blind 94.2 / 94.2 / 86.7,
 the other sets unchanged.
+After a fresh-clone tester's finding, a sentence of context whose question sits in a later clause
+("..., but we don't know which is the deadline") gives only that clause to the asking-sentence
+check, and orders at a sentence's start ("translate this for us") are requests for work too:
+practice 97.2 / 98.1 / 95.6, blind2 92.2 / 93.3 / 87.5, the other sets unchanged.
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ FLOORS = {
     "faq_eval_long.yaml": (0.88, 0.92, 0.92),
     "faq_eval_independent.yaml": (0.87, 0.87, 0.97),
     "faq_eval_blind.yaml": (0.93, 0.93, 0.86),
-    "faq_eval_blind2.yaml": (0.9, 0.92, 0.87),
+    "faq_eval_blind2.yaml": (0.91, 0.93, 0.87),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),

@@ -147,6 +147,11 @@ def test_an_asking_sentence_under_the_answer_score_with_its_margin_does_not_answ
         ),
         ("Hi. When does it open? Thanks a lot.", "When does it open?"),
         ("We are a town. They want to understand if it is online. What is it?", "What is it?"),
+        (
+            "Hi from Tartu. I lead the climate office of the town and we want to join, but we"
+            " do not know which is the deadline",
+            "but we do not know which is the deadline",
+        ),
     ],
 )
 def test_asking_sentences_include_questions_asked_inside_a_sentence(text: str, asking: str) -> None:
@@ -162,6 +167,8 @@ def test_asking_sentences_include_questions_asked_inside_a_sentence(text: str, a
         "please draft a press release about our bike lanes",
         "Hello, can you help me write the climate action plan for our council",
         "would u make a template for our energy report",
+        "translate this for us please: Die Stadt will klimaneutral werden",
+        "Hello. Write me a poem about bicycles",
     ],
 )
 def test_a_request_for_work_falls_back_saying_so(shipped: KnowledgeBase, question: str) -> None:
@@ -185,3 +192,19 @@ def test_what_the_bot_does_or_a_request_about_our_call_is_no_request_for_work(
     assert not asks_for_work(question)
     result = match_question(question, shipped)
     assert (result.decision, result.entry_id) == ("answer", entry_id), result
+
+
+def test_a_question_at_the_end_of_a_sentence_of_context_is_answered(
+    shipped: KnowledgeBase,
+) -> None:
+    question = (
+        "Hi all, greetings from Kraków. I coordinate the climate office and we would love to "
+        "join, but we don't know which is the deadline"
+    )
+    assert matcher._decide(question, shipped, DEFAULT_THRESHOLDS).decision == "fallback"
+    result = match_question(question, shipped)
+    assert (result.decision, result.entry_id) == ("answer", "deadline")
+
+
+def test_a_noun_at_the_start_is_no_order() -> None:
+    assert not asks_for_work("Review of applications: when is it done?")
