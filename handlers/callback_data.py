@@ -173,7 +173,7 @@ def announce_action(data: str) -> tuple[str, str]:
 # a press after the log or the FAQ changed is known as stale. "una:a:<token>:<entry id>" is at
 # most 57 bytes (entry ids are at most 40 characters).
 UNANSWERED_PREFIX = "una:"
-UNANSWERED_PATTERN = f"^{re.escape(UNANSWERED_PREFIX)}[aoi]:[0-9a-f]+(:[a-z0-9-]+)?$"
+UNANSWERED_PATTERN = f"^{re.escape(UNANSWERED_PREFIX)}[aoim]:[0-9a-f]+(:[a-z0-9-]+)?$"
 
 
 def unanswered_add(token: str, entry_id: str) -> str:
@@ -191,8 +191,14 @@ def unanswered_ignore(token: str) -> str:
     return f"{UNANSWERED_PREFIX}i:{token}"
 
 
+def unanswered_more_groups(token: str) -> str:
+    """The data of "More groups…": the next page of clusters, from the one with this token."""
+    return f"{UNANSWERED_PREFIX}m:{token}"
+
+
 def unanswered_action(data: str) -> tuple[str, str, str]:
-    """The action ("a", "o", "i"), the cluster token and the argument of an /unanswered button."""
+    """The action ("a", "o", "i", "m"), the cluster token and the argument of an /unanswered
+    button."""
     action, _, rest = data.removeprefix(UNANSWERED_PREFIX).partition(":")
     token, _, argument = rest.partition(":")
     return action, token, argument

@@ -20,7 +20,7 @@ from bot.announcements.texts import subscribe_label
 from bot.context import AppContext, Services
 from bot.storage.durable import StorageError
 from bot.storage.handoffs import KEEP_UNANSWERED
-from bot.storage.questions import mask_personal_data
+from bot.storage.questions import KEPT_CANDIDATES, mask_personal_data
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import OFFER_HUMAN, Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
@@ -52,8 +52,14 @@ NOT_ENGLISH_TEXT = (
 # Open "Did you mean" offers kept per chat (newest last), so a press knows what was asked.
 PENDING_KEY = "faq_suggestions"
 MAX_PENDING = 5
-# Answers typed questions got under CERTAIN_SCORE, open to "Not what I asked" (same rules).
+# Answers typed questions got under CERTAIN_SCORE, open to "Not what I asked" (same rules, but
+# more of them: people scroll back further to an answer than to an offer). A record is the
+# masked question, the entry and the logged candidates: about 700 characters at most.
 NOT_ASKED_KEY = "faq_uncertain_answers"
+MAX_NOT_ASKED = 20
+# The newest answer whose record was dropped for age: a press under it or older is told so.
+NOT_ASKED_DROPPED_KEY = "faq_uncertain_dropped"
+NOT_ASKED_TOO_OLD_TEXT = "That answer is too old for me to note your question for the team."
 # Below this score an answer may be wrong: on tests/data/faq_practice.yaml, 7 of 104 answers
 # under 75 were wrong (or answered an off-topic question), 1 of 275 from 75 up.
 CERTAIN_SCORE = 75.0
@@ -150,10 +156,16 @@ def _pending(context: AppContext, key: str = PENDING_KEY) -> MutableMapping[str,
     return pending
 
 
-def _keep_newest(pending: MutableMapping[str, Any], message_id: int, record: Any) -> None:
+def _keep_newest(
+    pending: MutableMapping[str, Any], message_id: int, record: Any, keep: int = MAX_PENDING
+) -> list[str]:
     pending[str(message_id)] = record
-    while len(pending) > MAX_PENDING:
-        del pending[next(iter(pending))]
+    dropped = []
+    while len(pending) > keep:
+        oldest = next(iter(pending))
+        del pending[oldest]
+        dropped.append(oldest)
+    return dropped
 
 
 def _remember_suggestion(
@@ -181,9 +193,14 @@ def _remember_uncertain(
     record = {
         "question": mask_personal_data(asked[:MAX_QUESTION_CHARS]),
         "entry": result.entry_id,
-        "candidates": [list(candidate) for candidate in result.candidates],
+        "candidates": [
+            [entry, round(score, 2)] for entry, score in result.candidates[:KEPT_CANDIDATES]
+        ],
     }
-    _keep_newest(pending, message_id, record)
+    dropped = [int(key) for key in _keep_newest(pending, message_id, record, MAX_NOT_ASKED)]
+    if dropped and context.chat_data is not None:
+        newest = max([*dropped, context.chat_data.get(NOT_ASKED_DROPPED_KEY, 0)])
+        context.chat_data[NOT_ASKED_DROPPED_KEY] = newest
 
 
 async def _record_press(update: Update, context: AppContext, chosen: str | None) -> None:
@@ -346,14 +363,19 @@ async def not_asked(update: Update, context: AppContext) -> None:
         if str(query.message.message_id) in pressed:
             await query.answer(NOT_ASKED_AGAIN_TEXT)
             return
-        _keep_newest(pressed, query.message.message_id, True)
+        _keep_newest(pressed, query.message.message_id, True, MAX_NOT_ASKED)
+    pending = _pending(context, NOT_ASKED_KEY)
+    answered, text = None, NOT_FOUND_TEXT
+    if query.message is not None and pending is not None:
+        answered = pending.pop(str(query.message.message_id), None)
+        # Telegram numbers a chat's messages upwards. A record missing but newer than the
+        # dropped ones was erased (/deletedata): the person asked for that, nothing to say.
+        dropped = context.chat_data.get(NOT_ASKED_DROPPED_KEY, 0) if context.chat_data else 0
+        if answered is None and query.message.message_id <= dropped:
+            text = f"{NOT_ASKED_TOO_OLD_TEXT} {NOT_FOUND_TEXT}"
     await query.answer()
     await _remove_not_asked_row(query.message)
-    await context.bot.send_message(chat.id, NOT_FOUND_TEXT, reply_markup=FALLBACK_BUTTONS)
-    pending = _pending(context, NOT_ASKED_KEY)
-    if query.message is None or pending is None:
-        return
-    answered = pending.pop(str(query.message.message_id), None)
+    await context.bot.send_message(chat.id, text, reply_markup=FALLBACK_BUTTONS)
     entry_id = data.not_asked_entry(query.data)
     if not isinstance(answered, dict) or answered.get("entry") != entry_id:
         return

@@ -8,7 +8,7 @@ from contextlib import suppress
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import AppContext, Services
 from bot.desk.clusters import HiddenCluster, QuestionCluster, cluster_questions
@@ -33,6 +33,11 @@ STALE_TEXT = (
     "for the current list."
 )
 GONE_ENTRY_TEXT = "That entry is no longer in the FAQ; send /unanswered for the current list."
+MORE_GROUPS_LABEL = "More groups…"
+GROUPS_STALE_TEXT = (
+    "The groups of that page were added, ignored or regrouped meanwhile; send /unanswered for "
+    "the current list."
+)
 
 
 @admin_only
@@ -84,11 +89,41 @@ async def unanswered(update: Update, context: AppContext) -> None:
         f"{'group' if len(clusters) == 1 else 'groups'}{more}. "
         "Add one as a new way of asking an entry, or ignore it."
     )
+    await _send_groups(context, message.chat_id, clusters, 0)
+
+
+async def _send_groups(
+    context: AppContext, chat_id: int, clusters: list[QuestionCluster], start: int
+) -> None:
+    """One page of clusters from `start`, then where it stands, with "More groups…" if any."""
     kb = context.services.knowledge.current
+    shown = clusters[start : start + CLUSTERS_SHOWN]
     for cluster in shown:
-        await message.reply_html(
-            cluster_text(cluster, kb), reply_markup=cluster_buttons(cluster, kb)
+        await context.bot.send_message(
+            chat_id,
+            cluster_text(cluster, kb),
+            parse_mode="HTML",
+            reply_markup=cluster_buttons(cluster, kb),
         )
+    end = start + len(shown)
+    if end < len(clusters):
+        # The button names the next page's first cluster, not a page number: ignoring a group
+        # already seen must not push an unseen one out of reach.
+        more = InlineKeyboardButton(
+            MORE_GROUPS_LABEL, callback_data=data.unanswered_more_groups(clusters[end].token)
+        )
+        text = f"{groups_position(start, end, len(clusters))}."
+        await context.bot.send_message(chat_id, text, reply_markup=InlineKeyboardMarkup([[more]]))
+    elif start > 0:
+        text = f"{groups_position(start, end, len(clusters))}: that is all of them."
+        await context.bot.send_message(chat_id, text)
+
+
+def groups_position(start: int, end: int, total: int) -> str:
+    """Which clusters a page shows: "Groups 9-16 of 20" (or "Group 9 of 9")."""
+    if end - start == 1:
+        return f"Group {end} of {total}"
+    return f"Groups {start + 1}-{end} of {total}"
 
 
 def cluster_text(cluster: QuestionCluster, kb: KnowledgeBase) -> str:
@@ -181,7 +216,11 @@ async def press_cluster_button(update: Update, context: AppContext) -> None:
         return
     action, token, argument = data.unanswered_action(query.data)
     services = context.services
-    cluster = next((c for c in await current_clusters(services) if c.token == token), None)
+    clusters = await current_clusters(services)
+    if action == "m":
+        await _more_groups(update, context, clusters, token)
+        return
+    cluster = next((c for c in clusters if c.token == token), None)
     if cluster is None:
         await query.answer(STALE_TEXT, show_alert=True)
         return
@@ -207,6 +246,23 @@ async def press_cluster_button(update: Update, context: AppContext) -> None:
         await _add_to_entry(update, context, cluster, argument)
     else:
         await query.answer(STALE_TEXT, show_alert=True)
+
+
+async def _more_groups(
+    update: Update, context: AppContext, clusters: list[QuestionCluster], token: str
+) -> None:
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None
+    start = next((i for i, c in enumerate(clusters) if c.token == token), None)
+    if start is None or chat is None:
+        await query.answer(GROUPS_STALE_TEXT, show_alert=True)
+        return
+    await query.answer()
+    # The pager keeps its text (where that page stood); a second press of it would repeat.
+    with suppress(TelegramError):
+        await query.edit_message_reply_markup(None)
+    await _send_groups(context, chat.id, clusters, start)
 
 
 async def _add_to_entry(

@@ -172,7 +172,8 @@ def _every_deadline_text(call: CallState, deadline: datetime) -> dict[str, str]:
         "status, closed": status_text(moved, deadline + timedelta(days=1)),
         "call opened": call_opened_html(moved),
         "deadline set": deadline_set_html(call, deadline),
-        "deadline changed": deadline_changed_html(call, OPENS + timedelta(days=60), deadline),
+        # From 6 June, a day the note is not true of: only the new deadline may carry it.
+        "deadline changed": deadline_changed_html(call, OPENS + timedelta(days=59), deadline),
         "reminder": reminder_html(moved, deadline, deadline - timedelta(days=1)),
     }
 
@@ -192,6 +193,16 @@ def test_a_deadline_on_none_of_the_note_days_is_shown_without_the_note() -> None
     assert not noted, f"the note beside 1 March 2027 in: {noted}"
     assert all("1 March 2027, 17:00 (Brussels time)" in html for html in texts.values())
     assert NOTE in _every_deadline_text(NOTED, OTHER)["status, open"], "no days: any deadline"
+
+
+def test_a_changed_deadline_quotes_the_old_one_with_its_note_on_a_note_day() -> None:
+    old = datetime(2024, 6, 7, 17, 0, tzinfo=BRUSSELS)
+    html = deadline_changed_html(ON_THE_DAYS, old, OTHER)
+    assert f"it was 7 June 2024, 17:00 (Brussels time) ({NOTE})." in html
+    assert "1 March 2027, 17:00 (Brussels time); it was" in html, "new: not a note day"
+    off_days = deadline_changed_html(ON_THE_DAYS, OTHER, old)
+    assert "it was 1 March 2027, 17:00 (Brussels time). " in off_days
+    assert off_days.count(NOTE) == 1, "only the new deadline, on a note day, has the note"
 
 
 def test_the_note_days_are_read_in_the_calls_zone() -> None:

@@ -17,7 +17,7 @@ from bot.settings import load_settings
 from handlers import callback_data as data
 from handlers import faq_admin
 from handlers.access import ADMINS_ONLY_TEXT
-from handlers.faq_admin import ENTRIES_PER_PAGE
+from handlers.faq_admin import CLUSTERS_SHOWN, ENTRIES_PER_PAGE, GROUPS_STALE_TEXT
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
 from tests.test_announcement_access import Nothing, Query
@@ -174,6 +174,7 @@ async def test_unanswered_is_refused_to_staff_and_applicants(
         data.unanswered_add("266986f66a", "costs-covered"),
         data.unanswered_other("266986f66a", 1),
         data.unanswered_ignore("266986f66a"),
+        data.unanswered_more_groups("266986f66a"),
     ],
 )
 async def test_a_cluster_button_pressed_by_anyone_but_an_admin_is_refused(
@@ -198,3 +199,97 @@ async def test_ignore_hides_the_cluster(admin: SandboxClient, sandbox: RunningSa
     await admin.press(cluster["message_id"], _press_data(cluster, "una:i:"))
     await _edited(admin, cluster["message_id"], "Ignored")
     assert "No unanswered questions" in (await admin.ask("/unanswered"))["text"]
+
+
+# Words far apart, each alone, so each question is a group of its own.
+GROUP_WORDS = [
+    "aardvark",
+    "bulldozer",
+    "cymbal",
+    "dolphin",
+    "eggplant",
+    "flamingo",
+    "gazebo",
+    "harmonica",
+    "igloo",
+    "jigsaw",
+    "kangaroo",
+    "lantern",
+    "marmalade",
+    "nectarine",
+    "origami",
+    "pelican",
+    "quicksand",
+    "raccoon",
+    "saxophone",
+    "trombone",
+]
+
+
+async def _log_groups(sandbox: RunningSandbox, count: int) -> list[str]:
+    """Log `count` one-question groups; their questions in the order /unanswered shows them."""
+    store = sandbox.application.bot_data.services.store
+    questions = [f"{word}?" for word in GROUP_WORDS[:count]]
+    for question in questions:
+        await store.log_unanswered_question(question, "fallback", [])
+    clusters = await faq_admin.current_clusters(sandbox.application.bot_data.services)
+    assert sorted(c.example for c in clusters) == sorted(questions), "one group each"
+    return [c.example for c in clusters]
+
+
+async def _page(admin: SandboxClient, count: int) -> tuple[list[str], dict[str, Any]]:
+    """The next `count` cluster messages' questions, then the page's closing message."""
+    clusters = [await admin.next_bot_message() for _ in range(count)]
+    assert all("Asked" in m["text"] for m in clusters)
+    return [m["text"].split("“")[1].split("”")[0] for m in clusters], await admin.next_bot_message()
+
+
+def _more(message: dict[str, Any]) -> str:
+    (more,) = [d for d in button_data(message) if d.startswith(data.UNANSWERED_PREFIX + "m:")]
+    assert re.fullmatch(data.UNANSWERED_PATTERN, more) and len(more.encode()) <= 64
+    assert message["buttons"][0][0]["text"] == "More groups…"
+    return more
+
+
+async def test_more_groups_pages_through_every_group_with_its_position(
+    admin: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    order = await _log_groups(sandbox, 20)
+    header = await admin.ask("/unanswered")
+    assert "20 groups" in header["text"] and f"{CLUSTERS_SHOWN} most frequent" in header["text"]
+    seen, footer = await _page(admin, CLUSTERS_SHOWN)
+    assert footer["text"] == "Groups 1-8 of 20."
+    await admin.button_answer(await admin.press(footer["message_id"], _more(footer)))
+    second, footer_2 = await _page(admin, CLUSTERS_SHOWN)
+    assert footer_2["text"] == "Groups 9-16 of 20."
+    pressed = next(m for m in await admin.messages() if m["message_id"] == footer["message_id"])
+    assert not button_data(pressed), "the pressed pager keeps its text, not its button"
+    await admin.press(footer_2["message_id"], _more(footer_2))
+    third, last = await _page(admin, 4)
+    assert last["text"] == "Groups 17-20 of 20: that is all of them." and not button_data(last)
+    assert seen + second + third == order
+
+
+async def test_more_groups_follows_ignored_groups_and_says_when_its_page_is_gone(
+    admin: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    order = await _log_groups(sandbox, 10)
+    await admin.ask("/unanswered")
+    first, footer = await _page(admin, CLUSTERS_SHOWN)
+    await admin.ask("/unanswered")  # the same list sent again, its pager kept for later
+    _, older_footer = await _page(admin, CLUSTERS_SHOWN)
+    # Ignoring a group already seen moves none of the unseen ones out of reach.
+    top = next(m for m in await admin.messages() if order[0] in m["text"])
+    await admin.press(top["message_id"], _press_data(top, "una:i:"))
+    await _edited(admin, top["message_id"], "Ignored")
+    await admin.press(footer["message_id"], _more(footer))
+    rest, last = await _page(admin, 2)
+    assert rest == order[8:] and first == order[:8]
+    assert last["text"] == "Groups 8-9 of 9: that is all of them."
+    # Once the page's first group is ignored too, the older pager says its list has changed.
+    nine = next(
+        m for m in await admin.messages(after=last["message_id"] - 3) if order[8] in m["text"]
+    )
+    await admin.press(nine["message_id"], _press_data(nine, "una:i:"))
+    await _edited(admin, nine["message_id"], "Ignored")
+    assert await admin.alert(older_footer["message_id"], _more(older_footer)) == GROUPS_STALE_TEXT

@@ -24,8 +24,10 @@ from faq.matcher import match_question
 from handlers import callback_data as data
 from handlers.faq import (
     CERTAIN_SCORE,
+    MAX_NOT_ASKED,
     NOT_ASKED_AGAIN_TEXT,
     NOT_ASKED_KEY,
+    NOT_ASKED_TOO_OLD_TEXT,
     NOT_FOUND_TEXT,
     thresholds_of,
 )
@@ -131,6 +133,34 @@ async def test_a_press_sends_the_fallback_and_logs_wrong_once(
     assert rows[0].candidates[0][0] == WRONG_ENTRY
     hint = await store.unanswered_hint(user.user_id)
     assert hint is not None and hint.question == MASKED
+
+
+async def test_the_button_works_under_the_last_20_answers_and_an_older_one_says_so(
+    user: SandboxClient, sandbox: RunningSandbox
+) -> None:
+    store = sandbox.application.bot_data.services.store
+    assert MAX_NOT_ASKED >= 20
+    assert _score(sandbox, WITH_PHONE)[1] < CERTAIN_SCORE
+    # The oldest answer, then the one with the phone number, then enough to push the first out.
+    answers = [await user.ask(UNCERTAIN), await user.ask(WITH_PHONE)]
+    answers += [await user.ask(UNCERTAIN) for _ in range(MAX_NOT_ASKED - 1)]
+    kept = sandbox.application.chat_data[user.user_id][NOT_ASKED_KEY]
+    assert len(kept) == MAX_NOT_ASKED
+    assert all(set(record) == {"question", "entry", "candidates"} for record in kept.values())
+    assert all(len(record["candidates"]) <= 3 for record in kept.values()), "only what is logged"
+    assert kept[str(answers[1]["message_id"])]["question"] == MASKED, "masked in chat_data too"
+    # The oldest still kept (pushed back behind 19 newer ones) is logged and kept for /human.
+    assert (await _press_not_asked(user, answers[1]))["text"] == NOT_FOUND_TEXT
+    rows = await _wait_for(store.unanswered_questions, 1)
+    assert [(r.decision, r.question) for r in rows] == [("wrong", MASKED)]
+    hint = await store.unanswered_hint(user.user_id)
+    assert hint is not None and hint.question == MASKED
+    # One older than that still gets the ways on, and is told it could not be noted.
+    reply = await _press_not_asked(user, answers[0])
+    assert reply["text"] == f"{NOT_ASKED_TOO_OLD_TEXT} {NOT_FOUND_TEXT}"
+    assert {data.MENU_FAQ, data.HANDOFF_START} <= set(button_data(reply))
+    await asyncio.sleep(0.3)  # a log row for it would have landed by now
+    assert len(await store.unanswered_questions()) == 1
 
 
 @pytest.fixture

@@ -124,7 +124,7 @@ def deadline_changed_html(
     after = CLOSED_CHANGED if passed else CHECK_PAGE
     return with_stop_line(
         f"🗓 The deadline of {_name(call)} has changed: it is now "
-        f"{deadline_words(call, new)}; it was {_when(old, call)}. {after}{_link(call)}"
+        f"{deadline_words(call, new)}; it was {deadline_words(call, old)}. {after}{_link(call)}"
     )
 
 
