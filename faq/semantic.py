@@ -145,7 +145,7 @@ class SemanticIndex:
     center: NDArray[np.float32] | None = None
     basis: NDArray[np.float32] | None = None
     coarse: NDArray[np.float32] | None = None
-    rest_norms: NDArray[np.float64] | None = None
+    rest_norms: NDArray[np.float32] | None = None
 
     def question_vector(self, question: str) -> NDArray[np.float32]:
         """The question's vector; a long message's asking sentences weigh in more."""
@@ -201,9 +201,11 @@ class SemanticIndex:
         assert self.coarse is not None and self.rest_norms is not None
         projected = self.basis @ vector
         rest = float(np.linalg.norm(vector.astype(np.float64) - self.basis.T @ projected))
-        bounds = (self.coarse @ projected).astype(np.float64)
-        bounds += float(self.center @ vector) + self.rest_norms * rest + BOUND_MARGIN
-        highs = np.full(self.entries, -np.inf)
+        # float32 like the product: its rounding (~1e-6) is far inside BOUND_MARGIN.
+        bounds = self.coarse @ projected
+        bounds += self.rest_norms * np.float32(rest)
+        bounds += np.float32(float(self.center @ vector) + BOUND_MARGIN)
+        highs = np.full(self.entries, -np.inf, dtype=np.float32)
         highs[self.present] = np.maximum.reduceat(bounds, self.starts)
         # The 2 x count entries of highest bound, with the entries asked for, in one pass: the
         # count-th best exact cosine of the former is a floor that the nearest entries reach;
@@ -265,7 +267,7 @@ def index_from_vectors(
             "center": center.astype(np.float32),
             "basis": np.ascontiguousarray(basis, dtype=np.float32),
             "coarse": np.ascontiguousarray(coarse, dtype=np.float32),
-            "rest_norms": np.linalg.norm(rest, axis=1),
+            "rest_norms": np.linalg.norm(rest, axis=1).astype(np.float32),
         }
     return SemanticIndex(
         vectors=vectors,
