@@ -8,7 +8,8 @@ import heapq
 import itertools
 import math
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -67,6 +68,9 @@ TIE_ROOM = 5
 # A long message answered from its asking sentences alone scores this much less: it must be
 # answered there with room to spare (chosen on faq_practice.yaml: 0, 3 and 6 measured).
 ASKING_SENTENCE_PENALTY = 3.0
+# Inside the running bot a match costs ~1.4 ms of CPU (twice its cost alone: the event loop's
+# other work evicts its arrays from the cache); the same text asked again costs nothing.
+RESULT_CACHE_SIZE = 4096
 # Up to this many topic words, an unknown one makes a question "did you mean" at most.
 SHORT_QUESTION_WORDS = 2
 # Query words found in the entry (other phrasings, answer) but not in this phrasing: part credit.
@@ -187,6 +191,12 @@ class MatchIndex:
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
     _last_query: tuple[str, list[_QueryToken]] | None = None
+    # Recent results per (question, thresholds): a result depends on nothing else, and a new
+    # FAQ (a reload) is a new index with an empty cache.
+    _results: OrderedDict[tuple[str, MatchThresholds], MatchResult] = field(
+        default_factory=OrderedDict
+    )
+    _results_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 @dataclass(frozen=True)
@@ -740,6 +750,22 @@ def match_question(
     question: str, kb: KnowledgeBase, thresholds: MatchThresholds = DEFAULT_THRESHOLDS
 ) -> MatchResult:
     """Answer the best entry, offer one (or 2-3 close) suggestions, or fall back honestly."""
+    index = kb.index
+    key = (question, thresholds)
+    with index._results_lock:
+        cached = index._results.get(key)
+        if cached is not None:
+            index._results.move_to_end(key)
+            return cached
+    result = _match_uncached(question, kb, thresholds)
+    with index._results_lock:
+        index._results[key] = result
+        if len(index._results) > RESULT_CACHE_SIZE:
+            index._results.popitem(last=False)
+    return result
+
+
+def _match_uncached(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     if is_not_english(question):
         return MatchResult(question, "not_english", None, 0.0, (), ())
     whole = _decide(question, kb, thresholds)

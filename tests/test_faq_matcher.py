@@ -265,3 +265,34 @@ def test_short_questions_of_known_words_are_still_answered(
 ) -> None:
     result = match_question(question, shipped)
     assert (result.decision, result.entry_id) == ("answer", entry_id)
+
+
+def test_a_question_asked_again_gets_the_cached_result(shipped: KnowledgeBase) -> None:
+    question = "what does the programme cost us, asked again"
+    first = match_question(question, shipped)
+    assert match_question(question, shipped) is first
+    # Other thresholds are another key: decided afresh, not served the first result.
+    strict = MatchThresholds(answer=99.0, suggest=98.0)
+    assert match_question(question, shipped, strict) is not first
+
+
+def test_a_reloaded_faq_starts_with_no_cached_results() -> None:
+    question = "is there a webinar"
+    old = load_knowledge_base(BUNDLED_FAQ_DIR)
+    first = match_question(question, old)
+    reloaded = load_knowledge_base(BUNDLED_FAQ_DIR)
+    again = match_question(question, reloaded)
+    assert again is not first and again == first
+
+
+def test_the_result_cache_keeps_only_the_newest(
+    shipped: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faq.matcher as matcher
+
+    monkeypatch.setattr(matcher, "RESULT_CACHE_SIZE", 3)
+    shipped.index._results.clear()
+    for n in range(5):
+        match_question(f"deadline number {n}", shipped)
+    kept = [question for question, _ in shipped.index._results]
+    assert kept == ["deadline number 2", "deadline number 3", "deadline number 4"]

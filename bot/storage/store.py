@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -12,6 +12,7 @@ from tinydb.table import Document, Table
 
 from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
 from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_action_kind, one_line
+from bot.storage.batching import GroupCommit
 from bot.storage.call import CALL_RECORD_ID, CallRecord
 from bot.storage.clusters import HandledCluster
 from bot.storage.handoffs import (
@@ -152,6 +153,9 @@ class Store:
         self._audit = self._open("audit", AuditEntry)
         self._handled_clusters = self._open("handled_clusters", HandledCluster)
         self._question_days = self._open("question_stats", QuestionDay)
+        self._question_counts: GroupCommit[tuple[date, Outcome, str | None]] = GroupCommit(
+            self._write_question_counts
+        )
         self._closed = False
 
     def _open(self, name: str, kind: type[R]) -> RecordTable[R]:
@@ -410,13 +414,24 @@ class Store:
             not isinstance(entry_id, str) or not 1 <= len(entry_id) <= MAX_ENTRY_ID_CHARS
         ):
             raise ValueError(f"entry_id must be a FAQ entry id or None, not {entry_id!r}.")
+        self._open_table(self._question_days)  # a closed store refuses at once
         today = _now().astimezone(zone).date()
+        await self._question_counts.add((today, cast(Outcome, outcome), entry_id))
+
+    async def _write_question_counts(self, counts: list[tuple[date, Outcome, str | None]]) -> None:
+        """One durable write per day for a batch of counted questions."""
         table = self._open_table(self._question_days)
+        days: dict[date, list[tuple[Outcome, str | None]]] = {}
+        for day, outcome, entry_id in counts:
+            days.setdefault(day, []).append((outcome, entry_id))
 
         def count(t: Table) -> None:
-            doc_id = today.toordinal()
-            day = table.get(t, doc_id) or QuestionDay(day=today)
-            table.put(t, doc_id, day.counted(cast(Outcome, outcome), entry_id))
+            for day, questions in days.items():
+                doc_id = day.toordinal()
+                record = table.get(t, doc_id) or QuestionDay(day=day)
+                for outcome, entry_id in questions:
+                    record = record.counted(outcome, entry_id)
+                table.put(t, doc_id, record)
 
         await table.run(count)
 
