@@ -65,3 +65,21 @@ def test_a_variant_that_cannot_be_sent_names_file_line_entry_and_phase() -> None
     assert problems[0].startswith('faq/data/x.yaml:7: entry "broken" in phase "open": ')
     assert problems[1].startswith('faq/data/x.yaml:7: entry "broken" in phase "closed": ')
     assert "Telegram would refuse it" in problems[1]
+
+
+def test_an_other_call_answer_that_cannot_be_sent_says_so() -> None:
+    broken = Entry(
+        "broken",
+        "Q?",
+        ("a", "b", "c", "d", "e"),
+        "Fine.",
+        ("T",),
+        location=SourceLocation("faq/data/x.yaml", 7),
+        by_phase=(("other_call", "<b>unclosed"),),
+    )
+    problems = [
+        str(p) for p in render_every_phase(build_knowledge_base([broken], CallSettings("C")))
+    ]
+    assert problems
+    assert all("with other dates than the facts' call" in p for p in problems)
+    assert any('in phase "open" with other dates' in p for p in problems)
