@@ -192,9 +192,7 @@ def judge(
     checks = tuple(finding.to_check for finding in (*failed, *unclear) if finding.to_check)
     listed = None if rules.group_of(country_code) is CountryGroup.EU else rules.checked_on
     if failed:
-        return Judgement(
-            Verdict.NOT_ELIGIBLE, _reasons(failed), checks, _reasons(unclear), listed
-        )
+        return Judgement(Verdict.NOT_ELIGIBLE, _reasons(failed), checks, _reasons(unclear), listed)
     if unclear:
         return Judgement(Verdict.UNCLEAR, _reasons(unclear), checks, country_list_day=listed)
     return Judgement(Verdict.ELIGIBLE, _reasons(findings), country_list_day=listed)
