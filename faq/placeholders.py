@@ -78,8 +78,12 @@ def format_call_moment(moment: datetime | None, zone: tzinfo) -> str:
 
 
 def call_status(call: CallState, now: datetime) -> str:
-    """One of "not announced yet", "not open yet", "open", "closed"."""
-    return call.phase(now).value
+    """One of "not announced yet", "not open yet", "open", "closed": a call whose deadline is
+    set before its opening date is "not open yet", as it is announced."""
+    phase = call.phase(now)
+    if phase is CallPhase.TO_BE_ANNOUNCED and call.deadline is not None:
+        return CallPhase.OPENS_SOON.value
+    return phase.value
 
 
 def placeholder_names(answer: str) -> list[str]:

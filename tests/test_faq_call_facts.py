@@ -109,6 +109,13 @@ def test_a_deadline_set_before_the_opening_is_shown_with_its_note(kb: KnowledgeB
     assert NOTE in shown(kb, "how-to-apply", call, now)
     goodbye = shown(kb, "goodbye", call, now)
     assert "31 May 2024" in goodbye and "or the deadline is set" not in goodbye
+    news = shown(kb, "notifications", call, now)
+    assert NOTE in news and "or the deadline is set" not in news
+    status = shown(kb, "second-cohort", call, now)
+    assert (
+        "call (Cohort 2) is not open yet" in status
+        and "call (Cohort 2) is not announced" not in status
+    )
 
 
 def test_status_shows_a_deadline_set_before_the_opening() -> None:
