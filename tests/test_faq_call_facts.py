@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.announcements.texts import status_text
+from bot.announcements.texts import status_text, subscribe_label
 from bot.registration.texts import verdict_text
 from faq.call import CallOverrides, CallState, current_call
 from faq.eligibility import CityStatus, Commitment, judge
@@ -123,6 +123,9 @@ def test_status_shows_a_deadline_set_before_the_opening() -> None:
     text = status_text(call, datetime(2026, 12, 1, tzinfo=UTC))
     assert "Deadline: 1 March 2027" in text and "opening date is to be announced" in text
     assert "dates are to be announced" not in text
+    assert (
+        subscribe_label(call, datetime(2026, 12, 1, tzinfo=UTC)) == "🔔 Tell me when the call opens"
+    )
 
 
 # 3.1-3.7: the audit's findings, each in the phase and on the day it was found

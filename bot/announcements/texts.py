@@ -153,6 +153,8 @@ def subscribe_label(call: CallState, now: datetime) -> str:
     phase = call.phase(now)
     if phase is CallPhase.CLOSED:
         return SUBSCRIBE_LABEL_NEWS
+    if call.opens is None and call.deadline is not None:
+        return SUBSCRIBE_LABEL_OPENING  # the deadline is known; the opening is what is awaited
     if call.opens is None or call.deadline is None:
         return SUBSCRIBE_LABEL_DATES
     if phase is CallPhase.OPENS_SOON:
