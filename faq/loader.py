@@ -29,9 +29,10 @@ from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import (
     ABOUT_KINDS,
     ABOUT_PROGRAMME,
+    ANSWER_KEYS,
     OFFER_KINDS,
+    OTHER_CALL,
     PHASE_EARLIEST_DAY,
-    PHASE_KEYS,
     CallSettings,
     DatedVariant,
     Entry,
@@ -72,7 +73,15 @@ LINK_KEYS = ("title", "url")
 SOURCE_KEYS = ("title", "url", "published")
 SOURCE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 SOURCES_FILE = "sources.yaml"
-CALL_KEYS = ("name", "opens", "deadline", "url", "deadline_note", "deadline_note_days")
+CALL_KEYS = (
+    "name",
+    "opens",
+    "deadline",
+    "url",
+    "deadline_note",
+    "deadline_note_days",
+    "facts_call_days",
+)
 MAX_DEADLINE_NOTE_CHARS = 160
 # A `from:` or `published:` day outside these years is a typo, not a fact of this programme.
 EARLIEST_DAY = date(2020, 1, 1)
@@ -520,7 +529,7 @@ def _parse_by_phase(
         return []
     value = node.get("by_phase")
     line = _line(node, "by_phase", value=True)
-    phases = ", ".join(PHASE_KEYS)
+    phases = ", ".join(ANSWER_KEYS)
     if not isinstance(value, dict) or not value:
         found = "empty" if not value else _kind(value)
         problems.add(
@@ -533,8 +542,8 @@ def _parse_by_phase(
     variants: list[_Variant] = []
     for key in value:
         key_line = _line(value, key)
-        if key not in PHASE_KEYS:
-            best = process.extractOne(str(key), PHASE_KEYS, score_cutoff=60)
+        if key not in ANSWER_KEYS:
+            best = process.extractOne(str(key), ANSWER_KEYS, score_cutoff=60)
             hint = f'; did you mean "{best[0]}"?' if best else ""
             problems.add(
                 file,
@@ -562,6 +571,13 @@ def _parse_variant_list(
         if variant is not None:
             variants.append(variant)
     _check_gates(variants, f'"by_phase: {key}" {where}', file, problems)
+    if key == OTHER_CALL and variants and all(v.starts is not None for v in variants):
+        problems.add(
+            file,
+            _line(value, key),
+            f'"by_phase: {OTHER_CALL}" {where} has no answer without "from:"; add one, shown '
+            "before its first day (the call's other dates may be set on any day)",
+        )
     return variants
 
 
@@ -828,6 +844,11 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
                 f"{MAX_DEADLINE_NOTE_CHARS}, it is shown beside the deadline on phones",
             )
     note_days = _parse_note_days(node, file, problems) if "deadline_note_days" in node else None
+    facts_days = (
+        _parse_note_days(node, file, problems, key="facts_call_days")
+        if "facts_call_days" in node
+        else None
+    )
     if len(problems.problems) > before or name is None:
         return None
     return CallSettings(
@@ -837,18 +858,27 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
         url=url.strip() if url else None,
         deadline_note=note,
         deadline_note_days=note_days,
+        facts_call_days=facts_days,
     )
 
 
-def _parse_note_days(node: Any, file: str, problems: _Collector) -> tuple[date, ...] | None:
-    key, where = "deadline_note_days", 'in the "call" section'
+def _parse_note_days(
+    node: Any, file: str, problems: _Collector, *, key: str = "deadline_note_days"
+) -> tuple[date, ...] | None:
+    """A list of days in the "call" section: `deadline_note_days` or `facts_call_days`."""
+    where = 'in the "call" section'
     value = node.get(key)
     if not isinstance(value, list) or not value:
+        what, without = (
+            ("the note is true of", "show the note beside any deadline")
+            if key == "deadline_note_days"
+            else ("of the call the facts describe", 'never show "other_call" answers')
+        )
         problems.add(
             file,
             _line(node, key, value=True),
-            f'"{key}" {where} must list the days the note is true of, e.g. '
-            "[2024-05-31, 2024-06-07]; remove the key to show the note beside any deadline",
+            f'"{key}" {where} must list the days {what}, e.g. '
+            f"[2024-05-31, 2024-06-07]; remove the key to {without}",
         )
         return None
     days: list[date] = []
