@@ -48,6 +48,9 @@ MAX_ANSWER_CHARS = 3800
 # The "write your question" prompts still showing Cancel: {"thread": id, "messages": [ids]}.
 # In chat_data (persisted, dropped by /deletedata), so Cancel goes once the question is sent.
 PROMPTS_KEY = "handoff_prompts"
+# Prompts sent by earlier versions carry Cancel as HANDOFF_CANCEL, as "Close the conversation"
+# does; the label tells them apart.
+OLD_PROMPT_CANCEL_LABEL = "Cancel"
 CLOSE_BUTTON = InlineKeyboardMarkup(
     [[InlineKeyboardButton("Close the conversation", callback_data=data.HANDOFF_CANCEL)]]
 )
@@ -231,12 +234,19 @@ async def cancel_by_person(update: Update, context: AppContext) -> None:
     """The person's Cancel / Close (or /cancel): drop an unsent question or close the thread."""
     chat = update.effective_chat
     query = update.callback_query
+    store = context.services.store
+    thread = None if chat is None else await store.active_handoff(chat.id)
+    old_prompt = query is not None and _is_prompt_of_old(query)
+    if query is not None and old_prompt and thread is not None and thread.status == "open":
+        # A prompt sent before its Cancel named the thread: the question went meanwhile.
+        await query.answer(texts.QUESTION_ALREADY_SENT_TEXT)
+        with suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
+        return
     if query is not None:
         await query.answer()
     if chat is None:
         return
-    store = context.services.store
-    thread = await store.active_handoff(chat.id)
     if thread is None:
         await context.bot.send_message(chat.id, texts.NOTHING_OPEN_TEXT)
         return
@@ -252,6 +262,18 @@ async def cancel_by_person(update: Update, context: AppContext) -> None:
     await context.bot.send_message(chat.id, texts.CLOSED_BY_PERSON_TEXT)
     if closed is not None:
         await _tell_staff(context, texts.closed_note(closed, by_person=True))
+
+
+def _is_prompt_of_old(query: CallbackQuery) -> bool:
+    """Whether the press is on a "write your question" prompt of before ho:ask-cancel."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return False
+    return any(
+        button.callback_data == data.HANDOFF_CANCEL and button.text == OLD_PROMPT_CANCEL_LABEL
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )
 
 
 def _pressed_id(query: CallbackQuery | None) -> int | None:

@@ -7,12 +7,14 @@ from typing import Any
 
 import aiohttp
 import pytest
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.desk import handoff as texts
 from bot.sandbox.server import RunningSandbox
+from handlers.callback_data import HANDOFF_CANCEL
 from tests.conftest import STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
-from tests.test_handoff_e2e import started, thread_buttons, until
+from tests.test_handoff_e2e import PERSON, started, thread_buttons, until
 
 
 async def _without_buttons(client: SandboxClient, message_id: int) -> bool:
@@ -78,5 +80,25 @@ async def test_a_late_press_of_the_prompts_cancel_closes_nothing(
     await until(lambda: _without_buttons(user, prompt["message_id"]), timeout=5)
     [thread] = await store.open_handoffs()
     assert [m.text for m in thread.messages] == ["My question for a person"]
+    await staff.next_bot_message()  # the notice of the new question
+    await _staff_sees_it_waiting_and_answers(staff, user)
+
+
+async def test_a_prompt_of_an_earlier_version_closes_nothing_after_the_question(
+    sandbox: RunningSandbox, user: SandboxClient, http: aiohttp.ClientSession
+) -> None:
+    staff = SandboxClient(http, sandbox.url, STAFF_ID)
+    await started(staff)
+    await user.ask("/human")
+    # What a prompt looked like before the upgrade: Cancel sent the same data as Close.
+    old_cancel = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Cancel", callback_data=HANDOFF_CANCEL)]]
+    )
+    old = await sandbox.application.bot.send_message(PERSON, "Old prompt", reply_markup=old_cancel)
+    user.seen = old.message_id
+    assert "Sent to the programme team" in (await user.ask("My question for a person"))["text"]
+    answer = await user.button_answer(await user.press(old.message_id, HANDOFF_CANCEL))
+    assert (answer["text"], answer["show_alert"]) == (texts.QUESTION_ALREADY_SENT_TEXT, False)
+    await until(lambda: _without_buttons(user, old.message_id), timeout=5)
     await staff.next_bot_message()  # the notice of the new question
     await _staff_sees_it_waiting_and_answers(staff, user)
