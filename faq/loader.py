@@ -193,6 +193,22 @@ class _RawEntry:
 
 
 @dataclass(frozen=True)
+class _EntryName:
+    """An entry's id where it is written, whether or not the rest of the entry is valid."""
+
+    id: str
+    file: str
+    line: int
+
+
+def _entry_name(node: Any, file: str) -> _EntryName | None:
+    raw_id = node.get("id") if isinstance(node, dict) else None
+    if not isinstance(raw_id, str) or not raw_id.strip():
+        return None
+    return _EntryName(raw_id.strip(), file, _line(node, "id", value=True))
+
+
+@dataclass(frozen=True)
 class _Variant:
     phase: str
     text: str
@@ -1291,21 +1307,29 @@ def _parse_year(node: Any, where: str, file: str, problems: _Collector) -> int:
 
 
 def _check_cross_entry(
-    raws: list[_RawEntry], problems: _Collector, unreadable: Sequence[str] = ()
+    raws: list[_RawEntry],
+    names: list[_EntryName],
+    problems: _Collector,
+    unreadable: Sequence[str] = (),
 ) -> None:
+    """Duplicate ids and "related" ids, over every entry written, valid or not.
+
+    An entry with a problem of its own still exists for the others: "related" naming it is
+    right, and saying otherwise would invite a wrong fix.
+    """
     unchecked = 0
-    first_by_id: dict[str, _RawEntry] = {}
-    for raw in raws:
-        earlier = first_by_id.get(raw.entry.id)
+    first_by_id: dict[str, _EntryName] = {}
+    for name in names:
+        earlier = first_by_id.get(name.id)
         if earlier is not None:
             problems.add(
-                raw.file,
-                _line(raw.node, "id", value=True),
-                f'duplicate id "{raw.entry.id}": it is already used at {earlier.file}:'
-                f"{_line(earlier.node, 'id', value=True)}; give each entry its own id",
+                name.file,
+                name.line,
+                f'duplicate id "{name.id}": it is already used at {earlier.file}:'
+                f"{earlier.line}; give each entry its own id",
             )
         else:
-            first_by_id[raw.entry.id] = raw
+            first_by_id[name.id] = name
     for raw in raws:
         seen: set[str] = set()
         for related_id, related_line in zip(raw.entry.related, raw.related_lines, strict=True):
@@ -1340,7 +1364,7 @@ def _check_cross_entry(
     _check_duplicate_phrasings(raws, problems)
 
 
-def _did_you_mean_id(entry_id: str, known: dict[str, _RawEntry]) -> str:
+def _did_you_mean_id(entry_id: str, known: dict[str, _EntryName]) -> str:
     best = process.extractOne(entry_id, list(known), score_cutoff=70)
     return f'; did you mean "{best[0]}"?' if best else "; check the spelling"
 
@@ -1478,6 +1502,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
             _display_path(stray), 1, "this file is ignored: FAQ files must end in .yaml; rename it"
         )
     raws: list[_RawEntry] = []
+    names: list[_EntryName] = []
     calls: list[tuple[CallSettings | None, str, int]] = []
     rules: list[tuple[EligibilityRules | None, str, int]] = []
     catalogues: list[tuple[tuple[Source, ...] | None, str, int]] = []
@@ -1489,7 +1514,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
         if document is None and problems.problems and problems.problems[-1].file == file:
             unreadable.append(file)
             continue
-        _load_document(document, file, raws, calls, rules, catalogues, problems)
+        _load_document(document, file, raws, names, calls, rules, catalogues, problems)
     if not files:
         problems.add(
             folder, 0, "the FAQ folder has no .yaml files; add the FAQ files and call.yaml"
@@ -1498,7 +1523,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     eligibility = _first_section(rules, "eligibility", problems)
     catalogue = _first_section(catalogues, "sources", problems)
     call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
-    _check_cross_entry(raws, problems, unreadable)
+    _check_cross_entry(raws, names, problems, unreadable)
     _resolve_sources(raws, catalogue if catalogues else None, folder, problems, unreadable)
     for raw in raws:
         _check_answers(raw, call_name, problems)
@@ -1516,6 +1541,7 @@ def _load_document(
     document: Any,
     file: str,
     raws: list[_RawEntry],
+    names: list[_EntryName],
     calls: list[tuple[CallSettings | None, str, int]],
     rules: list[tuple[EligibilityRules | None, str, int]],
     catalogues: list[tuple[tuple[Source, ...] | None, str, int]],
@@ -1587,6 +1613,9 @@ def _load_document(
             raw = _parse_entry(node, position, entries, file, problems)
             if raw is not None:
                 raws.append(raw)
+            name = _entry_name(node, file)
+            if name is not None:
+                names.append(name)
 
 
 def _single_call(
