@@ -1,0 +1,53 @@
+"""The conversation's step lags the Store (Confirm saved, the step still "review"): whatever the
+person does next is told their registration is saved, never that nothing was saved."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.registration.steps import Step, registration_of
+from bot.sandbox.server import RunningSandbox
+from tests.registration_steps import data, stored_draft, walk_to
+from tests.sandbox_client import SandboxClient
+
+NOTHING_SAVED = "nothing was saved"
+THANKS = "Thank you"
+
+
+async def _saved_behind_the_conversation(running: RunningSandbox, user: SandboxClient) -> int:
+    """Walk to the review, then save Confirm the way a crash leaves it; the review's id."""
+    review = await walk_to(user, Step.REVIEW)
+    store = running.application.bot_data.services.store
+    draft = await stored_draft(running, user.user_id)
+    await store.save_registration(registration_of(draft, None, draft.last_activity))
+    await store.delete_draft(user.user_id)
+    return int(review["message_id"])
+
+
+async def _bot_texts(user: SandboxClient, after: int) -> list[str]:
+    await asyncio.sleep(0.5)  # for a message that should not come
+    return [m["text"] for m in await user.messages(after=after) if m["from"] == "bot"]
+
+
+@pytest.mark.parametrize("action", ["press Confirm again", "/cancel", "/eligibility", "text"])
+async def test_a_step_behind_a_saved_confirm_says_it_is_saved(
+    sandbox: RunningSandbox, user: SandboxClient, action: str
+) -> None:
+    await user.ask("/start")
+    review = await _saved_behind_the_conversation(sandbox, user)
+    if action == "press Confirm again":
+        alert = await user.alert(review, data(Step.REVIEW, "confirm"))
+        assert "already saved" in alert
+    else:
+        await user.send("Hello there" if action == "text" else action)
+    texts = await _bot_texts(user, review)
+    for _ in range(10):
+        if any(THANKS in text or NOTHING_SAVED in text for text in texts):
+            break
+        texts = await _bot_texts(user, review)
+    assert not [text for text in texts if NOTHING_SAVED in text], texts
+    assert len([text for text in texts if THANKS in text]) == 1, texts
+    if action == "/cancel":
+        assert any("saved pre-registration is unchanged" in text for text in texts), texts
