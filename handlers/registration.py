@@ -646,9 +646,7 @@ async def _notify_staff(
     staff_chat = services.settings.staff_chat_id
     if staff_chat is None:
         return
-    same_city = await services.store.registrations_of_city(
-        registration.city, registration.country
-    )
+    same_city = await services.store.registrations_of_city(registration.city, registration.country)
     duplicate = any(other.user_id != registration.user_id for other in same_city)
     try:
         await bot.send_message(

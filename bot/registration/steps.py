@@ -252,9 +252,7 @@ def toggled(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:
 
 def draft_of(registration: Registration, now: datetime) -> RegistrationDraft:
     """A draft for updating a saved registration: every field filled, straight to the review."""
-    kept = registration.model_dump(
-        exclude={"registered_at", "updated_at", "confirmation_pending"}
-    )
+    kept = registration.model_dump(exclude={"registered_at", "updated_at", "confirmation_pending"})
     return RegistrationDraft.model_validate(
         {
             **kept,
