@@ -604,11 +604,12 @@ async def confirm(update: Update, context: AppContext, draft: RegistrationDraft)
     the subscription as it is: they may have unsubscribed), and tell the staff chat."""
     store, now = context.services.store, context.services.clock()
     previous = await store.get_registration(draft.user_id)
+    if previous is not None and previous.confirmation_pending == "new":
+        previous = None  # confirmed again before its first Thank you went: still a new one
     # Saved marked "not yet confirmed", so a crash before the Thank you is known afterwards.
     registration = registration_of(draft, previous, now)
     await store.save_registration(registration)
-    await store.delete_draft(draft.user_id)
-    await confirm_missed(context.bot, context.services, registration)
+    await confirm_missed(context.bot, context.services, registration)  # drops the draft too
     return END
 
 
@@ -619,6 +620,8 @@ async def confirm_missed(bot: Bot, services: Services, saved: Registration) -> b
     if kind is None:
         return False
     new = kind == "new"
+    # A crash before the draft went leaves the confirmed draft: it must not reopen the review.
+    await services.store.delete_draft(saved.user_id)
     if new:
         await services.store.add_subscriber(saved.user_id)
     await bot.send_message(saved.user_id, thanks(saved.city, new=new), parse_mode="HTML")

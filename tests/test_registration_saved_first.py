@@ -9,7 +9,7 @@ import pytest
 
 from bot.registration.steps import Step, registration_of
 from bot.sandbox.server import RunningSandbox
-from tests.registration_steps import data, stored_draft, walk_to
+from tests.registration_steps import data, press, stored_draft, walk_to
 from tests.sandbox_client import SandboxClient
 
 NOTHING_SAVED = "nothing was saved"
@@ -51,3 +51,20 @@ async def test_a_step_behind_a_saved_confirm_says_it_is_saved(
     assert len([text for text in texts if THANKS in text]) == 1, texts
     if action == "/cancel":
         assert any("saved pre-registration is unchanged" in text for text in texts), texts
+
+
+async def test_confirm_saved_with_its_draft_left_is_still_thanked_as_new(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    await user.ask("/start")
+    review = await walk_to(user, Step.REVIEW)
+    store = sandbox.application.bot_data.services.store
+    draft = await stored_draft(sandbox, user.user_id)
+    # Saved, and the crash came before the draft was dropped (and before the subscription).
+    await store.save_registration(registration_of(draft, None, draft.last_activity))
+    thanks = await press(user, review, Step.REVIEW, "confirm")
+    assert THANKS in thanks["text"] and "pre-registered" in thanks["text"]
+    assert await store.is_subscriber(user.user_id)
+    assert await store.get_draft(user.user_id) is None
+    saved = await store.get_registration(user.user_id)
+    assert saved is not None and saved.confirmation_pending is None
