@@ -97,7 +97,7 @@ async def emulated() -> AsyncIterator[tuple[TelegramEmulator, str]]:
 
 async def _texts_until(client: SandboxClient, after: int, needle: str) -> list[str]:
     """Bot messages after `after` until one contains `needle` or says nothing was saved."""
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         messages = await client.messages(after=after, wait=1)
         texts = [m["text"] for m in messages if m["from"] == "bot"]
@@ -105,7 +105,7 @@ async def _texts_until(client: SandboxClient, after: int, needle: str) -> list[s
             # A moment more, for a message that should not follow.
             await asyncio.sleep(1)
             return [m["text"] for m in await client.messages(after=after) if m["from"] == "bot"]
-    raise AssertionError(f"no bot message with {needle!r} within 20 s")
+    raise AssertionError(f"no bot message with {needle!r} within 40 s")
 
 
 async def test_a_kill_after_confirm_is_saved_never_says_nothing_was_saved(
