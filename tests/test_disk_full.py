@@ -19,7 +19,8 @@ import pytest
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import STATIC_DIR, running_sandbox
 from bot.settings import Settings
-from bot.storage.journal import LOCK_NAME, Journal
+from bot.storage.durable import FullDiskReports, StorageError, disk_full
+from bot.storage.journal import LOCK_NAME, Journal, JournalError
 from tests.conftest import ADMIN_ID
 from tests.sandbox_client import SandboxClient
 
@@ -145,3 +146,33 @@ async def test_a_stop_on_a_full_disk_leaves_no_snapshot_tmp_and_loses_nothing(
     again = Journal(folder, compact_after_bytes=1 << 20)
     assert [record for _, _, record in again.recover()] == records
     again.release()
+
+
+def test_a_full_disk_is_recognised_through_the_errors_raised_from_it(tmp_path: Path) -> None:
+    def raised_from(error: OSError, wrapper: type[Exception]) -> Exception:
+        try:
+            try:
+                raise error
+            except OSError as cause:
+                if wrapper is StorageError:
+                    raise StorageError(tmp_path, "cannot save") from cause
+                raise JournalError("cannot save") from cause
+        except Exception as wrapped:
+            return wrapped
+        raise AssertionError("not raised")
+
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert disk_full(full) and disk_full(OSError(errno.EDQUOT, "Disk quota exceeded"))
+    assert disk_full(raised_from(full, StorageError)) and disk_full(raised_from(full, JournalError))
+    assert not disk_full(OSError(errno.EACCES, "Permission denied"))
+    assert not disk_full(raised_from(OSError(errno.EIO, "I/O error"), JournalError))
+    assert not disk_full(None)
+
+
+def test_staff_are_told_again_only_after_a_write_worked(tmp_path: Path) -> None:
+    reports = FullDiskReports()
+    assert reports.claim(tmp_path) and not reports.claim(tmp_path)
+    reports.note_written(tmp_path.parent / "elsewhere.json")  # not under the data folder
+    assert not reports.claim(tmp_path)
+    reports.note_written(tmp_path / "outbox" / "x.json")
+    assert reports.claim(tmp_path)
