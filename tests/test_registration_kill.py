@@ -126,7 +126,7 @@ async def test_a_kill_after_confirm_is_saved_never_says_nothing_was_saved(
 async def _kill_and_restart(
     tmp_path: Path, base: str, running: Bots, killed: asyncio.Event
 ) -> list[str]:
-    """Register, get killed at the thanks, restart, /register; the bot's messages since."""
+    """Register, get killed at the thanks, restart (thanked), /register; the messages since."""
     async with aiohttp.ClientSession() as session:
         user = SandboxClient(session, base, USER_ID)
         await user.ask("/start", timeout=30)
@@ -139,6 +139,7 @@ async def _kill_and_restart(
         await saved.close()
 
         running.start()
-        await asyncio.sleep(3)  # the new bot is up (its start-up may already thank them)
+        # Its start-up knows the Thank you was never sent, and sends it without being asked.
+        await _texts_until(user, review["message_id"], THANKS)
         await user.send("/register")
         return await _texts_until(user, review["message_id"], "already pre-registered")
