@@ -66,6 +66,7 @@ from bot.registration.texts import (
     unknown_country,
     verdict_text,
 )
+from bot.storage.durable import StorageError
 from bot.storage.registrations import Registration, RegistrationDraft
 from faq.countries import match_country, warm_up
 from faq.eligibility import Commitment
@@ -639,7 +640,8 @@ async def confirm_missed_at_start(application: BotApplication) -> None:
         try:
             if await confirm_missed(application.bot, services, saved):
                 log.info("Sent the confirmation a crash kept from user %s", saved.user_id)
-        except TelegramError as error:  # they are thanked at their next visit instead
+        except (TelegramError, OSError, StorageError) as error:
+            # Not worth stopping the start for: they are thanked at their next visit instead.
             log.warning("Could not send a missed confirmation (%s)", error)
 
 
