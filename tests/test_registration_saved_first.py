@@ -4,11 +4,18 @@ person does next is told their registration is saved, never that nothing was sav
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from telegram.error import NetworkError
 
 from bot.registration.steps import Step, registration_of
 from bot.sandbox.server import RunningSandbox
+from bot.settings import Settings
+from bot.storage.registrations import RegistrationDraft
+from bot.storage.store import Store
+from handlers.registration import confirm_missed_at_start
 from tests.registration_steps import data, press, stored_draft, walk_to
 from tests.sandbox_client import SandboxClient
 
@@ -68,3 +75,42 @@ async def test_confirm_saved_with_its_draft_left_is_still_thanked_as_new(
     assert await store.get_draft(user.user_id) is None
     saved = await store.get_registration(user.user_id)
     assert saved is not None and saved.confirmation_pending is None
+
+
+class FakeBot:
+    """Records what it sends; or fails every send, as an unreachable Bot API does."""
+
+    def __init__(self, *, reachable: bool) -> None:
+        self.reachable = reachable
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: object) -> None:
+        if not self.reachable:
+            raise NetworkError("the Bot API cannot be reached")
+        self.sent.append((chat_id, text))
+
+
+@pytest.mark.parametrize("reachable", [True, False])
+async def test_start_up_sends_the_thank_you_a_crash_kept_back(
+    settings: Settings, reachable: bool
+) -> None:
+    store = Store(settings.data_dir)
+    now = datetime.now(UTC)
+    draft = RegistrationDraft(
+        user_id=1001, step="review", started_at=now, last_activity=now, city="Gent", country="BE"
+    )
+    await store.save_draft(draft)
+    await store.save_registration(registration_of(draft, None, now))
+    bot = FakeBot(reachable=reachable)
+    services = SimpleNamespace(store=store, settings=settings)
+    application = SimpleNamespace(bot=bot, bot_data=SimpleNamespace(services=services))
+    await confirm_missed_at_start(application)  # type: ignore[arg-type]
+    saved = await store.get_registration(1001)
+    assert saved is not None
+    if reachable:
+        assert [(chat, THANKS in text) for chat, text in bot.sent] == [(1001, True)]
+        assert saved.confirmation_pending is None and await store.is_subscriber(1001)
+        assert await store.get_draft(1001) is None
+    else:  # the start goes on; they are thanked at their next visit
+        assert saved.confirmation_pending == "new"
+    await store.close()
