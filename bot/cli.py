@@ -349,7 +349,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_CONFIG
     if args.command not in ("faq", "export", "stats"):
-        configure_logging(settings.log_level, settings.telegram_bot_token)
+        configure_logging(settings.log_level, settings.telegram_bot_token, settings.webhook_secret)
     try:
         if args.command == "run":
             return _run(settings)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.context import AppContext
+from bot.context import AppContext, BotApplication, Services
 from bot.registration.answers import (
     AnswerError,
     check_email,
@@ -66,6 +66,7 @@ from bot.registration.texts import (
     unknown_country,
     verdict_text,
 )
+from bot.storage.durable import StorageError
 from bot.storage.registrations import Registration, RegistrationDraft
 from faq.countries import match_country, warm_up
 from faq.eligibility import Commitment
@@ -93,6 +94,12 @@ CANCELLED_TEXT = (
     "Send /register any time to start again."
 )
 CANCELLED_UPDATE_TEXT = "Cancelled: your saved pre-registration is unchanged."
+TIMED_OUT_UPDATE_TEXT = (
+    "I dropped your unfinished changes after 24 hours without an answer; your saved "
+    "pre-registration is unchanged (see it with /myregistration)."
+)
+STOPPED_UPDATE_TEXT = "Stopped here: your saved pre-registration is unchanged."
+SAVED_HEADING = "You have already pre-registered:"
 STOPPED_TEXT = (
     "Thank you for checking. Nothing was saved. Send /subscribe for news of later calls, or "
     "/register again if your city's situation changes."
@@ -235,11 +242,29 @@ async def _open_draft(update: Update, context: AppContext) -> RegistrationDraft 
     draft = await _live_draft(context, user.id)
     if draft is not None:
         return draft
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, GONE_TEXT)
+    await _no_open_draft(update, context)
     return None
+
+
+async def _no_open_draft(update: Update, context: AppContext) -> None:
+    """No registration under way: say what is saved, never "nothing was saved" when it was.
+
+    The conversation's step (PTB persistence, written each second) can lag the Store: after a
+    crash it may still say "review" when Confirm had been saved, so the Store is asked first.
+    """
+    user, query, chat = update.effective_user, update.callback_query, update.effective_chat
+    saved = await context.services.store.get_registration(user.id) if user else None
+    if saved is None:
+        if query is not None:
+            await query.answer()
+        if chat is not None:
+            await context.bot.send_message(chat.id, GONE_TEXT)
+        return
+    if query is not None:
+        await query.answer(ALREADY_SAVED_TEXT, show_alert=True)
+    if await confirm_missed(context.bot, context.services, saved) or query is not None:
+        return
+    await show_saved(update, context, saved, SAVED_HEADING, keep=True)
 
 
 def guarded(
@@ -353,7 +378,8 @@ async def start(update: Update, context: AppContext) -> object:
         return await ask(update, context, draft, Step(draft.step), intro=RESUMED_TEXT)
     saved = await store.get_registration(user.id)
     if saved is not None:
-        await show_saved(update, context, saved, "You have already pre-registered:", keep=True)
+        await confirm_missed(context.bot, context.services, saved)
+        await show_saved(update, context, saved, SAVED_HEADING, keep=True)
         return END
     answers = data.register_start_answers(query.data or "") if query is not None else None
     if answers is None:
@@ -429,6 +455,7 @@ async def my_registration(update: Update, context: AppContext) -> None:
     if saved is None:
         await message.reply_text("You have not pre-registered a city; send /register to do it.")
         return
+    await confirm_missed(context.bot, context.services, saved)
     await show_saved(update, context, saved, "Your pre-registration", keep=False)
 
 
@@ -514,7 +541,7 @@ async def commitment(update: Update, context: AppContext, draft: RegistrationDra
 async def verdict(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
     """Verdict (not eligible): register interest anyway, or stop."""
     if _action(update) == "stop":
-        return await _drop(update, context, STOPPED_TEXT)
+        return await _drop(update, context, STOPPED_UPDATE_TEXT if draft.updating else STOPPED_TEXT)
     interested = changed(draft, interest_only=True)
     return await ask(update, context, interested, step_after(interested, Step.VERDICT))
 
@@ -578,31 +605,56 @@ async def confirm(update: Update, context: AppContext, draft: RegistrationDraft)
     the subscription as it is: they may have unsubscribed), and tell the staff chat."""
     store, now = context.services.store, context.services.clock()
     previous = await store.get_registration(draft.user_id)
+    if previous is not None and previous.confirmation_pending == "new":
+        previous = None  # confirmed again before its first Thank you went: still a new one
+    # Saved marked "not yet confirmed", so a crash before the Thank you is known afterwards.
     registration = registration_of(draft, previous, now)
     await store.save_registration(registration)
-    await store.delete_draft(draft.user_id)
-    if previous is None:
-        await store.add_subscriber(draft.user_id)
-    assert update.effective_chat is not None
-    await context.bot.send_message(
-        update.effective_chat.id,
-        thanks(registration.city, new=previous is None),
-        parse_mode="HTML",
-    )
-    await _notify_staff(context, registration, updated=previous is not None)
+    await confirm_missed(context.bot, context.services, registration)  # drops the draft too
     return END
 
 
-async def _notify_staff(context: AppContext, registration: Registration, *, updated: bool) -> None:
-    staff_chat = context.services.settings.staff_chat_id
+async def confirm_missed(bot: Bot, services: Services, saved: Registration) -> bool:
+    """If `saved` was never confirmed to the person, do it now (subscribe a new one, thank them,
+    tell staff); True if it was pending."""
+    kind = saved.confirmation_pending
+    if kind is None:
+        return False
+    new = kind == "new"
+    # A crash before the draft went leaves the confirmed draft: it must not reopen the review.
+    await services.store.delete_draft(saved.user_id)
+    if new:
+        await services.store.add_subscriber(saved.user_id)
+    await bot.send_message(saved.user_id, thanks(saved.city, new=new), parse_mode="HTML")
+    confirmed = saved.model_copy(update={"confirmation_pending": None})
+    await services.store.save_registration(confirmed)
+    # After the mark: a crash here loses the staff notice rather than thanking anyone twice.
+    await _notify_staff(bot, services, confirmed, updated=not new)
+    return True
+
+
+async def confirm_missed_at_start(application: BotApplication) -> None:
+    """A start-up step: thank everyone whose Confirm was saved just before a crash."""
+    services = application.bot_data.services
+    for saved in await services.store.all_registrations():
+        try:
+            if await confirm_missed(application.bot, services, saved):
+                log.info("Sent the confirmation a crash kept from user %s", saved.user_id)
+        except (TelegramError, OSError, StorageError) as error:
+            # Not worth stopping the start for: they are thanked at their next visit instead.
+            log.warning("Could not send a missed confirmation (%s)", error)
+
+
+async def _notify_staff(
+    bot: Bot, services: Services, registration: Registration, *, updated: bool
+) -> None:
+    staff_chat = services.settings.staff_chat_id
     if staff_chat is None:
         return
-    same_city = await context.services.store.registrations_of_city(
-        registration.city, registration.country
-    )
+    same_city = await services.store.registrations_of_city(registration.city, registration.country)
     duplicate = any(other.user_id != registration.user_id for other in same_city)
     try:
-        await context.bot.send_message(
+        await bot.send_message(
             staff_chat,
             staff_notice(registration, updated=updated, possible_duplicate=duplicate),
             parse_mode="HTML",
@@ -642,7 +694,13 @@ def _cancelled(draft: RegistrationDraft | None) -> str:
 async def cancel(update: Update, context: AppContext) -> int:
     """/cancel: end the registration, deleting the draft (a saved registration stays)."""
     user = update.effective_user
-    draft = await context.services.store.get_draft(user.id) if user is not None else None
+    store = context.services.store
+    draft = await store.get_draft(user.id) if user is not None else None
+    saved = await store.get_registration(user.id) if user is not None else None
+    if draft is None and saved is not None:
+        # The conversation outlived a saved Confirm (a crash before it ended): it stays saved.
+        await confirm_missed(context.bot, context.services, saved)
+        return await _drop(update, context, CANCELLED_UPDATE_TEXT)
     return await _drop(update, context, _cancelled(draft))
 
 
@@ -650,8 +708,10 @@ async def busy(update: Update, context: AppContext) -> object:
     """/eligibility during a registration: finish or cancel that first."""
     user = update.effective_user
     if user is None or await _live_draft(context, user.id) is None:
-        # The conversation outlived its draft (erased or expired): end it; /eligibility again.
-        return await _drop(update, context, GONE_TEXT)
+        # The conversation outlived its draft (erased, expired or confirmed before a crash):
+        # end it; /eligibility again.
+        await _no_open_draft(update, context)
+        return END
     if update.effective_message is not None:
         await update.effective_message.reply_text(BUSY_TEXT)
     return None
@@ -687,8 +747,10 @@ async def timed_out(update: object, context: AppContext) -> None:
     """The running process's 24-hour timeout: drop the draft and say so."""
     if not isinstance(update, Update) or update.effective_user is None:
         return
-    await context.services.store.delete_draft(update.effective_user.id)
-    await context.bot.send_message(update.effective_user.id, TIMED_OUT_TEXT)
+    store, user_id = context.services.store, update.effective_user.id
+    await store.delete_draft(user_id)
+    saved = await store.get_registration(user_id) is not None
+    await context.bot.send_message(user_id, TIMED_OUT_UPDATE_TEXT if saved else TIMED_OUT_TEXT)
 
 
 async def nothing_to_cancel(update: Update, context: AppContext) -> None:
@@ -709,9 +771,10 @@ async def closed(update: Update, context: AppContext) -> None:
     if query is None:
         return
     store = context.services.store
-    saved = user is not None and await store.get_registration(user.id) is not None
-    if saved and user is not None and await _live_draft(context, user.id) is None:
+    saved = await store.get_registration(user.id) if user is not None else None
+    if saved is not None and user is not None and await _live_draft(context, user.id) is None:
         await query.answer(ALREADY_SAVED_TEXT, show_alert=True)
+        await confirm_missed(context.bot, context.services, saved)
         return
     await query.answer(CLOSED_TEXT, show_alert=True)
 
@@ -777,6 +840,8 @@ def conversation() -> ConversationHandler[Any]:
         )
 
 
-async def prepare(application: object) -> None:
-    """A start-up step: build the country-name index now, off the event loop."""
+async def prepare(application: BotApplication) -> None:
+    """A start-up step: build the country-name index now, off the event loop; then send the
+    confirmations a crash kept back."""
     await asyncio.to_thread(warm_up)
+    await confirm_missed_at_start(application)

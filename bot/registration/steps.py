@@ -252,7 +252,7 @@ def toggled(topics: tuple[str, ...], topic: str) -> tuple[str, ...]:
 
 def draft_of(registration: Registration, now: datetime) -> RegistrationDraft:
     """A draft for updating a saved registration: every field filled, straight to the review."""
-    kept = registration.model_dump(exclude={"registered_at", "updated_at"})
+    kept = registration.model_dump(exclude={"registered_at", "updated_at", "confirmation_pending"})
     return RegistrationDraft.model_validate(
         {
             **kept,
@@ -268,7 +268,8 @@ def draft_of(registration: Registration, now: datetime) -> RegistrationDraft:
 def registration_of(
     draft: RegistrationDraft, previous: Registration | None, now: datetime
 ) -> Registration:
-    """The registration a confirmed draft becomes; an update keeps the first registration time."""
+    """The registration a confirmed draft becomes, marked not yet confirmed to the person; an
+    update keeps the first registration time."""
     fields = draft.model_dump(
         exclude={
             "step",
@@ -282,7 +283,12 @@ def registration_of(
     )
     registered_at = previous.registered_at if previous and previous.registered_at else now
     return Registration.model_validate(
-        {**fields, "registered_at": registered_at, "updated_at": now}
+        {
+            **fields,
+            "registered_at": registered_at,
+            "updated_at": now,
+            "confirmation_pending": "new" if previous is None else "update",
+        }
     )
 
 

@@ -44,6 +44,8 @@ STATIC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 CANONICAL_METHODS = {name.lower(): name for name in SERVED_METHODS}
 MAX_BOT_ID = 2**63 - 1  # Telegram ids fit in a signed 64-bit integer
 MAX_REQUEST_BYTES = 51 * 1024 * 1024
+# nginx's code for a client that closed the connection before the answer: not a server error.
+CLIENT_WENT_AWAY = 499
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -85,7 +87,7 @@ class TelegramEmulator:
     def _build_app(self) -> web.Application:
         app = web.Application(
             client_max_size=MAX_REQUEST_BYTES,
-            middlewares=[self._client_errors_as_json, self._saved_first],
+            middlewares=[self._client_went_away, self._client_errors_as_json, self._saved_first],
         )
         app.router.add_route("GET", "/bot{token}/{method}", self._bot_endpoint)
         app.router.add_route("POST", "/bot{token}/{method}", self._bot_endpoint)
@@ -101,6 +103,20 @@ class TelegramEmulator:
         return app
 
     @web.middleware
+    async def _client_went_away(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A client that hangs up before its request is read is no server error: 499, no trace."""
+        try:
+            return await handler(request)
+        except ConnectionResetError:
+            # Not the path: a Bot API path carries the token.
+            what = request.match_info.get("method") or request.path
+            log.info("The client went away before its request was read (%s)", what)
+            if not request.path.startswith("/api/"):
+                self.statuses[str(CLIENT_WENT_AWAY)] += 1
+            # Nothing reaches the client: the connection is already gone.
+            return web.Response(status=CLIENT_WENT_AWAY)
+
+    @web.middleware
     async def _client_errors_as_json(
         self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
@@ -114,6 +130,8 @@ class TelegramEmulator:
                 raise
             sentence = f"{error.reason}: the sandbox cannot answer this request as sent."
             return _json({"error": sentence}, error.status)
+        except ConnectionResetError:
+            raise
         except Exception:
             log.exception("The client API failed on %s %s", request.method, request.path)
             return _json({"error": "The sandbox failed on this request; its log says why."}, 500)
@@ -175,7 +193,7 @@ class TelegramEmulator:
             result = await self.bot_api.call(method, bot_id, params)
         except ApiError as error:
             return self._error(error)
-        except web.HTTPException:
+        except (web.HTTPException, ConnectionResetError):
             raise
         except Exception:
             log.exception("The emulator failed on %s", method)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 import threading
@@ -21,6 +22,46 @@ TEMP_SUFFIX = ".tmp"
 
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
+# No space left, or the user's quota used up: either way nothing more can be saved there.
+FULL_DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+def disk_full(error: BaseException | None) -> bool:
+    """True if `error`, or an error it was raised from, says the disk (or quota) is full."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, OSError) and error.errno in FULL_DISK_ERRORS:
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
+class FullDiskReports:
+    """Which data folders' full disk was reported, so staff hear of it once until it recovers."""
+
+    def __init__(self) -> None:
+        self._reported: set[Path] = set()
+        self._lock = threading.Lock()
+
+    def claim(self, folder: Path) -> bool:
+        """True for the first report about `folder` since a write under it last succeeded."""
+        key = Path(os.path.abspath(folder))
+        with self._lock:
+            if key in self._reported:
+                return False
+            self._reported.add(key)
+            return True
+
+    def note_written(self, path: Path) -> None:
+        """A write under these folders worked: the disk has room again."""
+        target = Path(os.path.abspath(path))
+        with self._lock:
+            if self._reported:
+                self._reported = {f for f in self._reported if f not in target.parents}
+
+
+full_disk_reports = FullDiskReports()
 
 
 class StorageError(Exception):
@@ -125,6 +166,7 @@ def write_atomically(path: Path, payload: bytes) -> None:
             os.unlink(temp_name)
         raise
     _fsync_folder(path.parent)
+    full_disk_reports.note_written(path)
 
 
 def remove_stray_temp_files(path: Path) -> int:

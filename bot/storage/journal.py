@@ -219,11 +219,16 @@ class Journal:
         generation = self.generation + 1
         header = orjson.dumps({"t": "snapshot", "generation": generation, "format": FORMAT})
         temporary = self.folder / f"{SNAPSHOT_NAME}.tmp"
-        with open(temporary, "wb") as target:
-            target.write(header + b"\n" + records)
-            target.flush()
-            os.fsync(target.fileno())
-        os.replace(temporary, self.folder / SNAPSHOT_NAME)
+        try:
+            with open(temporary, "wb") as target:
+                target.write(header + b"\n" + records)
+                target.flush()
+                os.fsync(target.fileno())
+            os.replace(temporary, self.folder / SNAPSHOT_NAME)
+        except BaseException:
+            # A full disk leaves an empty or partial file: the journal still holds everything.
+            temporary.unlink(missing_ok=True)
+            raise
         sync_folder(self.folder)
         descriptor = self._open_journal(generation)
         if self._descriptor is not None:
@@ -247,6 +252,10 @@ class Journal:
                     await asyncio.shield(self._writing)
                 self._writing = asyncio.create_task(self._write_batch(compact=True))
                 await self._writing
+        except JournalError:
+            # Already logged in one line; a stop (SIGTERM on a full disk) ends without a
+            # traceback, and what was saved before stays in the journal for the next start.
+            pass
         finally:
             if self._descriptor is not None:
                 os.close(self._descriptor)

@@ -11,6 +11,7 @@ import orjson
 from telegram.ext import BasePersistence, PersistenceInput
 
 from bot.storage.durable import DurableJSONStorage, StorageCorruptError, encode_json, json_copy
+from bot.storage.persistence_check import check_bot_values
 
 # The same shapes as telegram.ext's private type aliases.
 ConversationKey = tuple[int | str, ...]
@@ -90,7 +91,9 @@ class StorePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         self.path = Path(path)
         self._storage = DurableJSONStorage(self.path)
         with self._storage.lock:
-            check_sections(self.path, self._storage.read() or {})
+            opened = self._storage.read() or {}
+            check_sections(self.path, opened)
+            check_bot_values(self.path, opened)
         # Per keyed section, the JSON of each entry as the file holds it (once the section is read).
         self._known: dict[str, dict[str, bytes]] = {}
 

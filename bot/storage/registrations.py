@@ -15,6 +15,8 @@ MAX_TOPICS = 20
 Status = Literal["mission", "pilot", "twin", "applied", "none"]
 Commitment = Literal["yes", "no", "unsure"]
 Verdict = Literal["eligible", "not eligible", "unclear"]
+# A confirmed registration the person was not yet thanked for: a new one, or an update.
+Confirmation = Literal["new", "update"]
 
 
 def city_key(city: str) -> str:
@@ -46,6 +48,9 @@ class Registration(Record):
     notice_version: str | None = Field(default=None, max_length=MAX_FIELD_CHARS)
     registered_at: AwareDatetime | None = None
     updated_at: AwareDatetime | None = None
+    # Set while saved but not yet confirmed to the person (and staff): a crash between the two
+    # is then known, and the "Thank you" sent at the next start or visit. None once sent.
+    confirmation_pending: Confirmation | None = None
 
 
 class RegistrationDraft(Record):
