@@ -27,6 +27,7 @@ from bot.registration.answers import (
     AnswerError,
     check_email,
     check_text,
+    is_plausible_population,
     looks_like_question,
     parse_population,
 )
@@ -59,6 +60,7 @@ from bot.registration.steps import (
 from bot.registration.texts import (
     answer_echo,
     country_label,
+    population_doubt,
     staff_notice,
     status_label,
     summary,
@@ -113,6 +115,8 @@ StepCallback = Callable[[Update, AppContext, RegistrationDraft], Coroutine[Any, 
 
 def _choices(draft: RegistrationDraft, step: Step, countries: Sequence[str]) -> Choices:
     """The answer buttons of a step as rows of (label, action)."""
+    if step is Step.POPULATION and _doubted(draft):
+        return [[(f"Yes, {draft.population:,}", "sure"), ("No, type it again", "retype")]]
     if step is Step.CONSENT:
         return [[("✅ I agree", "agree")]]
     if step is Step.COUNTRY:
@@ -135,6 +139,11 @@ def _choices(draft: RegistrationDraft, step: Step, countries: Sequence[str]) -> 
         edits = [(f"✏️ {label}", f"edit:{field}") for field, label in EDIT_LABELS.items()]
         return [*(edits[i : i + 3] for i in range(0, len(edits), 3)), [("✅ Confirm", "confirm")]]
     return []
+
+
+def _doubted(draft: RegistrationDraft) -> bool:
+    """Whether the draft holds a population to ask back (typed, not yet confirmed)."""
+    return draft.population is not None and not is_plausible_population(draft.population)
 
 
 def keyboard(
@@ -169,6 +178,8 @@ def question(draft: RegistrationDraft, step: Step, context: AppContext) -> str:
         judgement = judge_draft(context.services.knowledge.current.eligibility, draft)
         shown = verdict_text(judgement) if judgement else ""
         return f"{shown}\n\n{NOT_ELIGIBLE_OFFER}"
+    if step is Step.POPULATION and draft.population is not None and _doubted(draft):
+        return population_doubt(draft.population)
     if step is Step.REVIEW:
         updating = "You are updating your saved pre-registration.\n" if draft.updating else ""
         return (
@@ -311,8 +322,10 @@ async def _typed(
     step: Step,
     field: str,
     parse: Callable[[str], Any],
+    likely: Callable[[Any], bool] = lambda value: True,
 ) -> Step:
-    """A free-text step: answer a question from the FAQ, refuse a bad value, or move on."""
+    """A free-text step: answer a question from the FAQ, refuse a bad value, ask an unlikely
+    one back (kept in the draft, the step asked again), or move on."""
     text = _text(update)
     if looks_like_question(text):
         await faq.ask(update, context)
@@ -321,22 +334,26 @@ async def _typed(
         value = parse(text)
     except AnswerError as error:
         return await ask(update, context, draft, step, intro=escape(str(error)))
+    if not likely(value):
+        return await ask(update, context, changed(draft, **{field: value}), step)
     return await _answered(update, context, changed(draft, **{field: value}), step)
 
 
 # The steps that take a name or role: the draft field, and what the refusal asks for.
 NAMES = {
-    Step.CITY: ("city", "the name of your city"),
-    Step.CONTACT_NAME: ("contact_name", "the contact person's name"),
-    Step.CONTACT_ROLE: ("contact_role", "their role or position"),
+    Step.CITY: ("city", "the name of your city", True),
+    Step.CONTACT_NAME: ("contact_name", "the contact person's name", False),
+    Step.CONTACT_ROLE: ("contact_role", "their role or position", True),
 }
 
 
 async def _typed_name(
     update: Update, context: AppContext, draft: RegistrationDraft, step: Step
 ) -> Step:
-    field, what = NAMES[step]
-    return await _typed(update, context, draft, step, field, lambda text: check_text(text, what))
+    field, what, digits = NAMES[step]
+    return await _typed(
+        update, context, draft, step, field, lambda text: check_text(text, what, digits=digits)
+    )
 
 
 async def start(update: Update, context: AppContext) -> object:
@@ -521,8 +538,22 @@ async def verdict(update: Update, context: AppContext, draft: RegistrationDraft)
 
 @guarded(Step.POPULATION)
 async def population(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
-    """Population: "120000", "120,000", "120k", "1.2 million"."""
-    return await _typed(update, context, draft, Step.POPULATION, "population", parse_population)
+    """Population: "120000", "about 37k", "1.2 million"; an unlikely number is asked back
+    (Yes keeps it, "type it again" clears it)."""
+    action = _action(update)
+    if action == "sure" and draft.population is not None:
+        return await _answered(update, context, draft, Step.POPULATION)
+    if action in ("sure", "retype"):
+        return await ask(update, context, changed(draft, population=None), Step.POPULATION)
+    return await _typed(
+        update,
+        context,
+        draft,
+        Step.POPULATION,
+        "population",
+        parse_population,
+        likely=is_plausible_population,
+    )
 
 
 @guarded(Step.CONTACT_NAME)
@@ -743,7 +774,10 @@ def conversation() -> ConversationHandler[Any]:
         Step.STATUS: [_buttons(Step.STATUS, status, *statuses), typed],
         Step.COMMITMENT: [_buttons(Step.COMMITMENT, commitment, *commitments), typed],
         Step.VERDICT: [_buttons(Step.VERDICT, verdict, "interest", "stop"), typed],
-        Step.POPULATION: [MessageHandler(text, population)],
+        Step.POPULATION: [
+            MessageHandler(text, population),
+            _buttons(Step.POPULATION, population, "sure", "retype"),
+        ],
         Step.CONTACT_NAME: [MessageHandler(text, contact_name)],
         Step.CONTACT_ROLE: [MessageHandler(text, contact_role)],
         Step.EMAIL: [MessageHandler(text, email)],

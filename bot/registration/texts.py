@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from bot.registration.answers import MAX_PLAUSIBLE_POPULATION, MIN_PLAUSIBLE_POPULATION
 from bot.registration.steps import COMMITMENT_LABELS, SUMMARY_STATUS_LABELS, TOPICS
 from bot.storage.registrations import Registration, RegistrationDraft
 from faq.countries import country_name
@@ -131,3 +132,15 @@ def unknown_country(text: str, suggestions: Sequence[str]) -> str:
     if suggestions:
         return f"I don't know the country “{shown}”. Did you mean one of these? Or type it again."
     return f"I don't know the country “{shown}”; please check the spelling, or type it in English."
+
+
+def population_doubt(population: int) -> str:
+    """The question asked back about an unlikely population (HTML)."""
+    if population < MIN_PLAUSIBLE_POPULATION:
+        why = f"few municipalities have under {MIN_PLAUSIBLE_POPULATION:,} inhabitants"
+    else:
+        why = f"no city has over {MAX_PLAUSIBLE_POPULATION // 1_000_000} million inhabitants"
+    return (
+        f"Did you mean <b>{population:,}</b> people? I ask because {why}; press Yes if it is "
+        "right, or type the number again."
+    )

@@ -155,4 +155,3 @@ def _checked_button(button: Any) -> dict[str, Any]:
     ):
         raise bad_request("BUTTON_URL_INVALID")
     return dict(button)
-
