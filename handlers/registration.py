@@ -10,7 +10,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
@@ -61,6 +61,7 @@ from bot.registration.texts import (
     answer_echo,
     country_label,
     population_doubt,
+    pressed_answer,
     staff_notice,
     status_label,
     summary,
@@ -204,7 +205,7 @@ async def ask(
     text = "\n\n".join(part for part in (intro, question(draft, step, context)) if part)
     markup = keyboard(draft, step, countries)
     # Before the new prompt, so its buttons are the only ones shown (and no wait before saving).
-    await _remove_buttons(context, chat.id, draft.prompt_message_id)
+    await _close_prompt(update, context, draft)
     sent = await context.bot.send_message(chat.id, text, parse_mode="HTML", reply_markup=markup)
     await context.services.store.save_draft(
         changed(
@@ -216,6 +217,30 @@ async def ask(
         )
     )
     return step
+
+
+async def _close_prompt(update: Update, context: AppContext, draft: RegistrationDraft) -> None:
+    """Take the buttons off the draft's latest prompt; the answer pressed on it stays written
+    under it ("✓ Status: ..."), so the chat still shows what was chosen."""
+    query, chat = update.callback_query, update.effective_chat
+    assert chat is not None
+    message = query.message if query is not None else None
+    chosen = None
+    if (
+        query is not None
+        and isinstance(message, Message)
+        and message.message_id == draft.prompt_message_id
+        and message.text
+    ):
+        chosen = pressed_answer(draft, *data.registration_step_and_action(query.data or ""))
+    if chosen is None or not isinstance(message, Message):
+        await _remove_buttons(context, chat.id, draft.prompt_message_id)
+        return
+    try:
+        await message.edit_text(f"{message.text_html}\n\n{chosen}", parse_mode="HTML")
+    except TelegramError as error:  # too long, or gone: the buttons go all the same
+        log.debug("Could not keep the answer on message %s (%s)", message.message_id, error)
+        await _remove_buttons(context, chat.id, draft.prompt_message_id)
 
 
 async def _remove_buttons(context: AppContext, chat_id: int, message_id: int | None) -> None:
@@ -454,7 +479,11 @@ async def keep_saved(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is not None:
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        message = query.message
+        if isinstance(message, Message) and message.text:
+            await message.edit_text(f"{message.text_html}\n\n✓ Keep it as it is", parse_mode="HTML")
+        else:
+            await query.edit_message_reply_markup(None)
         await context.bot.send_message(
             query.from_user.id, "Kept as it is. See it any time with /myregistration."
         )
@@ -531,6 +560,7 @@ async def commitment(update: Update, context: AppContext, draft: RegistrationDra
 async def verdict(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
     """Verdict (not eligible): register interest anyway, or stop."""
     if _action(update) == "stop":
+        await _close_prompt(update, context, draft)
         return await _drop(update, context, STOPPED_TEXT)
     interested = changed(draft, interest_only=True)
     return await ask(update, context, interested, step_after(interested, Step.VERDICT))

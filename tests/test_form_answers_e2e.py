@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.registration.steps import Step
 from bot.sandbox.server import RunningSandbox
-from tests.registration_steps import press, stored_draft, walk_to
+from tests.registration_steps import (
+    current,
+    press,
+    register,
+    stored_draft,
+    wait_for_edit,
+    walk_to,
+)
 from tests.sandbox_client import SandboxClient, button_data
 
+Message = dict[str, Any]
 TIME_OF_DAY = "25:00 is not a time of day: use HH:MM from 00:00 to 23:59."
 
 
@@ -63,3 +73,67 @@ async def test_a_city_of_3_is_kept_when_the_person_says_yes(
     name = await press(user, doubt, Step.POPULATION, "sure")
     assert "name of the contact person" in name["text"]
     assert (await stored_draft(sandbox, user.user_id)).population == 3
+
+
+async def _shown(user: SandboxClient, message: Message) -> Message:
+    """A prompt as the chat shows it once the bot has taken its buttons off."""
+    return await wait_for_edit(user, message["message_id"], "✓")
+
+
+async def test_a_pressed_answer_stays_visible_when_its_buttons_go(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    consent = await user.ask("/register")
+    city = await press(user, consent, Step.CONSENT, "agree")
+    country = await user.ask("Gent")
+    status = await press(user, country, Step.COUNTRY, "DE")
+    commitment = await press(user, status, Step.STATUS, "none")
+    await press(user, commitment, Step.COMMITMENT, "yes")
+    doubt = await user.ask("3")
+    await press(user, doubt, Step.POPULATION, "sure")
+    await user.ask("Ana Silva")
+    await user.ask("Climate officer")
+    topics = await user.ask("ana@gent.example.de")
+    await user.press(topics["message_id"], "reg:topics:t:mobility")
+    await wait_for_edit(user, topics["message_id"], "✔️ Mobility")
+    review = await press(user, topics, Step.TOPICS, "done")
+    await press(user, review, Step.REVIEW, "confirm")
+    expected = [
+        (consent, "✓ I agree"),
+        (country, "✓ Country: Germany"),
+        (status, "✓ Status: none of the above (not a Mission, Pilot or Twin City)"),
+        (commitment, "✓ Commitment: Yes"),
+        (doubt, "✓ Population: 3"),
+        (topics, "✓ Topics: Mobility"),
+    ]
+    for prompt, answer in expected:
+        shown = await _shown(user, prompt)
+        assert shown["text"].endswith(answer) and not shown.get("buttons"), shown
+        assert shown["text"].startswith(prompt["text"])  # the question itself is kept
+    assert "✓" not in (await current(user, city["message_id"]))["text"]  # a typed answer
+
+
+async def test_an_eligibility_verdict_keeps_the_answers_it_judged(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    first = await user.ask("/eligibility")
+    await user.press(first["message_id"], "elig:c:ES")
+    await wait_for_edit(user, first["message_id"], "already")
+    await user.press(first["message_id"], "elig:s:ES:none")
+    await wait_for_edit(user, first["message_id"], "2050")
+    await user.press(first["message_id"], "elig:m:ES:none:yes")
+    verdict = await wait_for_edit(user, first["message_id"], "/register")
+    assert verdict["text"].startswith(
+        "Country: Spain\nStatus: none of the above (not a Mission, Pilot or Twin City)\n"
+        "Commitment: Yes\n\n"
+    )
+
+
+async def test_keep_it_as_it_is_stays_written_under_the_saved_registration(
+    sandbox: RunningSandbox, user: SandboxClient
+) -> None:
+    await register(user)
+    saved = await user.ask("/register")
+    await user.press(saved["message_id"], "reg:keep")
+    shown = await _shown(user, saved)
+    assert shown["text"].endswith("✓ Keep it as it is") and not shown.get("buttons")
