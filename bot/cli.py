@@ -166,7 +166,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     env_file = args.env_file
     if env_file is None and Path(".env").is_file():
         env_file = Path(".env")
-    return load_settings(os.environ, env_file, require_token=args.command == "run")
+    run = args.command == "run"
+    return load_settings(os.environ, env_file, require_token=run, require_privacy=run)
 
 
 def _run(settings: Settings) -> int:

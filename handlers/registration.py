@@ -31,7 +31,7 @@ from bot.registration.answers import (
     looks_like_question,
     parse_population,
 )
-from bot.registration.notice import NOTICE_VERSION, SHORT_NOTICE
+from bot.registration.notice import NOTICE_VERSION, short_notice
 from bot.registration.steps import (
     COMMITMENT_LABELS,
     COMMON_COUNTRIES,
@@ -174,7 +174,7 @@ def keyboard(
 def question(draft: RegistrationDraft, step: Step, context: AppContext) -> str:
     """What the bot asks at a step (HTML)."""
     if step is Step.CONSENT:
-        return SHORT_NOTICE
+        return short_notice(privacy.controller(context))
     if step is Step.VERDICT:
         judgement = judge_draft(context.services.knowledge.current.eligibility, draft)
         shown = verdict_text(judgement) if judgement else ""

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiohttp
 import pytest
 
 from bot.registration.steps import Step
-from bot.sandbox.server import RunningSandbox
+from bot.sandbox.server import RunningSandbox, running_sandbox
+from bot.settings import Settings
 from tests.registration_steps import (
     current,
     press,
@@ -137,3 +139,41 @@ async def test_keep_it_as_it_is_stays_written_under_the_saved_registration(
     await user.press(saved["message_id"], "reg:keep")
     shown = await _shown(user, saved)
     assert shown["text"].endswith("✓ Keep it as it is") and not shown.get("buttons")
+
+
+@pytest.fixture
+def named_controller(settings: Settings) -> Settings:
+    """The test settings with a controller, a contact and a DPO as an operator sets them."""
+    return settings.model_copy(
+        update={
+            "privacy_controller": "City of Gent <Climate Office>",
+            "privacy_contact": "privacy@gent.example",
+            "privacy_dpo_contact": "dpo@gent.example",
+        }
+    )
+
+
+CONTROLLER_LINE = (
+    "Who is responsible. City of Gent <Climate Office> decides how this data is used (the "
+    "controller); reach them about your data at privacy@gent.example. Their data protection "
+    "officer: dpo@gent.example."
+)
+
+
+async def test_the_notice_names_the_controller_in_privacy_mydata_and_the_consent_step(
+    named_controller: Settings, http: aiohttp.ClientSession
+) -> None:
+    async with running_sandbox(named_controller) as running:
+        user = SandboxClient(http, running.url, 1001)
+        assert CONTROLLER_LINE in (await user.ask("/privacy"))["text"]
+        assert CONTROLLER_LINE in (await user.ask("/mydata"))["text"]  # nothing kept yet
+        consent = await user.ask("/register")
+        assert CONTROLLER_LINE in consent["text"]
+        await press(user, consent, Step.CONSENT, "agree")
+        mydata = await user.ask("/mydata")
+        assert "unfinished pre-registration" in mydata["text"] and CONTROLLER_LINE in mydata["text"]
+
+
+async def test_the_sandbox_names_its_example_controller_as_an_example(user: SandboxClient) -> None:
+    notice = await user.ask("/privacy")
+    assert "Example Programme Team (sandbox example; set PRIVACY_CONTROLLER)" in notice["text"]
