@@ -23,6 +23,9 @@ REGISTER_UPDATE = "reg:update"
 REGISTER_KEEP = "reg:keep"
 NAVIGATION_ACTIONS = ("back", "cancel", "why")
 
+# /export's "Excel (with BOM)" under a CSV document.
+EXPORT_EXCEL = "exp:excel"
+
 # /eligibility: the answers so far ride in the data, so nothing is kept between presses.
 ELIGIBILITY_PREFIX = "elig:"
 ELIGIBILITY_OTHER_COUNTRY = "elig:other"
