@@ -8,7 +8,7 @@ from html import escape
 from bot.registration.answers import MAX_PLAUSIBLE_POPULATION, MIN_PLAUSIBLE_POPULATION
 from bot.registration.steps import COMMITMENT_LABELS, SUMMARY_STATUS_LABELS, TOPICS, Step
 from bot.storage.registrations import Registration, RegistrationDraft
-from faq.countries import country_name
+from faq.countries import country_name, is_country_code
 from faq.eligibility import WHERE_TO_CHECK, CityStatus, Commitment, Judgement, Verdict
 
 VERDICT_HEADINGS = {
@@ -156,7 +156,7 @@ def pressed_answer(draft: RegistrationDraft, step: str, action: str) -> str | No
         (Step.VERDICT, "interest"): "Register our interest anyway",
         (Step.VERDICT, "stop"): "Stop here",
     }.get((Step(step), action))
-    if step == Step.COUNTRY and action:
+    if step == Step.COUNTRY and is_country_code(action):
         chosen = f"Country: {escape(country_label(action))}"
     elif step == Step.STATUS and action in {s.value for s in CityStatus}:
         chosen = f"Status: {status_label(action)}"
