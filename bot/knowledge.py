@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ERRORS_SHOWN = 15
+LIVE_AGAIN_TEXT = "✅ The FAQ is live again: the files check out and {count} entries are live."
 
 
 @dataclass(frozen=True)
@@ -92,15 +93,21 @@ def describe_reload(outcome: ReloadOutcome, kept_entries: int) -> list[str]:
 
 
 async def watch_faq_folder(context: AppContext) -> None:
-    """Job: swap in an edited FAQ; if the edit is invalid, keep the old one and tell admins once."""
-    services = context.services
-    knowledge = services.knowledge
+    """Job: swap in an edited FAQ; if the edit is invalid, keep the old one and tell admins once,
+    and once more when the FAQ is valid again."""
+    knowledge = context.services.knowledge
     outcome = await knowledge.reload_if_changed()
+    if knowledge.last_error is None and context.bot_data.last_faq_error_reported is not None:
+        # Admins were told it broke: the fix (saved, or loaded by /reloadfaq) is news as well.
+        context.bot_data.last_faq_error_reported = None
+        count = len(knowledge.current.entries)
+        log.info("FAQ valid again: %d entries", count)
+        await _tell_admins(context, [LIVE_AGAIN_TEXT.format(count=count)])
+        return
     if not outcome.changed:
         return
     if outcome.ok:
         log.info("FAQ reloaded: %d entries", outcome.entry_count)
-        context.bot_data.last_faq_error_reported = None
         return
     report = describe_reload(outcome, len(knowledge.current.entries))
     log.warning("FAQ change rejected: %s", outcome.error)
@@ -108,9 +115,13 @@ async def watch_faq_folder(context: AppContext) -> None:
     if context.bot_data.last_faq_error_reported == fingerprint:
         return
     context.bot_data.last_faq_error_reported = fingerprint
-    for admin_id in sorted(services.settings.admin_ids):
+    await _tell_admins(context, report)
+
+
+async def _tell_admins(context: AppContext, parts: list[str]) -> None:
+    for admin_id in sorted(context.services.settings.admin_ids):
         try:
-            for part in report:
+            for part in parts:
                 await context.bot.send_message(admin_id, part, parse_mode="HTML")
         except TelegramError as error:
-            log.warning("Could not notify admin %s about the FAQ error: %s", admin_id, error)
+            log.warning("Could not tell admin %s about the FAQ: %s", admin_id, error)

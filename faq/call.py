@@ -49,6 +49,19 @@ class CallState:
     deadline_note: str = ""  # what answers add beside a set deadline (call.yaml)
     # The deadline days the note is true of, in `zone`; None: beside any deadline.
     deadline_note_days: frozenset[date] | None = None
+    # The days of the call the FAQ's facts describe (call.yaml); None: every call is that call.
+    facts_call_days: frozenset[date] | None = None
+
+    def is_facts_call(self) -> bool:
+        """True while each date set (opening, deadline) falls, in `zone`, on a day of the call the
+        facts describe; with none set, the call is still that one (its dates to be announced)."""
+        if self.facts_call_days is None:
+            return True
+        return all(
+            moment.astimezone(self.zone).date() in self.facts_call_days
+            for moment in (self.opens, self.deadline)
+            if moment is not None
+        )
 
     def phase(self, now: datetime) -> CallPhase:
         """The phase at `now`: a passed deadline closes the call whatever the opening says."""
@@ -74,6 +87,7 @@ class CallOverrides:
 def current_call(from_file: CallSettings, overrides: CallOverrides, zone: tzinfo) -> CallState:
     """The call in force in `zone`: what staff set in the bot wins over the FAQ's call.yaml."""
     note_days = from_file.deadline_note_days
+    facts_days = from_file.facts_call_days
     return CallState(
         name=overrides.name or from_file.name,
         opens=as_moment(overrides.opens or from_file.opens, zone, at=OPENS_AT),
@@ -82,4 +96,5 @@ def current_call(from_file: CallSettings, overrides: CallOverrides, zone: tzinfo
         zone=zone,
         deadline_note=from_file.deadline_note,
         deadline_note_days=None if note_days is None else frozenset(note_days),
+        facts_call_days=None if facts_days is None else frozenset(facts_days),
     )

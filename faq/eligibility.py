@@ -48,8 +48,9 @@ DEFAULT_EXCLUDED = frozenset({CityStatus.MISSION_CITY, CityStatus.PILOT_CITY, Ci
 DEFAULT_CLIMATE_NEUTRAL_BY = 2050
 # Where every point to check is settled: said once, after the points.
 WHERE_TO_CHECK = (
-    "The call guidelines and the programme team's contact are on the official programme page, "
-    "netzerocities.eu/twinning-learning-programme."
+    "The call guidelines are on the official programme page, "
+    "netzerocities.eu/twinning-learning-programme. No source gives a contact for the programme "
+    "itself; send /human to ask the team running this bot."
 )
 
 
@@ -82,6 +83,8 @@ class Judgement:
     reasons: tuple[str, ...]
     to_check: tuple[str, ...] = ()
     also_unclear: tuple[str, ...] = ()
+    # The day of the country list a country outside the EU was judged by (None for EU states).
+    country_list_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -187,11 +190,12 @@ def judge(
     failed = [finding for finding in findings if finding.verdict is Verdict.NOT_ELIGIBLE]
     unclear = [finding for finding in findings if finding.verdict is Verdict.UNCLEAR]
     checks = tuple(finding.to_check for finding in (*failed, *unclear) if finding.to_check)
+    listed = None if rules.group_of(country_code) is CountryGroup.EU else rules.checked_on
     if failed:
-        return Judgement(Verdict.NOT_ELIGIBLE, _reasons(failed), checks, _reasons(unclear))
+        return Judgement(Verdict.NOT_ELIGIBLE, _reasons(failed), checks, _reasons(unclear), listed)
     if unclear:
-        return Judgement(Verdict.UNCLEAR, _reasons(unclear), checks)
-    return Judgement(Verdict.ELIGIBLE, _reasons(findings))
+        return Judgement(Verdict.UNCLEAR, _reasons(unclear), checks, country_list_day=listed)
+    return Judgement(Verdict.ELIGIBLE, _reasons(findings), country_list_day=listed)
 
 
 def _reasons(findings: Sequence[_Finding]) -> tuple[str, ...]:

@@ -29,9 +29,10 @@ from faq.message_parts import MAX_MESSAGE_CHARS
 from faq.model import (
     ABOUT_KINDS,
     ABOUT_PROGRAMME,
+    ANSWER_KEYS,
     OFFER_KINDS,
+    OTHER_CALL,
     PHASE_EARLIEST_DAY,
-    PHASE_KEYS,
     CallSettings,
     DatedVariant,
     Entry,
@@ -72,7 +73,15 @@ LINK_KEYS = ("title", "url")
 SOURCE_KEYS = ("title", "url", "published")
 SOURCE_ID_PATTERN = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
 SOURCES_FILE = "sources.yaml"
-CALL_KEYS = ("name", "opens", "deadline", "url", "deadline_note", "deadline_note_days")
+CALL_KEYS = (
+    "name",
+    "opens",
+    "deadline",
+    "url",
+    "deadline_note",
+    "deadline_note_days",
+    "facts_call_days",
+)
 MAX_DEADLINE_NOTE_CHARS = 160
 # A `from:` or `published:` day outside these years is a typo, not a fact of this programme.
 EARLIEST_DAY = date(2020, 1, 1)
@@ -181,6 +190,22 @@ class _RawEntry:
     variant_lines: tuple[tuple[str, int], ...] = ()
     phase_source_lines: tuple[tuple[str, tuple[int, ...]], ...] = ()
     dated_lines: tuple[tuple[int, tuple[int, ...]], ...] = ()  # answer line, source lines
+
+
+@dataclass(frozen=True)
+class _EntryName:
+    """An entry's id where it is written, whether or not the rest of the entry is valid."""
+
+    id: str
+    file: str
+    line: int
+
+
+def _entry_name(node: Any, file: str) -> _EntryName | None:
+    raw_id = node.get("id") if isinstance(node, dict) else None
+    if not isinstance(raw_id, str) or not raw_id.strip():
+        return None
+    return _EntryName(raw_id.strip(), file, _line(node, "id", value=True))
 
 
 @dataclass(frozen=True)
@@ -520,7 +545,7 @@ def _parse_by_phase(
         return []
     value = node.get("by_phase")
     line = _line(node, "by_phase", value=True)
-    phases = ", ".join(PHASE_KEYS)
+    phases = ", ".join(ANSWER_KEYS)
     if not isinstance(value, dict) or not value:
         found = "empty" if not value else _kind(value)
         problems.add(
@@ -533,8 +558,8 @@ def _parse_by_phase(
     variants: list[_Variant] = []
     for key in value:
         key_line = _line(value, key)
-        if key not in PHASE_KEYS:
-            best = process.extractOne(str(key), PHASE_KEYS, score_cutoff=60)
+        if key not in ANSWER_KEYS:
+            best = process.extractOne(str(key), ANSWER_KEYS, score_cutoff=60)
             hint = f'; did you mean "{best[0]}"?' if best else ""
             problems.add(
                 file,
@@ -562,6 +587,13 @@ def _parse_variant_list(
         if variant is not None:
             variants.append(variant)
     _check_gates(variants, f'"by_phase: {key}" {where}', file, problems)
+    if key == OTHER_CALL and variants and all(v.starts is not None for v in variants):
+        problems.add(
+            file,
+            _line(value, key),
+            f'"by_phase: {OTHER_CALL}" {where} has no answer without "from:"; add one, shown '
+            "before its first day (the call's other dates may be set on any day)",
+        )
     return variants
 
 
@@ -828,6 +860,11 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
                 f"{MAX_DEADLINE_NOTE_CHARS}, it is shown beside the deadline on phones",
             )
     note_days = _parse_note_days(node, file, problems) if "deadline_note_days" in node else None
+    facts_days = (
+        _parse_note_days(node, file, problems, key="facts_call_days")
+        if "facts_call_days" in node
+        else None
+    )
     if len(problems.problems) > before or name is None:
         return None
     return CallSettings(
@@ -837,18 +874,27 @@ def _parse_call(node: Any, top: Any, file: str, problems: _Collector) -> CallSet
         url=url.strip() if url else None,
         deadline_note=note,
         deadline_note_days=note_days,
+        facts_call_days=facts_days,
     )
 
 
-def _parse_note_days(node: Any, file: str, problems: _Collector) -> tuple[date, ...] | None:
-    key, where = "deadline_note_days", 'in the "call" section'
+def _parse_note_days(
+    node: Any, file: str, problems: _Collector, *, key: str = "deadline_note_days"
+) -> tuple[date, ...] | None:
+    """A list of days in the "call" section: `deadline_note_days` or `facts_call_days`."""
+    where = 'in the "call" section'
     value = node.get(key)
     if not isinstance(value, list) or not value:
+        what, without = (
+            ("the note is true of", "show the note beside any deadline")
+            if key == "deadline_note_days"
+            else ("of the call the facts describe", 'never show "other_call" answers')
+        )
         problems.add(
             file,
             _line(node, key, value=True),
-            f'"{key}" {where} must list the days the note is true of, e.g. '
-            "[2024-05-31, 2024-06-07]; remove the key to show the note beside any deadline",
+            f'"{key}" {where} must list the days {what}, e.g. '
+            f"[2024-05-31, 2024-06-07]; remove the key to {without}",
         )
         return None
     days: list[date] = []
@@ -1261,21 +1307,29 @@ def _parse_year(node: Any, where: str, file: str, problems: _Collector) -> int:
 
 
 def _check_cross_entry(
-    raws: list[_RawEntry], problems: _Collector, unreadable: Sequence[str] = ()
+    raws: list[_RawEntry],
+    names: list[_EntryName],
+    problems: _Collector,
+    unreadable: Sequence[str] = (),
 ) -> None:
+    """Duplicate ids and "related" ids, over every entry written, valid or not.
+
+    An entry with a problem of its own still exists for the others: "related" naming it is
+    right, and saying otherwise would invite a wrong fix.
+    """
     unchecked = 0
-    first_by_id: dict[str, _RawEntry] = {}
-    for raw in raws:
-        earlier = first_by_id.get(raw.entry.id)
+    first_by_id: dict[str, _EntryName] = {}
+    for name in names:
+        earlier = first_by_id.get(name.id)
         if earlier is not None:
             problems.add(
-                raw.file,
-                _line(raw.node, "id", value=True),
-                f'duplicate id "{raw.entry.id}": it is already used at {earlier.file}:'
-                f"{_line(earlier.node, 'id', value=True)}; give each entry its own id",
+                name.file,
+                name.line,
+                f'duplicate id "{name.id}": it is already used at {earlier.file}:'
+                f"{earlier.line}; give each entry its own id",
             )
         else:
-            first_by_id[raw.entry.id] = raw
+            first_by_id[name.id] = name
     for raw in raws:
         seen: set[str] = set()
         for related_id, related_line in zip(raw.entry.related, raw.related_lines, strict=True):
@@ -1310,7 +1364,7 @@ def _check_cross_entry(
     _check_duplicate_phrasings(raws, problems)
 
 
-def _did_you_mean_id(entry_id: str, known: dict[str, _RawEntry]) -> str:
+def _did_you_mean_id(entry_id: str, known: dict[str, _EntryName]) -> str:
     best = process.extractOne(entry_id, list(known), score_cutoff=70)
     return f'; did you mean "{best[0]}"?' if best else "; check the spelling"
 
@@ -1448,6 +1502,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
             _display_path(stray), 1, "this file is ignored: FAQ files must end in .yaml; rename it"
         )
     raws: list[_RawEntry] = []
+    names: list[_EntryName] = []
     calls: list[tuple[CallSettings | None, str, int]] = []
     rules: list[tuple[EligibilityRules | None, str, int]] = []
     catalogues: list[tuple[tuple[Source, ...] | None, str, int]] = []
@@ -1459,7 +1514,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
         if document is None and problems.problems and problems.problems[-1].file == file:
             unreadable.append(file)
             continue
-        _load_document(document, file, raws, calls, rules, catalogues, problems)
+        _load_document(document, file, raws, names, calls, rules, catalogues, problems)
     if not files:
         problems.add(
             folder, 0, "the FAQ folder has no .yaml files; add the FAQ files and call.yaml"
@@ -1468,7 +1523,7 @@ def load_knowledge_base(directory: Path) -> KnowledgeBase:
     eligibility = _first_section(rules, "eligibility", problems)
     catalogue = _first_section(catalogues, "sources", problems)
     call_name = call.name if call is not None else "Twin Cities call (Cohort 2)"
-    _check_cross_entry(raws, problems, unreadable)
+    _check_cross_entry(raws, names, problems, unreadable)
     _resolve_sources(raws, catalogue if catalogues else None, folder, problems, unreadable)
     for raw in raws:
         _check_answers(raw, call_name, problems)
@@ -1486,6 +1541,7 @@ def _load_document(
     document: Any,
     file: str,
     raws: list[_RawEntry],
+    names: list[_EntryName],
     calls: list[tuple[CallSettings | None, str, int]],
     rules: list[tuple[EligibilityRules | None, str, int]],
     catalogues: list[tuple[tuple[Source, ...] | None, str, int]],
@@ -1557,6 +1613,9 @@ def _load_document(
             raw = _parse_entry(node, position, entries, file, problems)
             if raw is not None:
                 raws.append(raw)
+            name = _entry_name(node, file)
+            if name is not None:
+                names.append(name)
 
 
 def _single_call(

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 # The phases an answer may vary by: the names of faq.call.CallPhase, lowercased (faq.call imports
 # this module, so the names are spelled here and a test keeps the two in step).
 PHASE_KEYS = ("to_be_announced", "opens_soon", "open", "closed")
+# The `by_phase:` key of the answer shown, in every phase, while the call's dates are not those of
+# the call the facts describe (call.yaml's `facts_call_days`): its facts are history then.
+OTHER_CALL = "other_call"
+ANSWER_KEYS = (*PHASE_KEYS, OTHER_CALL)
 # What an entry is about: only "programme" entries state programme facts and must cite sources.
 ABOUT_PROGRAMME = "programme"
 ABOUT_KINDS = (ABOUT_PROGRAMME, "bot", "small-talk")
@@ -29,6 +33,7 @@ PHASE_EARLIEST_DAY = {
     "opens_soon": date(2024, 4, 7),
     "open": date(2024, 4, 8),
     "closed": date(2024, 5, 31),
+    OTHER_CALL: date(2024, 4, 7),  # staff may set other dates at any time
 }
 
 
@@ -144,6 +149,8 @@ class CallSettings:
     deadline_note: str = ""
     # The days the note is true of (a deadline on another day gets none); None: any deadline.
     deadline_note_days: tuple[date, ...] | None = None
+    # The days of the call the facts describe (the 2024 call's opening and deadlines); None: any.
+    facts_call_days: tuple[date, ...] | None = None
 
 
 @dataclass(frozen=True)

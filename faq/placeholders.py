@@ -8,7 +8,7 @@ from string import Formatter
 from zoneinfo import available_timezones
 
 from faq.call import WHOLE_DAY_TIMES, CallPhase, CallState
-from faq.model import DatedVariant, Entry, Link
+from faq.model import OTHER_CALL, DatedVariant, Entry, Link
 
 PLACEHOLDERS = frozenset(
     {"call_name", "call_opens", "call_deadline", "call_status", "deadline_note"}
@@ -78,8 +78,12 @@ def format_call_moment(moment: datetime | None, zone: tzinfo) -> str:
 
 
 def call_status(call: CallState, now: datetime) -> str:
-    """One of "not announced yet", "not open yet", "open", "closed"."""
-    return call.phase(now).value
+    """One of "not announced yet", "not open yet", "open", "closed": a call whose deadline is
+    set before its opening date is "not open yet", as it is announced."""
+    phase = call.phase(now)
+    if phase is CallPhase.TO_BE_ANNOUNCED and call.deadline is not None:
+        return CallPhase.OPENS_SOON.value
+    return phase.value
 
 
 def placeholder_names(answer: str) -> list[str]:
@@ -170,12 +174,24 @@ def _dates_unset(text: str, call: CallState) -> bool:
     )
 
 
+def answer_key(entry: Entry, call: CallState, now: datetime) -> str:
+    """The `by_phase:` key whose answers apply at `now`: "other_call" while the call's dates are
+    not those the facts describe and the entry has answers for that, else the call's phase."""
+    if not call.is_facts_call() and any(
+        key == OTHER_CALL for key in (*dict(entry.by_phase), *(v.phase for v in entry.dated))
+    ):
+        return OTHER_CALL
+    return phase_key(call.phase(now))
+
+
 def answer_phase(entry: Entry, call: CallState, now: datetime) -> str | None:
     """The phase whose own answer applies at `now`, or None for the default answer: a phase's
-    answer that shows a call date is used only once that date is set."""
-    phase = phase_key(call.phase(now))
+    answer that shows a call date is used only once that date is set ("other_call" always)."""
+    phase = answer_key(entry, call, now)
     if not entry.has_variant(phase):
         return None
+    if phase == OTHER_CALL:
+        return phase
     return None if _dates_unset(entry.answer_for(phase), call) else phase
 
 
@@ -184,11 +200,12 @@ def answer_choice(
 ) -> tuple[str | None, DatedVariant | None]:
     """The phase (None: the default) and date variant (None: undated) shown at `now`: a date
     variant of the call's phase once its day is reached in the call's zone, else the phase's
-    own answer, else a date variant of the default, else the default."""
+    own answer, else a date variant of the default, else the default. While the call's dates
+    are not those of the facts' call, "other_call" stands for the phase."""
     day = now.astimezone(call.zone).date()
-    phase = phase_key(call.phase(now))
+    phase = answer_key(entry, call, now)
     gated = entry.dated_at(phase, day)
-    if gated is not None and not _dates_unset(gated.answer, call):
+    if gated is not None and (phase == OTHER_CALL or not _dates_unset(gated.answer, call)):
         return phase, gated
     chosen = answer_phase(entry, call, now)
     if chosen is not None:

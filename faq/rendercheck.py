@@ -3,13 +3,13 @@ sample call state per phase."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from faq.call import CallPhase, CallState
 from faq.message_parts import MAX_MESSAGE_CHARS
-from faq.model import Entry, KnowledgeBase
+from faq.model import OTHER_CALL, Entry, KnowledgeBase
 from faq.placeholders import answer_choice, phase_key, render_answer
 from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_length
 
@@ -47,13 +47,15 @@ class RenderProblem:
     phase: CallPhase
     message: str
     day: date | None = None  # the day of the date variant shown, if one was
+    other_call: bool = False  # the call's dates were not those of the facts' call
 
     def __str__(self) -> str:
         where = self.entry.location
         shown = f" from {self.day.isoformat()}" if self.day is not None else ""
+        other = " with other dates than the facts' call" if self.other_call else ""
         return (
             f'{where.file}:{where.line}: entry "{self.entry.id}" in phase '
-            f'"{phase_key(self.phase)}"{shown}: {self.message}'
+            f'"{phase_key(self.phase)}"{other}{shown}: {self.message}'
         )
 
 
@@ -87,20 +89,33 @@ def _problem_of(entry: Entry, call: CallState, now: datetime) -> str | None:
     return None
 
 
+def sample_states(name: str, at: datetime = SAMPLE_NOW) -> list[CallState]:
+    """The sample calls of every phase, a deadline set before the opening is, and each of them
+    also with dates other than those of the call the facts describe."""
+    samples = sample_calls(name, at)
+    if any(call.phase(at) is not phase for phase, call in samples.items()):
+        raise AssertionError("a sample call is not in the phase it stands for")
+    deadline_only = replace(
+        samples[CallPhase.TO_BE_ANNOUNCED], deadline=samples[CallPhase.OPEN].deadline
+    )
+    facts_call = [*samples.values(), deadline_only]
+    return facts_call + [replace(call, facts_call_days=frozenset()) for call in facts_call]
+
+
 def render_every_phase(kb: KnowledgeBase) -> list[RenderProblem]:
-    """Every entry rendered in every phase, before and on each day a date variant starts; the
-    problems found, each once (none on a sound FAQ)."""
-    problems: dict[tuple[str, CallPhase, date | None, str], RenderProblem] = {}
+    """Every entry rendered in every phase, with the facts' call's dates and others, before and
+    on each day a date variant starts; the problems found, each once (none on a sound FAQ)."""
+    problems: dict[tuple[str, CallPhase, bool, date | None, str], RenderProblem] = {}
     for now in sample_moments(kb):
-        for phase, call in sample_calls(kb.call.name, now).items():
-            if call.phase(now) is not phase:
-                raise AssertionError(f"the sample call for {phase} is in {call.phase(now)}")
+        for call in sample_states(kb.call.name, now):
+            phase = call.phase(now)
             for entry in kb.entries:
                 message = _problem_of(entry, call, now)
                 if message is None:
                     continue
-                _, variant = answer_choice(entry, call, now)
+                key, variant = answer_choice(entry, call, now)
+                other = key == OTHER_CALL
                 day = variant.starts if variant is not None else None
-                problem = RenderProblem(entry, phase, message, day)
-                problems.setdefault((entry.id, phase, day, message), problem)
+                problem = RenderProblem(entry, phase, message, day, other)
+                problems.setdefault((entry.id, phase, other, day, message), problem)
     return list(problems.values())

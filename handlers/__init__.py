@@ -83,6 +83,7 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(faq.show_topic, pattern=data.FAQ_TOPIC_PATTERN),
         CallbackQueryHandler(faq.show_entry, pattern=data.FAQ_ENTRY_PATTERN),
         CallbackQueryHandler(desk.cancel_by_person, pattern=data.exactly(data.HANDOFF_CANCEL)),
+        CallbackQueryHandler(desk.cancel_request, pattern=data.HANDOFF_ASK_CANCEL_PATTERN),
         CallbackQueryHandler(desk.ask_for_person, pattern=data.exactly(data.HANDOFF_START)),
         CallbackQueryHandler(desk.press_staff_button, pattern=data.HANDOFF_STAFF_PATTERN),
         CallbackQueryHandler(export.export_for_excel, pattern=data.exactly(data.EXPORT_EXCEL)),

@@ -30,6 +30,7 @@ from bot.announcements.scheduler import cancel_scheduled_job, real_now
 from bot.announcements.texts import (
     STOP_LINE,
     SUBSCRIBE_OFFER,
+    SUBSCRIBE_OFFER_OPENING,
     broadcast_preview,
     date_change_preview,
     plural,
@@ -95,7 +96,8 @@ async def show_status(update: Update, context: AppContext) -> None:
     chat = update.effective_chat
     unknown = call.phase(services.clock()) is CallPhase.TO_BE_ANNOUNCED
     if unknown and chat is not None and not await services.store.is_subscriber(chat.id):
-        html += f"\n\n{SUBSCRIBE_OFFER}"
+        offer = SUBSCRIBE_OFFER if call.deadline is None else SUBSCRIBE_OFFER_OPENING
+        html += f"\n\n{offer}"
     await _reply(update, html)
 
 

@@ -212,7 +212,22 @@ HANDOFF_PREFIX = "ho:"
 HANDOFF_START = "ho:start"
 HANDOFF_CANCEL = "ho:cancel"
 HANDOFF_REPLY_CANCEL = "ho:rx"
+# The "write your question" prompt's Cancel names its thread: once the question went, a late
+# press of it must not close the conversation the question opened.
+HANDOFF_ASK_CANCEL_PREFIX = "ho:ask-cancel:"
+HANDOFF_ASK_CANCEL_PATTERN = f"^{re.escape(HANDOFF_ASK_CANCEL_PREFIX)}[0-9]+$"
 HANDOFF_STAFF_PATTERN = f"^{re.escape(HANDOFF_PREFIX)}(rx$|[rcfmt]:)"
+
+
+def handoff_ask_cancel(thread_id: int) -> str:
+    """The data of Cancel under the prompt asking the person to write their question."""
+    return f"{HANDOFF_ASK_CANCEL_PREFIX}{thread_id}"
+
+
+def handoff_ask_cancel_thread(data: str) -> int:
+    """The thread id in a `handoff_ask_cancel` button's data (0 if it has none)."""
+    number = data.removeprefix(HANDOFF_ASK_CANCEL_PREFIX)
+    return int(number) if number.isdigit() else 0
 
 
 def handoff_reply(thread_id: int) -> str:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from html import escape
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -44,9 +45,12 @@ KEEP_ASKING = timedelta(days=1)
 BUTTON_CHARS = 60
 MAX_ANSWER_CHARS = 3800
 
-CANCEL_BUTTON = InlineKeyboardMarkup(
-    [[InlineKeyboardButton("Cancel", callback_data=data.HANDOFF_CANCEL)]]
-)
+# The "write your question" prompts still showing Cancel: {"thread": id, "messages": [ids]}.
+# In chat_data (persisted, dropped by /deletedata), so Cancel goes once the question is sent.
+PROMPTS_KEY = "handoff_prompts"
+# Prompts sent by earlier versions carry Cancel as HANDOFF_CANCEL, as "Close the conversation"
+# does; the label tells them apart.
+OLD_PROMPT_CANCEL_LABEL = "Cancel"
 CLOSE_BUTTON = InlineKeyboardMarkup(
     [[InlineKeyboardButton("Close the conversation", callback_data=data.HANDOFF_CANCEL)]]
 )
@@ -58,6 +62,11 @@ GONE_TEXT = "That conversation is closed or was erased; nothing was sent."
 
 def _label(text: str) -> str:
     return texts.cut(text, BUTTON_CHARS)
+
+
+def _cancel_button(thread_id: int) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton("Cancel", callback_data=data.handoff_ask_cancel(thread_id))
+    return InlineKeyboardMarkup([[button]])
 
 
 # Filters: which messages are the desk's, read from the store's memory (no wait per message).
@@ -133,27 +142,54 @@ async def ask_for_person(update: Update, context: AppContext) -> None:
     if active is not None:
         if context.services.clock() - active.opened_at <= KEEP_ASKING:
             # A second press: the first prompt still waits; one prompt is enough.
-            await context.bot.send_message(
-                chat.id, texts.PROMPT_OPEN_TEXT, reply_markup=CANCEL_BUTTON
+            again = await context.bot.send_message(
+                chat.id, texts.PROMPT_OPEN_TEXT, reply_markup=_cancel_button(active.id)
             )
+            _remember_prompt(context, active.id, again.message_id)
             return
         await store.discard_handoff(active.id)
+        await _retire_prompts(context, chat.id)
     registration = await store.get_registration(user.id)
     hint = await store.unanswered_hint(chat.id)
     fresh = hint is not None and context.services.clock() - hint.asked_at <= KEEP_UNANSWERED
-    await store.start_handoff(
+    thread = await store.start_handoff(
         chat.id,
         first_name=user.first_name or "",
         city=registration.city if registration else None,
         country=registration.country if registration else None,
         unanswered_question=hint.question if hint is not None and fresh else None,
     )
-    await context.bot.send_message(
+    prompt = await context.bot.send_message(
         chat.id,
         texts.ask_text(context.services.settings),
         parse_mode="HTML",
-        reply_markup=CANCEL_BUTTON,
+        reply_markup=_cancel_button(thread.id),
     )
+    _remember_prompt(context, thread.id, prompt.message_id)
+
+
+def _remember_prompt(context: AppContext, thread_id: int, message_id: int) -> None:
+    if context.chat_data is None:
+        return
+    kept = context.chat_data.get(PROMPTS_KEY)
+    if not isinstance(kept, dict) or kept.get("thread") != thread_id:
+        kept = {"thread": thread_id, "messages": []}
+    kept["messages"] = [*kept.get("messages", []), message_id][-5:]
+    context.chat_data[PROMPTS_KEY] = kept
+
+
+async def _retire_prompts(context: AppContext, chat_id: int, *, skip: int | None = None) -> None:
+    """The request was sent or dropped: take Cancel off the prompts that still show it."""
+    kept = context.chat_data.pop(PROMPTS_KEY, None) if context.chat_data is not None else None
+    if not isinstance(kept, dict):
+        return
+    for message_id in kept.get("messages", []):
+        if message_id == skip:
+            continue
+        with suppress(TelegramError):  # the prompt may be gone, or already without its button
+            await context.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=None
+            )
 
 
 async def pass_on(update: Update, context: AppContext) -> None:
@@ -168,6 +204,7 @@ async def pass_on(update: Update, context: AppContext) -> None:
     if thread.status == "asking" and context.services.clock() - thread.opened_at > KEEP_ASKING:
         # Asked for a person long ago and never wrote: this is a new question for the FAQ.
         await store.discard_handoff(thread.id)
+        await _retire_prompts(context, chat.id)
         await faq.ask(update, context)
         return
     if len(message.text) > texts.MAX_FORWARDED_CHARS:
@@ -180,6 +217,7 @@ async def pass_on(update: Update, context: AppContext) -> None:
         return
     if first:
         await store.forget_unanswered(chat.id)
+        await _retire_prompts(context, chat.id)
     copies = await _tell_staff(
         context,
         texts.staff_notice(updated, message.text, first=first),
@@ -196,12 +234,19 @@ async def cancel_by_person(update: Update, context: AppContext) -> None:
     """The person's Cancel / Close (or /cancel): drop an unsent question or close the thread."""
     chat = update.effective_chat
     query = update.callback_query
+    store = context.services.store
+    thread = None if chat is None else await store.active_handoff(chat.id)
+    old_prompt = query is not None and _is_prompt_of_old(query)
+    if query is not None and old_prompt and thread is not None and thread.status == "open":
+        # A prompt sent before its Cancel named the thread: the question went meanwhile.
+        await query.answer(texts.QUESTION_ALREADY_SENT_TEXT)
+        with suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
+        return
     if query is not None:
         await query.answer()
     if chat is None:
         return
-    store = context.services.store
-    thread = await store.active_handoff(chat.id)
     if thread is None:
         await context.bot.send_message(chat.id, texts.NOTHING_OPEN_TEXT)
         return
@@ -211,11 +256,51 @@ async def cancel_by_person(update: Update, context: AppContext) -> None:
             await query.edit_message_text(texts.CANCELLED_TEXT)
         else:
             await context.bot.send_message(chat.id, texts.CANCELLED_TEXT)
+        await _retire_prompts(context, chat.id, skip=_pressed_id(query))
         return
     closed = await store.close_handoff(thread.id, "person")
     await context.bot.send_message(chat.id, texts.CLOSED_BY_PERSON_TEXT)
     if closed is not None:
         await _tell_staff(context, texts.closed_note(closed, by_person=True))
+
+
+def _is_prompt_of_old(query: CallbackQuery) -> bool:
+    """Whether the press is on a "write your question" prompt of before ho:ask-cancel."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return False
+    return any(
+        button.callback_data == data.HANDOFF_CANCEL and button.text == OLD_PROMPT_CANCEL_LABEL
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )
+
+
+def _pressed_id(query: CallbackQuery | None) -> int | None:
+    return None if query is None or query.message is None else query.message.message_id
+
+
+async def cancel_request(update: Update, context: AppContext) -> None:
+    """The prompt's Cancel: drop the request while the question is unwritten; after, nothing."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    store = context.services.store
+    asked = data.handoff_ask_cancel_thread(query.data)
+    thread = await store.active_handoff(chat.id)
+    if thread is None or thread.id != asked or thread.status != "asking":
+        # A late press (the question went, or the request was dropped): a toast, nothing closed.
+        sent = await store.get_handoff(asked)
+        await query.answer(
+            texts.QUESTION_ALREADY_SENT_TEXT if sent is not None else texts.REQUEST_GONE_TEXT
+        )
+        with suppress(TelegramError):
+            await query.edit_message_reply_markup(reply_markup=None)
+        return
+    await query.answer()
+    await store.discard_handoff(thread.id)
+    await query.edit_message_text(texts.CANCELLED_TEXT)
+    await _retire_prompts(context, chat.id, skip=_pressed_id(query))
 
 
 async def drop_unwritten_request(update: Update, context: AppContext) -> None:
@@ -228,6 +313,7 @@ async def drop_unwritten_request(update: Update, context: AppContext) -> None:
     # Otherwise a question typed after that other flow would reach staff, not the FAQ.
     if thread is not None and thread.status == "asking" and await store.discard_handoff(thread.id):
         await context.bot.send_message(chat.id, texts.DROPPED_TEXT)
+        await _retire_prompts(context, chat.id)
 
 
 # The staff side.

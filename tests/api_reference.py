@@ -10,7 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-API_JSON = Path(__file__).resolve().parents[2] / "shared/telegram-bot-api/api.json"
+# The repo carries its own copy (a clone has nothing beside it); see its README for the source.
+API_JSON = Path(__file__).resolve().parent / "reference" / "telegram-bot-api" / "api.json"
 
 _STRING_CONSTANT = re.compile(r'\balways "([^"]+)"')
 _INTEGER_CONSTANT = re.compile(r"^Always (-?\d+)\.")

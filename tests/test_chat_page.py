@@ -16,10 +16,12 @@ import aiohttp
 import pytest
 from telegram import InputFile
 
+from bot.registration.steps import WHY, Step
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
 from bot.settings import Settings
-from tests.sandbox_client import tiny_png
+from tests.registration_steps import walk_to
+from tests.sandbox_client import SandboxClient, tiny_png
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Page, Request, Route, ViewportSize
@@ -499,3 +501,117 @@ async def test_a_group_shows_who_wrote_replies_and_photos_safely(
     assert await page.locator("img:not([data-testid='message-photo'])").count() == 0
     assert await page.evaluate("window.__pwned") is None
     assert chat.script_errors == []
+
+
+async def test_a_buttons_alert_is_a_dialog_with_ok_and_stops_the_typing_hint(
+    chat: ChatPage, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    page, expect = chat.page, async_api.expect
+    async with aiohttp.ClientSession() as http:
+        prompt = await walk_to(SandboxClient(http, sandbox.url, 1001), Step.STATUS)
+    await page.goto(chat.url)
+    await page.get_by_test_id("user-preset").select_option(label="Ana (Braga), id 1001")
+    status = page.locator(f'{BOT_MESSAGES}[data-message-id="{prompt["message_id"]}"]')
+    await status.get_by_test_id("inline-button").filter(has_text="Why?").click()
+
+    dialog = page.get_by_test_id("alert-dialog")
+    await expect(dialog).to_be_visible()
+    await expect(page.get_by_test_id("alert-text")).to_have_text(WHY[Step.STATUS])
+    await expect(page.get_by_test_id("typing")).to_be_hidden()
+    assert await dialog.evaluate("dialog => dialog.matches(':modal')"), "not a modal dialog"
+    await page.screenshot(path=str(tmp_path / "alert.png"))
+    await page.get_by_test_id("alert-ok").click()
+    await expect(dialog).to_be_hidden()
+    assert chat.script_errors == []
+
+
+async def test_a_buttons_short_answer_is_a_toast_that_goes_by_itself(
+    chat: ChatPage, tmp_path: Path
+) -> None:
+    page, expect = chat.page, async_api.expect
+    history = [
+        {
+            "message_id": 7,
+            "from": "bot",
+            "text": "An answer",
+            "entities": [],
+            "buttons": [[{"text": "Not what I asked", "data": "nq:x"}]],
+            "date": 1_700_000_000,
+            "edited": False,
+        }
+    ]
+
+    async def answer(route: Route, request: Request) -> None:
+        if request.method == "POST":
+            await route.fulfill(json={"callback_query_id": "q1"})
+        elif "/callbacks/q1" in request.url:
+            await route.fulfill(json={"answered": True, "text": "Noted.", "show_alert": False})
+        else:
+            await route.fulfill(json={"messages": history})
+
+    await page.route("**/api/users/**", answer)
+    await page.goto(chat.url)
+    await page.get_by_test_id("inline-button").click()
+    toast = page.get_by_test_id("toast")
+    await expect(toast).to_have_text("Noted.")
+    await page.screenshot(path=str(tmp_path / "toast.png"))
+    await expect(page.get_by_test_id("typing")).to_be_hidden()
+    await expect(page.get_by_test_id("alert-dialog")).to_be_hidden()
+    await expect(toast).to_be_hidden()  # a toast fades by itself, as Telegram's does
+    assert chat.script_errors == []
+
+
+# Each word of each button label: does it sit on one line, and does the label fit its box?
+BROKEN_BUTTON_WORDS = """() => {
+  const broken = [];
+  for (const button of document.querySelectorAll('[data-testid="inline-button"]')) {
+    if (button.scrollWidth > button.clientWidth + 1) broken.push(`${button.textContent} (cut)`);
+    const walker = document.createTreeWalker(button, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
+
+# The chat picker's shown text and whether it fits beside the picker's arrow.
+PICKER_TEXT = """(select) => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const text = select.options[select.selectedIndex].text;
+  const room = select.clientWidth - parseFloat(style.paddingLeft)
+    - parseFloat(style.paddingRight) - 20;
+  return { text, fits: context.measureText(text).width <= room };
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (360, 740)])
+async def test_the_registration_review_fits_a_phone(
+    browser: Browser, sandbox: RunningSandbox, tmp_path: Path, width: int, height: int
+) -> None:
+    async with aiohttp.ClientSession() as http:
+        review = await walk_to(SandboxClient(http, sandbox.url, 1001), Step.REVIEW)
+    async with browser_tab(browser, sandbox.url, width, height) as chat:
+        page, expect = chat.page, async_api.expect
+        await page.goto(chat.url)
+        shown = page.locator(f'{BOT_MESSAGES}[data-message-id="{review["message_id"]}"]')
+        await expect(shown.get_by_test_id("inline-button")).to_have_count(
+            sum(len(row) for row in review["buttons"])
+        )
+        await page.wait_for_function("() => document.getAnimations().length === 0")
+        await page.screenshot(path=str(tmp_path / f"review-{width}x{height}.png"))
+
+        assert await page.evaluate(BROKEN_BUTTON_WORDS) == []
+        header = await page.locator("header").bounding_box()
+        assert header is not None and header["height"] <= 0.15 * height, header
+        picker = await page.get_by_test_id("chat-picker").evaluate(PICKER_TEXT)
+        assert picker == {"text": "Private chat", "fits": True}
+        assert await page.evaluate("document.documentElement.scrollWidth") <= width
+        assert chat.script_errors == []

@@ -346,7 +346,7 @@ NEW_KEYS = [
         "      closd: |",
         "closd:",
         '"closd" in "by_phase" in entry "eligible-countries" is not a phase; use '
-        'to_be_announced, opens_soon, open, closed; did you mean "closed"?',
+        'to_be_announced, opens_soon, open, closed, other_call; did you mean "closed"?',
         id="bad-phase",
     ),
     pytest.param(

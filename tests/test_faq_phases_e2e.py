@@ -28,6 +28,12 @@ async def test_results_are_told_only_once_the_call_has_closed(
     assert "September 2024" not in soon["text"], "open, not yet closed"
 
     await confirm(admin, f"/setdeadline {local(settings, -timedelta(days=1))}")
+    other = await user.ask(QUESTION)
+    assert "closed" in other["text"], "closed, but not the 2024 call: its results are not these"
+    assert "September 2024" not in other["text"]
+
+    await confirm(admin, "/setopening 2024-04-08")
+    await confirm(admin, "/setdeadline 2024-05-31")
     after = await user.ask(QUESTION)
     assert "September 2024" in after["text"] and "closed" in after["text"]
     assert "not announced yet" not in after["text"]

@@ -27,7 +27,7 @@ def test_the_shipped_faq_renders_in_every_phase() -> None:
     assert render_every_phase(load_knowledge_base(SHIPPED)) == []
     out = io.StringIO()
     assert check_command(SHIPPED, DEFAULT_THRESHOLDS, out) == 0
-    assert "rendered in 4 phases and 12 date variants (0 failing)" in out.getvalue()
+    assert "rendered in 4 phases and 20 date variants (0 failing)" in out.getvalue()
 
 
 def test_a_date_variant_that_cannot_be_sent_names_its_day() -> None:
@@ -65,3 +65,21 @@ def test_a_variant_that_cannot_be_sent_names_file_line_entry_and_phase() -> None
     assert problems[0].startswith('faq/data/x.yaml:7: entry "broken" in phase "open": ')
     assert problems[1].startswith('faq/data/x.yaml:7: entry "broken" in phase "closed": ')
     assert "Telegram would refuse it" in problems[1]
+
+
+def test_an_other_call_answer_that_cannot_be_sent_says_so() -> None:
+    broken = Entry(
+        "broken",
+        "Q?",
+        ("a", "b", "c", "d", "e"),
+        "Fine.",
+        ("T",),
+        location=SourceLocation("faq/data/x.yaml", 7),
+        by_phase=(("other_call", "<b>unclosed"),),
+    )
+    problems = [
+        str(p) for p in render_every_phase(build_knowledge_base([broken], CallSettings("C")))
+    ]
+    assert problems
+    assert all("with other dates than the facts' call" in p for p in problems)
+    assert any('in phase "open" with other dates' in p for p in problems)

@@ -14,8 +14,8 @@ from faq.telegram_html import parse_telegram_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "faq" / "data"
-# CI clones the repository beside shared/, as on the team's machines.
-FACTS = Path(__file__).parents[2] / "shared" / "knowledge" / "twinning-programme.md"
+# The FAQ's ground truth, carried beside it (a clone has nothing outside the repo).
+FACTS = ROOT / "faq" / "knowledge" / "twinning-programme.md"
 SOURCE_LINE = re.compile(r"^- ([A-Z][A-Z0-9-]*)[: ]\s*(.*)$")
 CITATION = re.compile(r"\[([A-Z0-9, -]+)\]")
 # Figures an answer may state: amounts, counts and dates; each must be found in a cited fact.
@@ -26,7 +26,7 @@ NOT_FACTS = {"1", "2"}
 
 def _facts_text() -> str:
     if not FACTS.is_file():
-        pytest.fail(f"the facts file is missing at {FACTS}; clone the repo beside shared/")
+        pytest.fail(f"the facts file is missing at {FACTS}; restore it from git")
     return FACTS.read_text(encoding="utf-8")
 
 

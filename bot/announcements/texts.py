@@ -11,6 +11,7 @@ from faq.placeholders import deadline_note, format_call_moment
 
 STOP_LINE = "Stop these messages with /unsubscribe."
 SUBSCRIBE_OFFER = "Send /subscribe and I will tell you when the dates are set."
+SUBSCRIBE_OFFER_OPENING = "Send /subscribe and I will tell you when the call opens."
 CHECK_PAGE = "Check the official call page before you submit."
 # A deadline announced once it has passed (staff confirmed a past date): nothing to submit now.
 CLOSED_SET = "This deadline has passed: the call has closed."
@@ -78,7 +79,8 @@ def deadline_words(call: CallState, deadline: datetime | None = None) -> str:
 
 
 def status_text(call: CallState, now: datetime) -> str:
-    """Where the call stands, in one or two lines."""
+    """Where the call stands, in one or two lines: every date known, even before the opening
+    is."""
     phase = call.phase(now)
     if phase is CallPhase.CLOSED and call.deadline is not None:
         line = f"The call closed on {deadline_words(call)}."
@@ -93,6 +95,8 @@ def status_text(call: CallState, now: datetime) -> str:
         line = f"The call is open: deadline {deadline_words(call)}; {left} left.\n{CHECK_PAGE}"
     elif phase is CallPhase.OPEN:
         line = "The call is open; the deadline is to be announced."
+    elif call.deadline is not None:
+        line = f"The opening date is to be announced. Deadline: {deadline_words(call)}."
     else:
         line = "The call's dates are to be announced."
     return f"{_name(call)}\n{line}{_link(call)}"
@@ -149,6 +153,8 @@ def subscribe_label(call: CallState, now: datetime) -> str:
     phase = call.phase(now)
     if phase is CallPhase.CLOSED:
         return SUBSCRIBE_LABEL_NEWS
+    if call.opens is None and call.deadline is not None:
+        return SUBSCRIBE_LABEL_OPENING  # the deadline is known; the opening is what is awaited
     if call.opens is None or call.deadline is None:
         return SUBSCRIBE_LABEL_DATES
     if phase is CallPhase.OPENS_SOON:

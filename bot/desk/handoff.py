@@ -56,6 +56,11 @@ PROMPT_OPEN_TEXT = (
     "I am already waiting for your question for the programme team: write it in one message "
     "below, or press Cancel."
 )
+# Toasts for a press of a prompt's Cancel that came too late (Telegram keeps them under 200).
+QUESTION_ALREADY_SENT_TEXT = (
+    "Your question was already sent to the programme team; nothing was cancelled."
+)
+REQUEST_GONE_TEXT = "That request was already dropped; there is nothing to cancel."
 DROPPED_TEXT = (
     "You did not write your question for the programme team, so I dropped that request; "
     "send /human when you want to write to them."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from bot.registration.answers import MAX_PLAUSIBLE_POPULATION, MIN_PLAUSIBLE_POPULATION
@@ -50,9 +51,19 @@ def _bullets(lines: Sequence[str]) -> list[str]:
     return [f"• {escape(line)}" for line in lines]
 
 
+def country_list_line(day: date) -> str:
+    """What the verdict says of the country list it used: its date, later than the call (HTML)."""
+    return (
+        f"<i>Horizon Europe Associated Countries as listed on {day.day} {day:%B %Y}, after the "
+        "spring 2024 Cohort 2 call: the list changes over time.</i>"
+    )
+
+
 def verdict_text(judgement: Judgement) -> str:
     """The verdict and its reasons, any other unclear points, what to check and where (HTML)."""
     lines = [VERDICT_HEADINGS[judgement.verdict], *_bullets(judgement.reasons)]
+    if judgement.country_list_day is not None:
+        lines.append(country_list_line(judgement.country_list_day))
     if judgement.also_unclear:
         lines += ["<b>Also unclear:</b>", *_bullets(judgement.also_unclear)]
     if judgement.to_check:

@@ -11,6 +11,15 @@
   const EDIT_REFRESH_MS = 4000;
   const AFTER_PRESS_REFRESH_MS = [300, 1000, 2500];
   const TYPING_HINT_MS = 10000;
+  // How often the page asks whether the bot answered a button press, and for how long.
+  const ANSWER_POLL_MS = 150;
+  // Telegram shows a button's short answer for a few seconds, longer for longer texts.
+  const TOAST_MIN_MS = 2500;
+  const TOAST_MS_PER_CHAR = 40;
+  const TOAST_MAX_MS = 7000;
+  // Button labels shrink to fit a word on its line; below this they may break inside a word.
+  const SMALLEST_BUTTON_FONT_PX = 11;
+  const PRIVATE_CHAT_LABEL = "Private chat";
   const RECENT_WINDOW = 30;
   const GROUPS_REFRESH_MS = 3000;
   const QUOTE_LENGTH = 120;
@@ -48,6 +57,10 @@
     composer: $("composer"),
     input: $("message-input"),
     chatPicker: $("chat-picker"),
+    toast: $("toast"),
+    alertDialog: $("alert-dialog"),
+    alertText: $("alert-text"),
+    alertOk: $("alert-ok"),
   };
 
   const state = {
@@ -64,6 +77,7 @@
     bannerKind: null,
     wakeUp: null,
     typingTimer: 0,
+    toastTimer: 0,
     refreshing: false,
     nameTyped: false, // the name field was edited since the chat opened
   };
@@ -105,6 +119,10 @@
       state.wakeUp = done;
       if (signal) signal.addEventListener("abort", done, { once: true });
     });
+  }
+
+  function pause(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   function safeUrl(raw, allowed, base) {
@@ -507,6 +525,7 @@
     const stickToBottom = isNearBottom();
     let botActivity = false;
     let added = false;
+    const rendered = [];
     for (const message of messages) {
       if (!message || !Number.isInteger(message.message_id)) continue;
       const id = message.message_id;
@@ -514,6 +533,7 @@
       const known = state.messages.get(id);
       if (known && known.key === key) continue;
       const node = renderMessage(message, !known);
+      rendered.push(node);
       if (known) {
         known.element.replaceWith(node);
       } else {
@@ -525,6 +545,7 @@
       state.lastId = Math.max(state.lastId, id);
     }
     if (botActivity) hideTyping();
+    for (const node of rendered) fitButtonLabels(node);
     updateNotes();
     if (added && stickToBottom) scrollToBottom();
   }
@@ -655,16 +676,80 @@
     button.classList.add("busy");
     button.setAttribute("aria-busy", "true");
     try {
-      await api("POST", chatPath("callbacks"), asMember({ message_id: messageId, data }));
+      const pressed = await api("POST", chatPath("callbacks"), asMember({ message_id: messageId, data }));
       if (session !== state.session) return;
       hideBanner("message");
       showTyping();
       for (const delay of AFTER_PRESS_REFRESH_MS) setTimeout(refreshRecent, delay);
+      if (typeof pressed.callback_query_id === "string") {
+        showButtonAnswer(pressed.callback_query_id, session);
+      }
     } catch (error) {
       showBanner(error.message, error.unreachable ? "connection" : "message");
     } finally {
       button.classList.remove("busy");
       button.removeAttribute("aria-busy");
+    }
+  }
+
+  // ---------- A button's answer: a toast, or an alert to dismiss (as Telegram shows them) ----------
+
+  async function showButtonAnswer(queryId, session) {
+    const path = userPath(`callbacks/${encodeURIComponent(queryId)}`);
+    const deadline = Date.now() + TYPING_HINT_MS;
+    while (session === state.session && Date.now() < deadline) {
+      let answer;
+      try {
+        answer = await api("GET", path, undefined, state.controller.signal);
+      } catch {
+        return; // the long-poll loop reports connection problems
+      }
+      if (session !== state.session) return;
+      if (answer.answered) {
+        const text = typeof answer.text === "string" ? answer.text : "";
+        if (text === "") return; // Telegram shows nothing for an answer without text
+        hideTyping();
+        if (answer.show_alert) showAlert(text);
+        else showToast(text);
+        return;
+      }
+      await pause(ANSWER_POLL_MS);
+    }
+  }
+
+  function showToast(text) {
+    ui.toast.textContent = text;
+    ui.toast.hidden = false;
+    clearTimeout(state.toastTimer);
+    const shown = Math.min(TOAST_MAX_MS, TOAST_MIN_MS + TOAST_MS_PER_CHAR * text.length);
+    state.toastTimer = setTimeout(hideToast, shown);
+  }
+
+  function hideToast() {
+    clearTimeout(state.toastTimer);
+    ui.toast.hidden = true;
+  }
+
+  function showAlert(text) {
+    hideToast();
+    ui.alertText.textContent = text;
+    if (!ui.alertDialog.open) ui.alertDialog.showModal();
+    ui.alertOk.focus();
+  }
+
+  // ---------- Button labels: whole words on a line, smaller type where a word is too long ----------
+
+  function fitButtonLabels(root) {
+    for (const button of root.querySelectorAll(".inline-button")) {
+      button.style.fontSize = "";
+      button.classList.remove("cramped");
+      let size = parseFloat(getComputedStyle(button).fontSize);
+      while (button.scrollWidth > button.clientWidth && size > SMALLEST_BUTTON_FONT_PX) {
+        size -= 1;
+        button.style.fontSize = `${size}px`;
+      }
+      // Even the smallest type is too wide: break the word rather than cut it off.
+      if (button.scrollWidth > button.clientWidth) button.classList.add("cramped");
     }
   }
 
@@ -761,7 +846,7 @@
       return; // the long-poll loop reports connection problems
     }
     if (!Array.isArray(data.groups)) return;
-    const options = [new Option("Private chat with the bot", "private")];
+    const options = [new Option(PRIVATE_CHAT_LABEL, "private")];
     state.groupTitles.clear();
     for (const group of data.groups) {
       if (!group || !Number.isInteger(group.chat_id) || typeof group.title !== "string") continue;
@@ -862,6 +947,18 @@
   document.addEventListener("click", (event) => {
     const target = event.target instanceof Element ? event.target.closest(".command") : null;
     if (target && target.dataset.command) sendText(target.dataset.command);
+  });
+
+  ui.alertOk.addEventListener("click", () => ui.alertDialog.close());
+  ui.toast.addEventListener("click", hideToast);
+  let fitPending = false;
+  window.addEventListener("resize", () => {
+    if (fitPending) return;
+    fitPending = true;
+    requestAnimationFrame(() => {
+      fitPending = false;
+      fitButtonLabels(ui.list);
+    });
   });
 
   ui.blockToggle.addEventListener("click", toggleBlock);
