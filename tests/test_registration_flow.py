@@ -364,6 +364,7 @@ async def test_the_hourly_job_drops_drafts_idle_for_24_hours(tmp_path: Path) -> 
         (Step.STATUS, "mission", "✓ Status: Mission City"),
         (Step.COMMITMENT, "unsure", "✓ Commitment: Not sure"),
         (Step.VERDICT, "interest", "✓ Register our interest anyway"),
+        (Step.VERDICT, "stop", "✓ Stop here"),
         (Step.TOPICS, "done", "✓ Topics: Mobility"),
         (Step.POPULATION, "sure", "✓ Population: 260,000"),
         # Presses that answer nothing leave no mark.
