@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import BUNDLED_FAQ_DIR, SettingsError, load_settings
+from bot.settings import BUNDLED_FAQ_DIR, SettingsError, load_settings, setting_names
 
 
 def test_defaults_when_nothing_is_set() -> None:
@@ -204,3 +204,12 @@ def test_run_requires_a_real_controller_and_contact_with_the_other_problems() ->
     named = [p.split(":")[0] for p in caught.value.problems]
     assert named == ["ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "PRIVACY_CONTROLLER", "PRIVACY_CONTACT"]
     assert all("the privacy notice must say" in p for p in caught.value.problems[2:])
+
+
+def test_every_setting_is_documented_in_env_example_and_the_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    names = sorted(setting_names())
+    assert [n for n in names if f"\n{n}=" not in example] == []
+    assert [n for n in names if f"`{n}`" not in readme] == []
