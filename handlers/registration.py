@@ -10,7 +10,13 @@ from collections.abc import Callable, Coroutine, Sequence
 from html import escape
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
@@ -226,21 +232,22 @@ async def _close_prompt(update: Update, context: AppContext, draft: Registration
     assert chat is not None
     message = query.message if query is not None else None
     chosen = None
-    if (
-        query is not None
-        and isinstance(message, Message)
-        and message.message_id == draft.prompt_message_id
-        and message.text
-    ):
+    if query is not None and message is not None and message.message_id == draft.prompt_message_id:
         chosen = pressed_answer(draft, *data.registration_step_and_action(query.data or ""))
-    if chosen is None or not isinstance(message, Message):
+    if chosen is None or not await _mark_answer(message, chosen):
         await _remove_buttons(context, chat.id, draft.prompt_message_id)
-        return
+
+
+async def _mark_answer(message: MaybeInaccessibleMessage | None, chosen: str) -> bool:
+    """Write the chosen answer under a prompt, its buttons gone; False when it cannot be."""
+    if not isinstance(message, Message) or not message.text:
+        return False
     try:
         await message.edit_text(f"{message.text_html}\n\n{chosen}", parse_mode="HTML")
-    except TelegramError as error:  # too long, or gone: the buttons go all the same
+    except TelegramError as error:  # too long, or gone
         log.debug("Could not keep the answer on message %s (%s)", message.message_id, error)
-        await _remove_buttons(context, chat.id, draft.prompt_message_id)
+        return False
+    return True
 
 
 async def _remove_buttons(context: AppContext, chat_id: int, message_id: int | None) -> None:
@@ -479,10 +486,7 @@ async def keep_saved(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is not None:
         await query.answer()
-        message = query.message
-        if isinstance(message, Message) and message.text:
-            await message.edit_text(f"{message.text_html}\n\n✓ Keep it as it is", parse_mode="HTML")
-        else:
+        if not await _mark_answer(query.message, "✓ Keep it as it is"):
             await query.edit_message_reply_markup(None)
         await context.bot.send_message(
             query.from_user.id, "Kept as it is. See it any time with /myregistration."
