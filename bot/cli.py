@@ -96,10 +96,16 @@ def _parser() -> argparse.ArgumentParser:
         help="every pre-registration, duplicates and interest-only rows marked",
         description=(
             "Write every pre-registration in DATA_DIR as UTF-8 CSV (cells neutralised against "
-            "spreadsheet formulas) or JSON. Safe while the bot runs: the files are only read."
+            "spreadsheet formulas) or JSON, times in TIMEZONE with their UTC offset. Safe while "
+            "the bot runs: the files are only read."
         ),
     )
     registrations.add_argument("--format", choices=("csv", "json"), default="csv")
+    registrations.add_argument(
+        "--bom",
+        action="store_true",
+        help="start the CSV with a UTF-8 byte-order mark, so Excel on Windows reads accents",
+    )
     registrations.add_argument("--data-dir", type=Path, default=None, help=DATA_DIR_HELP)
     registrations.add_argument(
         "--out", type=Path, default=None, help="file to write (default: standard output)"
@@ -166,7 +172,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     env_file = args.env_file
     if env_file is None and Path(".env").is_file():
         env_file = Path(".env")
-    return load_settings(os.environ, env_file, require_token=args.command == "run")
+    run = args.command == "run"
+    return load_settings(os.environ, env_file, require_token=run, require_privacy=run)
 
 
 def _run(settings: Settings) -> int:
@@ -272,13 +279,20 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
         rows = audit_rows(read_staff_actions(data_dir))
         _write(args.out, AUDIT_FORMATS[args.format](rows), f"{len(rows)} staff actions")
         return 0
-    from bot.registration.export import EXPORT_FORMATS, export_rows
+    if args.bom and args.format != "csv":
+        print(
+            "--bom is for CSV only (for Excel); leave it out with --format json.",
+            file=sys.stderr,
+        )
+        return 2
+    from bot.registration.export import encode_export, export_rows
     from bot.storage.store import read_registrations
     from faq.countries import country_name
 
     _warn_if_missing(data_dir, "registrations.json", "registrations are")
-    rows = export_rows(read_registrations(data_dir), country_name)
-    _write(args.out, EXPORT_FORMATS[args.format](rows), f"{len(rows)} registrations")
+    rows = export_rows(read_registrations(data_dir), country_name, settings.zone)
+    content = encode_export(rows, args.format, settings.timezone, bom=args.bom)
+    _write(args.out, content, f"{len(rows)} registrations")
     return 0
 
 

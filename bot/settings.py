@@ -195,6 +195,29 @@ def _check_handoff_text(value: Any) -> str:
     return text
 
 
+# The sandbox (and tests) run with these; `applicant-bot run` refuses to start without real ones.
+EXAMPLE_PRIVACY_CONTROLLER = "Example Programme Team (sandbox example; set PRIVACY_CONTROLLER)"
+EXAMPLE_PRIVACY_CONTACT = "privacy@example.org (sandbox example; set PRIVACY_CONTACT)"
+EXAMPLE_MARK = "sandbox example"
+MAX_PRIVACY_TEXT = 200
+
+
+def _check_privacy_text(value: Any) -> str:
+    text = " ".join(str(value).split())
+    if not 0 < len(text) <= MAX_PRIVACY_TEXT:
+        raise ValueError(
+            f"must be 1 to {MAX_PRIVACY_TEXT} characters of plain text, e.g. "
+            "'City Climate Office, Example Town' or 'privacy@example.org'"
+        )
+    return text
+
+
+def _check_optional_privacy_text(value: Any) -> str | None:
+    if value is None or str(value).strip() == "":
+        return None
+    return _check_privacy_text(value)
+
+
 UserIds = Annotated[frozenset[int], BeforeValidator(_parse_user_ids)]
 OptionalChatId = Annotated[int | None, BeforeValidator(_parse_optional_int)]
 
@@ -247,6 +270,17 @@ class Settings(BaseModel):
 
     broadcast_per_second: Annotated[float, BeforeValidator(_check_broadcast_rate)] = Field(
         default=25.0, alias="BROADCAST_PER_SECOND"
+    )
+
+    # Who the privacy notice names as responsible for the data, and how to reach them.
+    privacy_controller: Annotated[str, BeforeValidator(_check_privacy_text)] = Field(
+        default=EXAMPLE_PRIVACY_CONTROLLER, alias="PRIVACY_CONTROLLER"
+    )
+    privacy_contact: Annotated[str, BeforeValidator(_check_privacy_text)] = Field(
+        default=EXAMPLE_PRIVACY_CONTACT, alias="PRIVACY_CONTACT"
+    )
+    privacy_dpo_contact: Annotated[str | None, BeforeValidator(_check_optional_privacy_text)] = (
+        Field(default=None, alias="PRIVACY_DPO_CONTACT")
     )
 
     @model_validator(mode="after")
@@ -307,6 +341,13 @@ def setting_names() -> frozenset[str]:
     return frozenset(f.alias for f in Settings.model_fields.values() if f.alias is not None)
 
 
+# What `run` says of a privacy setting that is unset or still the sandbox's example.
+PRIVACY_NEEDED = {
+    "PRIVACY_CONTROLLER": "name who is responsible for the data this bot keeps (the controller, "
+    "e.g. your organisation), which the privacy notice must say",
+    "PRIVACY_CONTACT": "give how people reach the controller about their data (an email address "
+    "or web page), which the privacy notice must say",
+}
 MISSING_TOKEN = (
     "TELEGRAM_BOT_TOKEN: is not set; put your bot's token from @BotFather in the environment "
     "or .env, or try the bot without one: applicant-bot sandbox"
@@ -314,11 +355,16 @@ MISSING_TOKEN = (
 
 
 def load_settings(
-    environ: Mapping[str, str], env_file: Path | None = None, *, require_token: bool = False
+    environ: Mapping[str, str],
+    env_file: Path | None = None,
+    *,
+    require_token: bool = False,
+    require_privacy: bool = False,
 ) -> Settings:
     """Build settings from a mapping (and an optional .env file it overrides); report all errors.
 
-    With `require_token` a missing TELEGRAM_BOT_TOKEN is one of the problems reported.
+    With `require_token` a missing TELEGRAM_BOT_TOKEN is one of the problems reported; with
+    `require_privacy` a missing (or sandbox example) PRIVACY_CONTROLLER or PRIVACY_CONTACT.
     """
     values: dict[str, Any] = {}
     if env_file is not None:
@@ -338,6 +384,12 @@ def load_settings(
         problems.extend(_describe(dict(e)) for e in exc.errors())
     if require_token and "TELEGRAM_BOT_TOKEN" not in values:
         problems.append(MISSING_TOKEN)
+    if require_privacy:
+        for name, needed in PRIVACY_NEEDED.items():
+            if name not in values:
+                problems.append(f"{name}: is not set; {needed}")
+            elif EXAMPLE_MARK in str(values[name]):
+                problems.append(f"{name}: is still the sandbox's example; {needed}")
     faq_dir = Path(values.get("FAQ_DIR", BUNDLED_FAQ_DIR))
     if not faq_dir.is_dir():
         problems.append(f"FAQ_DIR: {str(faq_dir)!r} is not a folder; point it at faq/data")

@@ -86,6 +86,7 @@ def register_handlers(application: Application) -> None:
         CallbackQueryHandler(desk.cancel_request, pattern=data.HANDOFF_ASK_CANCEL_PATTERN),
         CallbackQueryHandler(desk.ask_for_person, pattern=data.exactly(data.HANDOFF_START)),
         CallbackQueryHandler(desk.press_staff_button, pattern=data.HANDOFF_STAFF_PATTERN),
+        CallbackQueryHandler(export.export_for_excel, pattern=data.exactly(data.EXPORT_EXCEL)),
         CallbackQueryHandler(errors.stale_button),
         ChatMemberHandler(chat_member.track_block, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.COMMAND, errors.unknown_command),

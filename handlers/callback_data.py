@@ -23,6 +23,9 @@ REGISTER_UPDATE = "reg:update"
 REGISTER_KEEP = "reg:keep"
 NAVIGATION_ACTIONS = ("back", "cancel", "why")
 
+# /export's "Excel (with BOM)" under a CSV document.
+EXPORT_EXCEL = "exp:excel"
+
 # /eligibility: the answers so far ride in the data, so nothing is kept between presses.
 ELIGIBILITY_PREFIX = "elig:"
 ELIGIBILITY_OTHER_COUNTRY = "elig:other"
@@ -213,7 +216,6 @@ HANDOFF_REPLY_CANCEL = "ho:rx"
 # press of it must not close the conversation the question opened.
 HANDOFF_ASK_CANCEL_PREFIX = "ho:ask-cancel:"
 HANDOFF_ASK_CANCEL_PATTERN = f"^{re.escape(HANDOFF_ASK_CANCEL_PREFIX)}[0-9]+$"
-HANDOFF_PERSON_PATTERN = one_of(HANDOFF_START, HANDOFF_CANCEL)
 HANDOFF_STAFF_PATTERN = f"^{re.escape(HANDOFF_PREFIX)}(rx$|[rcfmt]:)"
 
 

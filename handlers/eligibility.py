@@ -140,10 +140,14 @@ def _status_text(code: str) -> str:
     return f"{_answers(code)}\n\n{QUESTIONS[Step.STATUS]}"
 
 
-def _answers(code: str, status: CityStatus | None = None) -> str:
+def _answers(
+    code: str, status: CityStatus | None = None, commitment: Commitment | None = None
+) -> str:
     lines = [f"<b>Country:</b> {escape(country_label(code))}"]
     if status is not None:
         lines.append(f"<b>Status:</b> {status_label(status.value)}")
+    if commitment is not None:
+        lines.append(f"<b>Commitment:</b> {COMMITMENT_LABELS[commitment]}")
     return "\n".join(lines)
 
 
@@ -202,7 +206,7 @@ async def commitment(update: Update, context: AppContext) -> None:
         ]
     )
     await query.edit_message_text(
-        f"{verdict_text(judgement)}\n\n{OFFERS[judgement.verdict]}",
+        f"{_answers(code, *answers)}\n\n{verdict_text(judgement)}\n\n{OFFERS[judgement.verdict]}",
         parse_mode="HTML",
         reply_markup=register,
     )

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 
 from bot.context import AppContext
 from bot.desk.handoff import cut
-from bot.registration.notice import FULL_NOTICE
+from bot.registration.notice import Controller, controller_line, full_notice
 from bot.registration.texts import and_joined, country_label, summary
 from bot.storage.handoffs import HandoffThread, UnansweredHint
 from bot.storage.registrations import Registration, RegistrationDraft
@@ -33,6 +33,14 @@ CONFIRM_ERASE = InlineKeyboardMarkup(
 )
 
 
+def controller(context: AppContext) -> Controller:
+    """The controller the privacy notice names, from the settings."""
+    settings = context.services.settings
+    return Controller(
+        settings.privacy_controller, settings.privacy_contact, settings.privacy_dpo_contact
+    )
+
+
 async def show_my_data(update: Update, context: AppContext) -> None:
     """Tell the user in plain words what the bot keeps about them, then send it all as JSON."""
     message = update.effective_message
@@ -41,11 +49,13 @@ async def show_my_data(update: Update, context: AppContext) -> None:
         return
     export = await user_data(context, user.id)
     if export.is_empty:
-        await message.reply_text(
-            "I keep no personal data about you: no pre-registration and no subscription."
+        await message.reply_html(
+            "I keep no personal data about you: no pre-registration and no subscription.\n"
+            + controller_line(controller(context))
         )
         return
-    await message.reply_html(describe_user_data(export, context.services.settings.zone))
+    described = describe_user_data(export, context.services.settings.zone)
+    await message.reply_html(f"{described}\n{controller_line(controller(context))}")
     payload = json.dumps(export.to_json(), indent=2, ensure_ascii=False, default=str).encode()
     await message.reply_document(
         InputFile(payload, filename="my-data.json"),
@@ -165,7 +175,7 @@ def readable_moment(moment: datetime, zone: ZoneInfo) -> str:
 async def show_notice(update: Update, context: AppContext) -> None:
     """/privacy: the full privacy notice with its version."""
     if update.effective_message is not None:
-        await update.effective_message.reply_html(FULL_NOTICE)
+        await update.effective_message.reply_html(full_notice(controller(context)))
 
 
 async def ask_to_erase(update: Update, context: AppContext) -> None:

@@ -10,7 +10,14 @@ from collections.abc import Callable, Coroutine, Sequence
 from html import escape
 from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MaybeInaccessibleMessage,
+    Message,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import (
     CallbackQueryHandler,
@@ -27,10 +34,11 @@ from bot.registration.answers import (
     AnswerError,
     check_email,
     check_text,
+    is_plausible_population,
     looks_like_question,
     parse_population,
 )
-from bot.registration.notice import NOTICE_VERSION, SHORT_NOTICE
+from bot.registration.notice import NOTICE_VERSION, short_notice
 from bot.registration.steps import (
     COMMITMENT_LABELS,
     COMMON_COUNTRIES,
@@ -59,6 +67,8 @@ from bot.registration.steps import (
 from bot.registration.texts import (
     answer_echo,
     country_label,
+    population_doubt,
+    pressed_answer,
     staff_notice,
     status_label,
     summary,
@@ -120,6 +130,8 @@ StepCallback = Callable[[Update, AppContext, RegistrationDraft], Coroutine[Any, 
 
 def _choices(draft: RegistrationDraft, step: Step, countries: Sequence[str]) -> Choices:
     """The answer buttons of a step as rows of (label, action)."""
+    if step is Step.POPULATION and _doubted(draft):
+        return [[(f"Yes, {draft.population:,}", "sure"), ("No, type it again", "retype")]]
     if step is Step.CONSENT:
         return [[("✅ I agree", "agree")]]
     if step is Step.COUNTRY:
@@ -142,6 +154,11 @@ def _choices(draft: RegistrationDraft, step: Step, countries: Sequence[str]) -> 
         edits = [(f"✏️ {label}", f"edit:{field}") for field, label in EDIT_LABELS.items()]
         return [*(edits[i : i + 3] for i in range(0, len(edits), 3)), [("✅ Confirm", "confirm")]]
     return []
+
+
+def _doubted(draft: RegistrationDraft) -> bool:
+    """Whether the draft holds a population to ask back (typed, not yet confirmed)."""
+    return draft.population is not None and not is_plausible_population(draft.population)
 
 
 def keyboard(
@@ -171,11 +188,13 @@ def keyboard(
 def question(draft: RegistrationDraft, step: Step, context: AppContext) -> str:
     """What the bot asks at a step (HTML)."""
     if step is Step.CONSENT:
-        return SHORT_NOTICE
+        return short_notice(privacy.controller(context))
     if step is Step.VERDICT:
         judgement = judge_draft(context.services.knowledge.current.eligibility, draft)
         shown = verdict_text(judgement) if judgement else ""
         return f"{shown}\n\n{NOT_ELIGIBLE_OFFER}"
+    if step is Step.POPULATION and draft.population is not None and _doubted(draft):
+        return population_doubt(draft.population)
     if step is Step.REVIEW:
         updating = "You are updating your saved pre-registration.\n" if draft.updating else ""
         return (
@@ -200,7 +219,7 @@ async def ask(
     text = "\n\n".join(part for part in (intro, question(draft, step, context)) if part)
     markup = keyboard(draft, step, countries)
     # Before the new prompt, so its buttons are the only ones shown (and no wait before saving).
-    await _remove_buttons(context, chat.id, draft.prompt_message_id)
+    await _close_prompt(update, context, draft)
     sent = await context.bot.send_message(chat.id, text, parse_mode="HTML", reply_markup=markup)
     await context.services.store.save_draft(
         changed(
@@ -212,6 +231,31 @@ async def ask(
         )
     )
     return step
+
+
+async def _close_prompt(update: Update, context: AppContext, draft: RegistrationDraft) -> None:
+    """Take the buttons off the draft's latest prompt; the answer pressed on it stays written
+    under it ("✓ Status: ..."), so the chat still shows what was chosen."""
+    query, chat = update.callback_query, update.effective_chat
+    assert chat is not None
+    message = query.message if query is not None else None
+    chosen = None
+    if query is not None and message is not None and message.message_id == draft.prompt_message_id:
+        chosen = pressed_answer(draft, *data.registration_step_and_action(query.data or ""))
+    if chosen is None or not await _mark_answer(message, chosen):
+        await _remove_buttons(context, chat.id, draft.prompt_message_id)
+
+
+async def _mark_answer(message: MaybeInaccessibleMessage | None, chosen: str) -> bool:
+    """Write the chosen answer under a prompt, its buttons gone; False when it cannot be."""
+    if not isinstance(message, Message) or not message.text:
+        return False
+    try:
+        await message.edit_text(f"{message.text_html}\n\n{chosen}", parse_mode="HTML")
+    except TelegramError as error:  # too long, or gone
+        log.debug("Could not keep the answer on message %s (%s)", message.message_id, error)
+        return False
+    return True
 
 
 async def _remove_buttons(context: AppContext, chat_id: int, message_id: int | None) -> None:
@@ -336,8 +380,10 @@ async def _typed(
     step: Step,
     field: str,
     parse: Callable[[str], Any],
+    likely: Callable[[Any], bool] = lambda value: True,
 ) -> Step:
-    """A free-text step: answer a question from the FAQ, refuse a bad value, or move on."""
+    """A free-text step: answer a question from the FAQ, refuse a bad value, ask an unlikely
+    one back (kept in the draft, the step asked again), or move on."""
     text = _text(update)
     if looks_like_question(text):
         await faq.ask(update, context)
@@ -346,22 +392,26 @@ async def _typed(
         value = parse(text)
     except AnswerError as error:
         return await ask(update, context, draft, step, intro=escape(str(error)))
+    if not likely(value):
+        return await ask(update, context, changed(draft, **{field: value}), step)
     return await _answered(update, context, changed(draft, **{field: value}), step)
 
 
 # The steps that take a name or role: the draft field, and what the refusal asks for.
 NAMES = {
-    Step.CITY: ("city", "the name of your city"),
-    Step.CONTACT_NAME: ("contact_name", "the contact person's name"),
-    Step.CONTACT_ROLE: ("contact_role", "their role or position"),
+    Step.CITY: ("city", "the name of your city", True),
+    Step.CONTACT_NAME: ("contact_name", "the contact person's name", False),
+    Step.CONTACT_ROLE: ("contact_role", "their role or position", True),
 }
 
 
 async def _typed_name(
     update: Update, context: AppContext, draft: RegistrationDraft, step: Step
 ) -> Step:
-    field, what = NAMES[step]
-    return await _typed(update, context, draft, step, field, lambda text: check_text(text, what))
+    field, what, digits = NAMES[step]
+    return await _typed(
+        update, context, draft, step, field, lambda text: check_text(text, what, digits=digits)
+    )
 
 
 async def start(update: Update, context: AppContext) -> object:
@@ -464,7 +514,8 @@ async def keep_saved(update: Update, context: AppContext) -> None:
     query = update.callback_query
     if query is not None:
         await query.answer()
-        await query.edit_message_reply_markup(None)
+        if not await _mark_answer(query.message, "✓ Keep it as it is"):
+            await query.edit_message_reply_markup(None)
         await context.bot.send_message(
             query.from_user.id, "Kept as it is. See it any time with /myregistration."
         )
@@ -541,6 +592,7 @@ async def commitment(update: Update, context: AppContext, draft: RegistrationDra
 async def verdict(update: Update, context: AppContext, draft: RegistrationDraft) -> object:
     """Verdict (not eligible): register interest anyway, or stop."""
     if _action(update) == "stop":
+        await _close_prompt(update, context, draft)
         return await _drop(update, context, STOPPED_UPDATE_TEXT if draft.updating else STOPPED_TEXT)
     interested = changed(draft, interest_only=True)
     return await ask(update, context, interested, step_after(interested, Step.VERDICT))
@@ -548,8 +600,22 @@ async def verdict(update: Update, context: AppContext, draft: RegistrationDraft)
 
 @guarded(Step.POPULATION)
 async def population(update: Update, context: AppContext, draft: RegistrationDraft) -> Step:
-    """Population: "120000", "120,000", "120k", "1.2 million"."""
-    return await _typed(update, context, draft, Step.POPULATION, "population", parse_population)
+    """Population: "120000", "about 37k", "1.2 million"; an unlikely number is asked back
+    (Yes keeps it, "type it again" clears it)."""
+    action = _action(update)
+    if action == "sure" and draft.population is not None:
+        return await _answered(update, context, draft, Step.POPULATION)
+    if action in ("sure", "retype"):
+        return await ask(update, context, changed(draft, population=None), Step.POPULATION)
+    return await _typed(
+        update,
+        context,
+        draft,
+        Step.POPULATION,
+        "population",
+        parse_population,
+        likely=is_plausible_population,
+    )
 
 
 @guarded(Step.CONTACT_NAME)
@@ -806,7 +872,10 @@ def conversation() -> ConversationHandler[Any]:
         Step.STATUS: [_buttons(Step.STATUS, status, *statuses), typed],
         Step.COMMITMENT: [_buttons(Step.COMMITMENT, commitment, *commitments), typed],
         Step.VERDICT: [_buttons(Step.VERDICT, verdict, "interest", "stop"), typed],
-        Step.POPULATION: [MessageHandler(text, population)],
+        Step.POPULATION: [
+            MessageHandler(text, population),
+            _buttons(Step.POPULATION, population, "sure", "retype"),
+        ],
         Step.CONTACT_NAME: [MessageHandler(text, contact_name)],
         Step.CONTACT_ROLE: [MessageHandler(text, contact_role)],
         Step.EMAIL: [MessageHandler(text, email)],

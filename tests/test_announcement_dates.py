@@ -156,3 +156,22 @@ def test_split_moment(text: str, expected: datetime, rest: str) -> None:
 def test_split_moment_refuses(text: str, needle: str) -> None:
     with pytest.raises(DateInputError, match=needle):
         split_moment(text, BRUSSELS)
+
+
+@pytest.mark.parametrize("time_text", ["25:00", "24:00", "23:60", "12:75", "9:5", "25h00"])
+@pytest.mark.parametrize("field", list(DateField))
+def test_a_time_no_clock_shows_is_named_as_such(time_text: str, field: DateField) -> None:
+    sentence = f"{time_text} is not a time of day: use HH:MM from 00:00 to 23:59."
+    with pytest.raises(DateInputError) as caught:
+        parse_moment(f"07.12.2026 {time_text}", BRUSSELS, field)
+    assert str(caught.value) == sentence
+    with pytest.raises(DateInputError) as caught:
+        split_moment(f"07.12.2026 {time_text} Webinar today", BRUSSELS)
+    assert str(caught.value) == sentence
+
+
+def test_a_message_may_mention_any_time_after_a_valid_moment() -> None:
+    assert split_moment("07.12.2026 10:00 Doors close at 25:00", BRUSSELS) == (
+        at(2026, 12, 7, 10, 0),
+        "Doors close at 25:00",
+    )

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _clean_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
+    env.update(PRIVACY_CONTROLLER="Test Programme Team", PRIVACY_CONTACT="privacy@test.example")
     env.update(extra)
     return env
 
@@ -141,6 +142,26 @@ def test_bad_settings_and_a_missing_token_are_listed_together(tmp_path: Path) ->
     assert result.returncode == 2
     assert "'abc' and '3x' are not numbers" in result.stderr
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
+
+
+def test_run_without_privacy_settings_names_them_with_every_other_problem(tmp_path: Path) -> None:
+    result = _run(
+        "run",
+        cwd=tmp_path,
+        ADMIN_IDS="x",
+        TELEGRAM_BOT_TOKEN="123:abcdef",
+        PRIVACY_CONTROLLER="",
+        PRIVACY_CONTACT="privacy@example.org (sandbox example; set PRIVACY_CONTACT)",
+    )
+    assert result.returncode == 2
+    lines = [line.strip() for line in result.stderr.splitlines()]
+    assert any(line.startswith("ADMIN_IDS: 'x' is not a number") for line in lines)
+    assert any(line.startswith("PRIVACY_CONTROLLER: is not set; name who") for line in lines)
+    assert any(
+        line.startswith("PRIVACY_CONTACT: is still the sandbox's example; give how")
+        for line in lines
+    )
+    assert "Traceback" not in result.stderr
 
 
 def test_a_missing_env_file_named_on_the_command_line_is_refused(tmp_path: Path) -> None:

@@ -12,12 +12,14 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 
 from bot.registration.export import (
     COLUMNS,
+    csv_header,
     export_rows,
     neutralise,
     possible_duplicates,
@@ -98,7 +100,7 @@ def test_csv_is_utf8_with_a_header_and_no_cell_a_spreadsheet_would_run() -> None
     data = to_csv(export_rows([hostile, registration(2, "Kraków", "PL")], str))
     assert not data.startswith(b"\xef\xbb\xbf")
     table = list(csv.DictReader(io.StringIO(data.decode("utf-8"))))
-    assert tuple(table[0]) == COLUMNS
+    assert tuple(table[0]) == tuple(csv_header("UTC"))
     first = table[0]
     assert first["city"] == "'=cmd|' /C calc'!A0"
     assert first["contact_name"] == "'@Zoë Łukasz" and first["contact_role"] == "'-officer"
@@ -138,7 +140,7 @@ async def test_staff_get_the_registrations_as_a_csv_document(
     as_json = await staff.ask("/export json")
     assert as_json["document"]["file_name"].endswith(".json")
     wrong = await staff.ask("/export xlsx")
-    assert "csv or json only" in wrong["text"]
+    assert "csv, excel or json only" in wrong["text"]
 
 
 async def test_anyone_else_is_refused_and_gets_no_document(
@@ -194,6 +196,68 @@ def test_the_cli_takes_a_data_folder_and_says_when_it_holds_no_registrations(
     assert found.returncode == 0 and "Kraków" in found.stdout
     empty = _cli(["export", "registrations"], elsewhere)
     assert empty.returncode == 0
-    assert empty.stdout.splitlines() == [",".join(COLUMNS)]
+    assert empty.stdout.splitlines() == [",".join(csv_header("Europe/Brussels"))]
     assert f"No registrations are stored in {elsewhere}" in empty.stderr
     assert "--data-dir" in empty.stderr
+
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def test_times_are_in_the_zone_with_their_offset_and_the_header_says_so() -> None:
+    winter = registration(
+        1,
+        registered_at=datetime(2025, 1, 1, 9, tzinfo=UTC),
+        updated_at=datetime(2025, 7, 1, 9, tzinfo=UTC),
+    )
+    (row,) = export_rows([winter], str, BRUSSELS)
+    assert row["registered_at"] == "2025-01-01T10:00:00+01:00"
+    assert row["updated_at"] == "2025-07-01T11:00:00+02:00"  # summer time
+    header = next(csv.reader(io.StringIO(to_csv([row], "Europe/Brussels").decode("utf-8"))))
+    assert header[:2] == ["registered_at (Europe/Brussels)", "updated_at (Europe/Brussels)"]
+    assert "consented_at (Europe/Brussels)" in header and "city" in header
+    assert json.loads(to_json([row]))[0]["registered_at"] == "2025-01-01T10:00:00+01:00"
+
+
+def test_a_csv_for_excel_starts_with_a_byte_order_mark() -> None:
+    rows = export_rows([registration(1, city="Mestna občina Ljubljana", country="SI")], str)
+    data = to_csv(rows, bom=True)
+    assert data.startswith(b"\xef\xbb\xbf")
+    (row,) = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
+    assert row["city"] == "Mestna občina Ljubljana"
+    assert not to_csv(rows).startswith(b"\xef\xbb\xbf")
+
+
+async def test_staff_get_local_times_and_an_excel_button_for_a_csv_with_a_bom(
+    sandbox: RunningSandbox, http: aiohttp.ClientSession
+) -> None:
+    await _saved(sandbox, registration(1, "Mestna občina Ljubljana", "SI"))
+    staff = SandboxClient(http, sandbox.url, STAFF_ID)
+    reply = await staff.ask("/export")
+    assert "Times are Europe/Brussels time, with their UTC offset." in reply["text"]
+    async with http.get(urljoin(sandbox.url, reply["document"]["url"])) as response:
+        plain = await response.read()
+    (row,) = csv.DictReader(io.StringIO(plain.decode("utf-8")))
+    assert row["registered_at (Europe/Brussels)"] == "2025-01-01T10:00:00+01:00"
+    await staff.press(reply["message_id"], "exp:excel")
+    excel = await staff.next_bot_message()
+    assert excel["document"]["file_name"].endswith("-excel.csv")
+    async with http.get(urljoin(sandbox.url, excel["document"]["url"])) as response:
+        for_excel = await response.read()
+    assert for_excel == b"\xef\xbb\xbf" + plain
+    direct = await staff.ask("/export excel")
+    assert direct["document"]["file_name"].endswith("-excel.csv")
+
+
+def test_the_cli_writes_a_bom_when_asked_and_local_times(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    asyncio.run(_store_two(data))
+    out = tmp_path / "out.csv"
+    result = _cli(["export", "registrations", "--bom", "--out", str(out)], data)
+    assert result.returncode == 0, result.stderr
+    written = out.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    first = next(csv.DictReader(io.StringIO(written.decode("utf-8-sig"))))
+    assert first["registered_at (Europe/Brussels)"] == "2025-01-01T10:00:00+01:00"
+    refused = _cli(["export", "registrations", "--bom", "--format", "json"], data)
+    assert refused.returncode == 2 and "--bom is for CSV only" in refused.stderr

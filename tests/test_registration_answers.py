@@ -8,6 +8,7 @@ from bot.registration.answers import (
     AnswerError,
     check_email,
     check_text,
+    is_plausible_population,
     looks_like_question,
     parse_population,
 )
@@ -76,6 +77,27 @@ def test_max_chars_is_a_parameter() -> None:
         ("5000 inhabitants", 5_000),
         ("1", 1),
         ("40000000", 40_000_000),
+        ("50 million", 50_000_000),  # parsed; asked back as unlikely
+        # The ways people write an approximation: the number is kept.
+        ("about 37k", 37_000),
+        ("approx. 37 000", 37_000),
+        ("approximately 37,000", 37_000),
+        ("ca. 37000", 37_000),
+        ("c. 37000", 37_000),
+        ("circa 37.000", 37_000),
+        ("around 37,000", 37_000),
+        ("roughly 1.2 million", 1_200_000),
+        ("~37k", 37_000),
+        ("≈ 37000", 37_000),
+        ("± 37 000", 37_000),
+        ("37.5k", 37_500),
+        ("37 thousand", 37_000),
+        ("37,5 thousand", 37_500),
+        ("over 37000", 37_000),
+        ("37000+", 37_000),
+        ("37 000 approx.", 37_000),
+        ("some 37 000 inhabitants", 37_000),
+        ("about 37k people", 37_000),
     ],
 )
 def test_population_parsed(text: str, population: int) -> None:
@@ -92,13 +114,66 @@ def test_population_parsed(text: str, population: int) -> None:
         pytest.param("12 apples", "as a number", id="unknown-unit"),
         pytest.param("120.5", "whole number", id="fraction"),
         pytest.param("12,34,567", "whole number", id="odd-grouping"),
-        pytest.param("40000001", "over 40 million", id="absurd"),
-        pytest.param("50 million", "over 40 million", id="absurd-unit"),
+        pytest.param("about", "as a number", id="approximately-nothing"),
+        pytest.param("20 billion", "more people than live on Earth", id="absurd"),
+        pytest.param("20000000000", "more people than live on Earth", id="absurd-digits"),
     ],
 )
 def test_population_refused(text: str, sentence: str) -> None:
     with pytest.raises(AnswerError, match=sentence):
         parse_population(text)
+
+
+@pytest.mark.parametrize(
+    ("population", "plausible"),
+    [
+        (1, False),
+        (3, False),
+        (99, False),
+        (100, True),
+        (37_000, True),
+        (40_000_000, True),
+        (40_000_001, False),
+        (50_000_000, False),
+    ],
+)
+def test_an_unlikely_population_is_asked_back(population: int, plausible: bool) -> None:
+    assert is_plausible_population(population) is plausible
+
+
+@pytest.mark.parametrize(
+    ("text", "digits", "sentence"),
+    [
+        pytest.param("about 37k", False, "looks like a number", id="name-approximate-number"),
+        pytest.param("about 37k", True, "looks like a number", id="city-approximate-number"),
+        pytest.param("37,5 thousand", True, "looks like a number", id="role-number"),
+        pytest.param("R2D2", True, "looks like a number", id="mostly-digits"),
+        pytest.param("x", False, "one letter is not enough", id="one-letter"),
+        pytest.param("A.", True, "one letter is not enough", id="one-letter-and-dot"),
+        pytest.param("Ana 2", False, "without digits", id="digit-in-a-name"),
+    ],
+)
+def test_names_and_roles_must_look_like_them(text: str, digits: bool, sentence: str) -> None:
+    with pytest.raises(AnswerError) as caught:
+        check_text(text, "the contact person's name", digits=digits)
+    assert sentence in str(caught.value)
+    assert str(caught.value).count(". ") == 0 and str(caught.value).endswith(".")
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("Ana Silva", False),
+        ("Jo", False),
+        ("Head of Unit 3", True),
+        ("Paris 15e", True),
+        ("Climate officer", True),
+        ("CEO", True),
+        ("Marie-Ève O'Neill", False),
+    ],
+)
+def test_names_and_roles_that_look_like_them_are_taken(text: str, digits: bool) -> None:
+    assert check_text(text, "the name", digits=digits) == text
 
 
 @pytest.mark.parametrize(

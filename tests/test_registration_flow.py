@@ -29,6 +29,7 @@ from bot.registration.steps import (
 )
 from bot.registration.texts import (
     and_joined,
+    pressed_answer,
     staff_notice,
     status_label,
     summary,
@@ -353,3 +354,26 @@ async def test_the_hourly_job_drops_drafts_idle_for_24_hours(tmp_path: Path) -> 
         assert await store.get_draft(USER + 1) is not None
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize(
+    ("step", "action", "kept"),
+    [
+        (Step.CONSENT, "agree", "✓ I agree"),
+        (Step.COUNTRY, "BE", "✓ Country: Belgium"),
+        (Step.STATUS, "mission", "✓ Status: Mission City"),
+        (Step.COMMITMENT, "unsure", "✓ Commitment: Not sure"),
+        (Step.VERDICT, "interest", "✓ Register our interest anyway"),
+        (Step.VERDICT, "stop", "✓ Stop here"),
+        (Step.TOPICS, "done", "✓ Topics: Mobility"),
+        (Step.POPULATION, "sure", "✓ Population: 260,000"),
+        # Presses that answer nothing leave no mark.
+        (Step.COUNTRY, "back", None),
+        (Step.STATUS, "cancel", None),
+        (Step.TOPICS, "t:mobility", None),
+        (Step.REVIEW, "edit:city", None),
+        ("nostep", "agree", None),
+    ],
+)
+def test_the_answer_kept_under_a_pressed_prompt(step: str, action: str, kept: str | None) -> None:
+    assert pressed_answer(_draft(**FULL), step, action) == kept

@@ -97,6 +97,8 @@ class Processes:
             TELEGRAM_API_BASE_URL=self.base,
             DATA_DIR=str(self.folder / "bot"),
             ADMIN_IDS="1",
+            PRIVACY_CONTROLLER="Test Programme Team",
+            PRIVACY_CONTACT="privacy@test.example",
         )
         process = _start(["run"], env, self.log)
         self.started.append(process)

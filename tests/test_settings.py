@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import BUNDLED_FAQ_DIR, SettingsError, load_settings
+from bot.settings import BUNDLED_FAQ_DIR, SettingsError, load_settings, setting_names
 
 
 def test_defaults_when_nothing_is_set() -> None:
@@ -159,3 +159,57 @@ def test_a_bad_api_base_url_says_what_to_give(raw: str, words: str) -> None:
         load_settings({"TELEGRAM_API_BASE_URL": raw})
     (problem,) = caught.value.problems
     assert problem.startswith("TELEGRAM_API_BASE_URL:") and words in problem
+
+
+def test_the_sandbox_names_an_example_controller_that_says_it_is_one() -> None:
+    settings = load_settings({})
+    assert settings.privacy_controller == (
+        "Example Programme Team (sandbox example; set PRIVACY_CONTROLLER)"
+    )
+    assert "sandbox example; set PRIVACY_CONTACT" in settings.privacy_contact
+    assert settings.privacy_dpo_contact is None
+
+
+def test_privacy_settings_are_read_and_checked() -> None:
+    settings = load_settings(
+        {
+            "PRIVACY_CONTROLLER": " City of  Gent,\tClimate Office ",
+            "PRIVACY_CONTACT": "privacy@gent.example",
+            "PRIVACY_DPO_CONTACT": "dpo@gent.example",
+        },
+        require_token=False,
+        require_privacy=True,
+    )
+    assert settings.privacy_controller == "City of Gent, Climate Office"
+    assert (settings.privacy_contact, settings.privacy_dpo_contact) == (
+        "privacy@gent.example",
+        "dpo@gent.example",
+    )
+    with pytest.raises(SettingsError) as caught:
+        load_settings({"PRIVACY_CONTACT": "x" * 201})
+    (problem,) = caught.value.problems
+    assert problem.startswith("PRIVACY_CONTACT: must be 1 to 200 characters")
+
+
+def test_run_requires_a_real_controller_and_contact_with_the_other_problems() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            {
+                "ADMIN_IDS": "abc",
+                "PRIVACY_CONTACT": "privacy@example.org (sandbox example; set PRIVACY_CONTACT)",
+            },
+            require_token=True,
+            require_privacy=True,
+        )
+    named = [p.split(":")[0] for p in caught.value.problems]
+    assert named == ["ADMIN_IDS", "TELEGRAM_BOT_TOKEN", "PRIVACY_CONTROLLER", "PRIVACY_CONTACT"]
+    assert all("the privacy notice must say" in p for p in caught.value.problems[2:])
+
+
+def test_every_setting_is_documented_in_env_example_and_the_readme() -> None:
+    root = Path(__file__).resolve().parent.parent
+    example = (root / ".env.example").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    names = sorted(setting_names())
+    assert [n for n in names if f"\n{n}=" not in example] == []
+    assert [n for n in names if f"`{n}`" not in readme] == []

@@ -27,6 +27,8 @@ _SETTINGS = {
 # A numeric date with the year last (31/12/2026, 31.12.2026, 31-12-2026): day, then month.
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(?!\d)")
 _HAS_TIME = re.compile(r"\d[:.h]\d\d(?!\.\d)(?!\d)|\d\s*[ap]\.?m\b", re.IGNORECASE)
+# What reads as an attempt at a time of day ("25:00", "23:60", "9:5", "25h00"), valid or not.
+_TIME_LIKE = re.compile(r"(?<![\d:./-])(\d{1,2})[:h](\d{1,2})(?![\d:./])", re.IGNORECASE)
 
 
 class DateInputError(ValueError):
@@ -50,6 +52,16 @@ def has_time_of_day(text: str) -> bool:
     return _HAS_TIME.search(text) is not None
 
 
+def check_time_of_day(text: str) -> None:
+    """DateInputError when the text gives a time that no clock shows (25:00, 23:60, 9:5)."""
+    for match in _TIME_LIKE.finditer(text):
+        hours, minutes = match.group(1), match.group(2)
+        if int(hours) > 23 or int(minutes) > 59 or len(minutes) != 2:
+            raise DateInputError(
+                f"{match.group(0)} is not a time of day: use HH:MM from 00:00 to 23:59."
+            )
+
+
 def check_day_first(text: str) -> None:
     """DateInputError when a numeric date's month part is over 12 (a US-style month/day)."""
     match = _NUMERIC_DATE.match(text.strip())
@@ -64,6 +76,7 @@ def parse_moment(text: str, zone: tzinfo, field: DateField) -> datetime:
     """The aware moment `text` names in `zone`; DateInputError in one sentence otherwise."""
     cleaned = " ".join(text.split())
     check_day_first(cleaned)
+    check_time_of_day(cleaned)
     parsed = dateparser.parse(cleaned, languages=["en"], settings=_SETTINGS) if cleaned else None
     if parsed is None:
         shown = f"“{cleaned}” is not a date I can read" if cleaned else "Give a date"
@@ -114,6 +127,8 @@ def split_moment(text: str, zone: tzinfo) -> tuple[datetime, str]:
         except DateInputError:
             continue
         if not has_time_of_day(head):
+            # The word after the date was meant as its time when it reads as one ("25:00").
+            check_time_of_day(" ".join(words[count : count + 1]))
             raise DateInputError(
                 f"Give a time after the date too, e.g. /schedule {head} 10:00 followed by "
                 "the message."

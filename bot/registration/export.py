@@ -7,7 +7,7 @@ import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.storage.registrations import Registration, city_key
@@ -32,6 +32,9 @@ COLUMNS = (
     "notice_version",
     "user_id",
 )
+TIME_COLUMNS = ("registered_at", "updated_at", "consented_at")
+# Excel on Windows reads a CSV as UTF-8 only when it starts with this byte-order mark.
+UTF8_BOM = "\ufeff"
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TOPIC_SEPARATOR = "; "
@@ -45,22 +48,25 @@ def possible_duplicates(registrations: Sequence[Registration]) -> set[int]:
     return {user_id for users in by_city.values() if len(users) > 1 for user_id in users}
 
 
-def _moment(value: datetime | None) -> str:
-    return "" if value is None else value.isoformat(timespec="seconds")
+def _moment(value: datetime | None, zone: tzinfo) -> str:
+    return "" if value is None else value.astimezone(zone).isoformat(timespec="seconds")
 
 
 def export_rows(
-    registrations: Sequence[Registration], country_name: Callable[[str], str]
+    registrations: Sequence[Registration],
+    country_name: Callable[[str], str],
+    zone: tzinfo = UTC,
 ) -> list[dict[str, Any]]:
-    """One row per registration, in COLUMNS order, duplicates and interest-only marked."""
+    """One row per registration, in COLUMNS order, duplicates and interest-only marked; times
+    in `zone`, ISO 8601 with their UTC offset (2025-01-01T10:00:00+01:00)."""
     duplicates = possible_duplicates(registrations)
     ordered = sorted(
         registrations, key=lambda r: (r.registered_at is None, r.registered_at, r.user_id)
     )
     return [
         {
-            "registered_at": _moment(r.registered_at),
-            "updated_at": _moment(r.updated_at),
+            "registered_at": _moment(r.registered_at, zone),
+            "updated_at": _moment(r.updated_at, zone),
             "city": r.city,
             "country_code": r.country,
             "country": country_name(r.country),
@@ -74,7 +80,7 @@ def export_rows(
             "contact_role": r.contact_role or "",
             "email": r.email or "",
             "topics": list(r.topics),
-            "consented_at": _moment(r.consented_at),
+            "consented_at": _moment(r.consented_at, zone),
             "notice_version": r.notice_version or "",
             "user_id": r.user_id,
         }
@@ -97,14 +103,20 @@ def _csv_cell(value: Any) -> str:
     return neutralise(str(value))
 
 
-def to_csv(rows: Sequence[dict[str, Any]]) -> bytes:
-    """UTF-8 CSV with a header row; every text cell neutralised against formula injection."""
+def csv_header(zone_name: str) -> list[str]:
+    """The header row: the time columns say their zone ("registered_at (Europe/Brussels)")."""
+    return [f"{c} ({zone_name})" if c in TIME_COLUMNS else c for c in COLUMNS]
+
+
+def to_csv(rows: Sequence[dict[str, Any]], zone_name: str = "UTC", *, bom: bool = False) -> bytes:
+    """UTF-8 CSV with a header row (with a byte-order mark for Excel when `bom`); every text
+    cell neutralised against formula injection."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(csv_header(zone_name))
     for row in rows:
         writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+    return ((UTF8_BOM if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
 def to_json(rows: Sequence[dict[str, Any]]) -> bytes:
@@ -116,3 +128,12 @@ EXPORT_FORMATS: dict[str, Callable[[Sequence[dict[str, Any]]], bytes]] = {
     "csv": to_csv,
     "json": to_json,
 }
+
+
+def encode_export(
+    rows: Sequence[dict[str, Any]], chosen: str, zone_name: str, *, bom: bool = False
+) -> bytes:
+    """The rows in the chosen format (a key of EXPORT_FORMATS); a CSV's header names the zone."""
+    if chosen == "csv":
+        return to_csv(rows, zone_name, bom=bom)
+    return EXPORT_FORMATS[chosen](rows)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import escape
+
 # Change the version whenever the notice's meaning changes: people who consented to an older
 # version are asked again before they update their registration.
-NOTICE_VERSION = "2026-12-02.2"
+NOTICE_VERSION = "2026-12-06"
 
 SUBSCRIBES = (
     "Confirming a pre-registration also subscribes you to news and deadline reminders; stop "
@@ -54,3 +57,36 @@ FULL_NOTICE = (
     "<b>Pre-registering here is not an application</b> to the programme: applications follow "
     'the official call guidelines (ask me "how do I apply?").'
 )
+
+
+@dataclass(frozen=True)
+class Controller:
+    """Who is responsible for the data (the controller), how to reach them, and their data
+    protection officer where there is one (plain text from the settings)."""
+
+    name: str
+    contact: str
+    dpo_contact: str | None = None
+
+
+def controller_line(controller: Controller) -> str:
+    """Who is responsible for the data and how to reach them (HTML, values escaped)."""
+    line = (
+        f"<b>Who is responsible.</b> {escape(controller.name)} decides how this data is used "
+        f"(the controller); reach them about your data at {escape(controller.contact)}."
+    )
+    if controller.dpo_contact:
+        line += f" Their data protection officer: {escape(controller.dpo_contact)}."
+    return line
+
+
+def short_notice(controller: Controller) -> str:
+    """The notice shown at the consent step, naming the controller (HTML)."""
+    head, version = SHORT_NOTICE.rsplit("\n", 1)
+    return f"{head}\n{controller_line(controller)}\n{version}"
+
+
+def full_notice(controller: Controller) -> str:
+    """The /privacy notice, naming the controller after its title (HTML)."""
+    title, body = FULL_NOTICE.split("\n\n", 1)
+    return f"{title}\n\n{controller_line(controller)}\n\n{body}"

@@ -38,9 +38,6 @@ class Step(StrEnum):
 
 
 ORDER = tuple(Step)
-TEXT_STEPS = frozenset(
-    {Step.CITY, Step.COUNTRY, Step.POPULATION, Step.CONTACT_NAME, Step.CONTACT_ROLE, Step.EMAIL}
-)
 # Back from population skips the verdict, which is a step only for cities found not eligible.
 PREVIOUS = {
     Step.CITY: Step.CONSENT,

@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from bot.registration.steps import COMMITMENT_LABELS, SUMMARY_STATUS_LABELS, TOPICS
+from bot.registration.answers import MAX_PLAUSIBLE_POPULATION, MIN_PLAUSIBLE_POPULATION
+from bot.registration.steps import COMMITMENT_LABELS, SUMMARY_STATUS_LABELS, TOPICS, Step
 from bot.storage.registrations import Registration, RegistrationDraft
-from faq.countries import country_name
+from faq.countries import country_name, is_country_code
 from faq.eligibility import WHERE_TO_CHECK, CityStatus, Commitment, Judgement, Verdict
 
 VERDICT_HEADINGS = {
@@ -142,3 +143,38 @@ def unknown_country(text: str, suggestions: Sequence[str]) -> str:
     if suggestions:
         return f"I don't know the country “{shown}”. Did you mean one of these? Or type it again."
     return f"I don't know the country “{shown}”; please check the spelling, or type it in English."
+
+
+def population_doubt(population: int) -> str:
+    """The question asked back about an unlikely population (HTML)."""
+    if population < MIN_PLAUSIBLE_POPULATION:
+        why = f"few municipalities have under {MIN_PLAUSIBLE_POPULATION:,} inhabitants"
+    else:
+        why = f"no city has over {MAX_PLAUSIBLE_POPULATION // 1_000_000} million inhabitants"
+    return (
+        f"Did you mean <b>{population:,}</b> people? I ask because {why}; press Yes if it is "
+        "right, or type the number again."
+    )
+
+
+def pressed_answer(draft: RegistrationDraft, step: str, action: str) -> str | None:
+    """What a pressed answer button chose, kept under its prompt once its buttons go (HTML);
+    None for a press that answers nothing (Back, an Edit of the review)."""
+    if step not in {s.value for s in Step}:
+        return None
+    chosen = {
+        (Step.CONSENT, "agree"): "I agree",
+        (Step.VERDICT, "interest"): "Register our interest anyway",
+        (Step.VERDICT, "stop"): "Stop here",
+    }.get((Step(step), action))
+    if step == Step.COUNTRY and is_country_code(action):
+        chosen = f"Country: {escape(country_label(action))}"
+    elif step == Step.STATUS and action in {s.value for s in CityStatus}:
+        chosen = f"Status: {status_label(action)}"
+    elif step == Step.COMMITMENT and action in {c.value for c in Commitment}:
+        chosen = f"Commitment: {COMMITMENT_LABELS[Commitment(action)]}"
+    elif step == Step.TOPICS and action == "done":
+        chosen = f"Topics: {escape(_topics(draft.topics))}"
+    elif step == Step.POPULATION and action == "sure" and draft.population is not None:
+        chosen = f"Population: {draft.population:,}"
+    return None if chosen is None else f"✓ {chosen}"

@@ -11,7 +11,6 @@ from faq.telegram_html import TelegramHtmlError, parse_telegram_html, utf16_leng
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA_BYTES = 64
-LEADING_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@])")
 ENTITY_FIELDS = ("type", "offset", "length", "url", "user", "language", "custom_emoji_id")
 BUTTON_ACTIONS = frozenset(
     {
@@ -156,11 +155,3 @@ def _checked_button(button: Any) -> dict[str, Any]:
     ):
         raise bad_request("BUTTON_URL_INVALID")
     return dict(button)
-
-
-def leading_command(text: str) -> list[dict[str, Any]]:
-    """The bot_command entity Telegram adds for a message that starts with /command."""
-    match = LEADING_COMMAND.match(text)
-    if match is None:
-        return []
-    return [{"type": "bot_command", "offset": 0, "length": utf16_length(match.group())}]

@@ -112,10 +112,6 @@ class HandoffThread(Record):
             None,
         )
 
-    def carried_by(self, chat_id: int, message_id: int) -> bool:
-        """Whether this staff chat message carries the thread."""
-        return StaffCopy(chat_id=chat_id, message_id=message_id) in self.staff_copies
-
 
 def count_handoffs(threads: Iterable[HandoffThread]) -> tuple[int, int]:
     """(threads staff answered at least once, open threads waiting for a staff answer)."""

@@ -69,6 +69,8 @@ def start_bot(base: str, data_dir: Path, log: Path) -> subprocess.Popen[bytes]:
         DATA_DIR=str(data_dir),
         BROADCAST_PER_SECOND=str(RATE),
         LOG_LEVEL="WARNING",
+        PRIVACY_CONTROLLER="Test Programme Team",
+        PRIVACY_CONTACT="privacy@test.example",
     )
     with log.open("ab") as output:
         return subprocess.Popen(

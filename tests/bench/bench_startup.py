@@ -100,6 +100,8 @@ async def _started_bot_rss(folder: Path) -> tuple[float, float]:
                 TELEGRAM_API_BASE_URL=base,
                 DATA_DIR=str(folder / "bot"),
                 ADMIN_IDS="1",
+                PRIVACY_CONTROLLER="Test Programme Team",
+                PRIVACY_CONTACT="privacy@test.example",
             )
             started = time.perf_counter()
             bot = _start(["run"], env, log)
