@@ -21,6 +21,7 @@ from bot.context import AppContext, Services
 from bot.storage.durable import StorageError
 from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.storage.questions import KEPT_CANDIDATES, mask_personal_data
+from faq.country_question import COUNTRY_ENTRY, country_answer
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import OFFER_HUMAN, Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
@@ -68,6 +69,7 @@ NOT_ASKED_LABEL = "🤔 Not what I asked"
 # sends nothing a second time.
 NOT_ASKED_PRESSED_KEY = "faq_not_asked_pressed"
 NOT_ASKED_AGAIN_TEXT = "Already noted: the ways on are in the message below."
+CHECK_MY_CITY_LABEL = "✅ Check my city"
 REACH_PERSON_BUTTON = InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
@@ -128,6 +130,27 @@ async def answer_entry(
         reply_markup=InlineKeyboardMarkup(rows) if rows else None,
         disable_web_page_preview=True,
     )
+
+
+async def answer_country(message: Message, kb: KnowledgeBase, code: str) -> bool:
+    """Say what holds for cities of one country, from the rules as they are now; False when the
+    FAQ has no rules (then the entry's own answer is sent)."""
+    rules = kb.eligibility
+    if rules is None:
+        return False
+    rows = [[InlineKeyboardButton(CHECK_MY_CITY_LABEL, callback_data=data.eligibility_check(code))]]
+    listing = find_entry(kb, COUNTRY_ENTRY)
+    if listing is not None:
+        listed = InlineKeyboardButton(
+            _label(listing.question), callback_data=data.faq_entry(listing.id)
+        )
+        rows.append([listed])
+    await message.reply_html(
+        country_answer(code, rules),
+        reply_markup=InlineKeyboardMarkup(rows),
+        disable_web_page_preview=True,
+    )
+    return True
 
 
 async def _record_outcome(
@@ -229,6 +252,10 @@ async def ask(update: Update, context: AppContext) -> None:
     services = context.services
     kb = services.knowledge.current
     result = match_question(message.text[:MAX_QUESTION_CHARS], kb, thresholds_of(services))
+    answered_country = result.decision == "answer" and result.country is not None
+    if answered_country and await answer_country(message, kb, str(result.country)):
+        await _record_outcome(services, message.chat_id, message.text, result)
+        return
     if result.decision == "answer" and result.entry_id:
         entry = find_entry(kb, result.entry_id)
         if entry is not None:

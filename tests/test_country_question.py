@@ -1,0 +1,161 @@
+"""A question whether one country's cities can take part is answered from the rules file."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+
+import pytest
+
+from bot.settings import BUNDLED_FAQ_DIR
+from faq.commands import result_json
+from faq.countries import countries_named_in
+from faq.country_question import COUNTRY_ENTRY, asked_country, country_answer
+from faq.eligibility import CountryGroup, EligibilityRules
+from faq.loader import load_knowledge_base
+from faq.matcher import match_question
+from faq.model import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeBase:
+    return load_knowledge_base(BUNDLED_FAQ_DIR)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Are Croatian towns welcome too?", ("HR",)),
+        ("is it open for slovak cities as well?", ("SK",)),
+        ("Could a municipality from Malta join?", ("MT",)),
+        ("a Gemeinde in der Schweiz", ("CH",)),
+        ("Split, Croatia", ("HR",)),
+        ("our town in Hrvatska", ("HR",)),
+        ("from Great Britain", ("GB",)),
+        ("the Republic of Korea", ("KR",)),
+        ("is north macedonia in", ("MK",)),
+        ("a town in Türkiye, or Turkey as some say", ("TR",)),
+        ("Norway or Iceland", ("NO", "IS")),
+        # A demonym alone is a language; a common word is no country ("island", "chile" sauce).
+        ("do we need German?", ()),
+        ("an island city with a good climate plan", ()),
+        ("la ciudad piloto", ()),
+    ],
+)
+def test_the_countries_a_text_names(text: str, codes: tuple[str, ...]) -> None:
+    assert countries_named_in(text) == codes
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("Are Croatian towns welcome too?", "HR"),
+        ("is it open for slovak cities as well?", "SK"),
+        ("Could a municipality from Malta join?", "MT"),
+        ("Can a Gemeinde in der Schweiz apply?", "CH"),
+        ("Split, Croatia: can we take part?", "HR"),
+        ("Can Canadian cities participate?", "CA"),
+        ("is Kosovo eligible", "XK"),
+        # Not asking whether they can take part, or asking how, or about a status, or two.
+        ("when is the deadline? we are from Croatia", None),
+        ("how do we apply? we are a town in Portugal", None),
+        ("we are a Mission City in Spain, can we apply?", None),
+        ("can an energy agency in Austria apply for the city?", None),
+        ("can cities from Norway or Iceland apply", None),
+        ("what is the maximum height allowed for buildings in Romania", None),
+    ],
+)
+def test_the_country_a_question_asks_about(
+    question: str, code: str | None, shipped: KnowledgeBase
+) -> None:
+    assert asked_country(question, shipped) == code
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("Are Croatian towns welcome too?", "HR"),
+        ("is it open for slovak cities as well?", "SK"),
+        ("Could a municipality from Malta join?", "MT"),
+        ("Our town is Bihać in Bosnia, may we join?", "BA"),
+    ],
+)
+def test_a_country_question_is_answered_for_that_country(
+    question: str, code: str, shipped: KnowledgeBase
+) -> None:
+    result = match_question(question, shipped)
+    assert (result.decision, result.entry_id, result.country) == ("answer", COUNTRY_ENTRY, code)
+    assert json.loads(result_json(result))["country"] == code
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("when is the deadline? we are from Croatia", "deadline"),
+        ("Is the Interreg call open for Croatian cities?", None),
+    ],
+)
+def test_a_question_that_only_mentions_a_country_is_not_taken(
+    question: str, entry: str | None, shipped: KnowledgeBase
+) -> None:
+    result = match_question(question, shipped)
+    assert result.country is None and result.entry_id == entry
+
+
+def _rules(**groups: CountryGroup) -> EligibilityRules:
+    return EligibilityRules(groups=groups, checked_on=date(2024, 11, 21), sources=("SB",))
+
+
+@pytest.mark.parametrize(
+    ("group", "says"),
+    [
+        (
+            CountryGroup.EU,
+            "<b>Croatia</b> is an EU Member State, so cities there can apply to the Cohort 2 "
+            "call if they are not already a Mission City, a Pilot City or a Twin City and can "
+            "show a commitment to climate neutrality by 2050 at the latest.",
+        ),
+        (
+            CountryGroup.ASSOCIATED,
+            "<b>Croatia</b> is a Horizon Europe Associated Country (as listed in November 2024), "
+            "so cities there can apply",
+        ),
+        (
+            CountryGroup.PILLAR_TWO_ONLY,
+            "<b>Croatia</b> is associated to Horizon Europe for Pillar II only (as listed in "
+            "November 2024): no source says whether that is enough",
+        ),
+        (
+            None,
+            "<b>Croatia</b> is neither an EU Member State nor a Horizon Europe Associated Country "
+            "(as listed in November 2024), so cities there cannot apply",
+        ),
+    ],
+)
+def test_the_answer_says_what_the_rules_say_of_the_country(
+    group: CountryGroup | None, says: str
+) -> None:
+    rules = _rules(HR=group) if group is not None else _rules(FR=CountryGroup.EU)
+    text = country_answer("HR", rules)
+    assert text.startswith(says), text
+    assert "/eligibility" in text
+
+
+def test_a_rule_edit_changes_the_answer(shipped: KnowledgeBase) -> None:
+    question = "Are Croatian towns welcome too?"
+    result = match_question(question, shipped)
+    assert shipped.eligibility is not None and result.country == "HR"
+    before = country_answer("HR", shipped.eligibility)
+    groups = {**shipped.eligibility.groups, "HR": CountryGroup.PILLAR_TWO_ONLY}
+    edited = dataclasses.replace(
+        shipped.eligibility, groups=groups, checked_on=date(2025, 3, 1)
+    )
+    after = country_answer("HR", edited)
+    assert "EU Member State" in before and "Pillar II only (as listed in March 2025)" in after
+
+
+def test_without_rules_no_question_is_a_country_question(shipped: KnowledgeBase) -> None:
+    assert asked_country("Are Croatian towns welcome too?", shipped) == "HR"
+    bare = dataclasses.replace(shipped, eligibility=None)
+    assert asked_country("Are Croatian towns welcome too?", bare) is None
