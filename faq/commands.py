@@ -86,7 +86,7 @@ def result_json(result: MatchResult) -> str:
 
 def _describe(result: MatchResult) -> str:
     if result.decision == "answer" and result.country:
-        outcome = f"answer {result.entry_id} for country {result.country} (score {result.score:.1f})"
+        outcome = f"answer {result.entry_id} for {result.country} (score {result.score:.1f})"
     elif result.decision == "answer":
         outcome = f"answer {result.entry_id} (score {result.score:.1f})"
     elif result.decision == "suggest":

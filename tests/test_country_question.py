@@ -148,9 +148,7 @@ def test_a_rule_edit_changes_the_answer(shipped: KnowledgeBase) -> None:
     assert shipped.eligibility is not None and result.country == "HR"
     before = country_answer("HR", shipped.eligibility)
     groups = {**shipped.eligibility.groups, "HR": CountryGroup.PILLAR_TWO_ONLY}
-    edited = dataclasses.replace(
-        shipped.eligibility, groups=groups, checked_on=date(2025, 3, 1)
-    )
+    edited = dataclasses.replace(shipped.eligibility, groups=groups, checked_on=date(2025, 3, 1))
     after = country_answer("HR", edited)
     assert "EU Member State" in before and "Pillar II only (as listed in March 2025)" in after
 
