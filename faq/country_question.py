@@ -15,18 +15,15 @@ if TYPE_CHECKING:
     from faq.matcher import MatchResult
     from faq.model import KnowledgeBase
 
-# The entry a country answer stands for: its full list is one press away under the answer.
+# The entry listing every country: one press away under a country answer.
 COUNTRY_ENTRY = "eligible-countries"
-# Entries whose answer a country answer improves on; a confident answer on any other entry
-# ("how do we apply? we are in Portugal") is kept. One of them must also rank among the first
-# few candidates: "we want to apply but our staff speak English at B2" is about the language.
+# The entries a country answer says for one country: the matcher's answer (or, when it is not
+# sure, its best candidate) must be one of them. An answer on any other entry ("we want to apply
+# but our staff speak English at B2") is what the question asked.
 _ELIGIBILITY_ENTRIES = frozenset({COUNTRY_ENTRY, "eligibility", "associated-countries"})
-_RANKS_CHECKED = 3
-# ...within this many points of the first.
-_RANK_MARGIN = 10.0
-# The score from which the matcher's answer on another entry is trusted over the country rule
-# (handlers/faq.py's CERTAIN_SCORE: under it an answer may be wrong).
-KEEP_OTHER_ANSWER_FROM = 75.0
+# Points under the first candidate within which the matcher cannot tell two entries apart (as
+# its own tie room).
+_TIE_ROOM = 5.0
 
 # Asking whether cities can take part: in English, and the verbs of a few languages that
 # applicants mix into English ("can a Gemeinde in der Schweiz teilnehmen?").
@@ -41,6 +38,23 @@ _TAKING_PART = re.compile(
 _ASKS_SOMETHING_ELSE = re.compile(
     r"\bhow (?:do|does|can|could|should|to|would|will|long|much|many|is|are)\b|\bwhen\b"
     r"|\bwhere\b|\bdeadline|\bdocuments?\b|\bsteps?\b|\bform\b"
+)
+# What a question applies for, joins or takes part in, when it says: it must be ours ("this
+# call", "the twinning", "the programme"), else the question is about something else ("can a
+# town in Serbia apply for IPA funds?").
+_APPLIES_FOR = re.compile(
+    r"\b(?:(?:appl(?:y|ying)|eli[gj]\w*b\w*|participat\w*|take part|taking part|be part"
+    r"|welcome[ds]?|allowed|admitted|accepted|qualif(?:y|ies|ied)|entitled)"
+    r" (?:for|to|in|into|of|at)|join(?:ing)?(?: in)?) (?P<object>[\w'-]+(?: [\w'-]+){0,3})"
+)
+# Ours: the call, the programme or the twinning (after "the", "this"...), or no object at all
+# ("join as well", "welcome to apply").
+_OUR_OBJECTS = re.compile(
+    r"^(?:apply|join|participate|take|be|become|enter|submit|compete|sign|register|as|too"
+    r"|also|now|again|us|well|please|still|even|if|it|this|that|you)\b"
+    r"|^(?:(?:the|this|that|your|a|an|our) )?(?:(?:eu|european|cities|nzc|netzerocities) )?"
+    r"(?:twin\w*|programm\w*|program|call|calls|cohort|mission|netzerocities|nzc|learning"
+    r"|initiative)\b"
 )
 # A city that is or was in the Mission, or applied before, or an applicant that is no city:
 # that decides, not the country.
@@ -61,35 +75,48 @@ def asked_country(question: str, kb: KnowledgeBase) -> str | None:
         return None
     if _NAMES_A_STATUS.search(folded) is not None:
         return None
+    for applied in _APPLIES_FOR.finditer(folded):
+        if _OUR_OBJECTS.search(applied["object"]) is None:
+            return None
     named = countries_named_in(question)
     return named[0] if len(named) == 1 else None
 
 
 def with_country_answer(result: MatchResult, kb: KnowledgeBase) -> MatchResult:
     """The result, turned into the country answer when the question asks about one country's
-    cities (kept as it is for other programmes, requests for work, other languages, and a
-    confident answer on another entry)."""
+    cities and the matcher's best guess is about eligibility (kept as it is for other
+    programmes, requests for work, other languages, and an answer on any other entry)."""
     if result.decision == "not_english" or result.out_of_scope or result.asks_for_work:
         return result
-    confident_elsewhere = (
-        result.decision == "answer"
-        and result.entry_id not in _ELIGIBILITY_ENTRIES
-        and result.score >= KEEP_OTHER_ANSWER_FROM
-    )
-    leading = result.candidates[0][1] if result.candidates else 0.0
-    ranked = {
-        entry_id
-        for entry_id, score in result.candidates[:_RANKS_CHECKED]
-        if leading - score <= _RANK_MARGIN
-    }
-    if confident_elsewhere or not ranked & _ELIGIBILITY_ENTRIES:
+    if result.decision == "answer":
+        found = result.entry_id if result.entry_id in _ELIGIBILITY_ENTRIES else None
+    else:
+        found = _leading_eligibility_entry(result)
+    if found is None:
         return result
     code = asked_country(result.question, kb)
     if code is None or COUNTRY_ENTRY not in {entry.id for entry in kb.entries}:
         return result
+    # The entry the matcher found stays the one answered: the country answer says, for that
+    # country, what its answer says (the countries, or every condition to apply).
     return dataclasses.replace(
-        result, decision="answer", entry_id=COUNTRY_ENTRY, suggestions=(), country=code
+        result, decision="answer", entry_id=found, suggestions=(), country=code
     )
+
+
+def _leading_eligibility_entry(result: MatchResult) -> str | None:
+    """The best eligibility entry among the candidates, if the matcher ranks it first or cannot
+    tell it from the first ("is it open for slovak cities as well?": pilot-cities 54.8,
+    eligible-countries 54.2)."""
+    if not result.candidates:
+        return None
+    leading = result.candidates[0][1]
+    for entry_id, score in result.candidates:
+        if leading - score > _TIE_ROOM:
+            return None
+        if entry_id in _ELIGIBILITY_ENTRIES:
+            return entry_id
+    return None
 
 
 def _name(code: str) -> str:
