@@ -94,13 +94,14 @@ def with_country_answer(result: MatchResult, kb: KnowledgeBase) -> MatchResult:
         found = _leading_eligibility_entry(result)
     if found is None:
         return result
+    score = dict(result.candidates).get(found, result.score)
     code = asked_country(result.question, kb)
-    if code is None or COUNTRY_ENTRY not in {entry.id for entry in kb.entries}:
+    if code is None:
         return result
     # The entry the matcher found stays the one answered: the country answer says, for that
     # country, what its answer says (the countries, or every condition to apply).
     return dataclasses.replace(
-        result, decision="answer", entry_id=found, suggestions=(), country=code
+        result, decision="answer", entry_id=found, score=score, suggestions=(), country=code
     )
 
 

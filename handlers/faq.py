@@ -139,12 +139,14 @@ async def answer_entry(
     )
 
 
-async def answer_country(message: Message, kb: KnowledgeBase, code: str) -> bool:
-    """Say what holds for cities of one country, from the rules as they are now; False when the
-    FAQ has no rules (then the entry's own answer is sent)."""
+async def answer_country(
+    message: Message, kb: KnowledgeBase, code: str, uncertain_entry: str | None = None
+) -> Message | None:
+    """Say what holds for cities of one country, from the rules as they are now (with "Not what
+    I asked" when the guess was uncertain); None when the FAQ has no rules."""
     rules = kb.eligibility
     if rules is None:
-        return False
+        return None
     rows = [[InlineKeyboardButton(CHECK_MY_CITY_LABEL, callback_data=data.eligibility_check(code))]]
     listing = find_entry(kb, COUNTRY_ENTRY)
     if listing is not None:
@@ -152,12 +154,14 @@ async def answer_country(message: Message, kb: KnowledgeBase, code: str) -> bool
             _label(listing.question), callback_data=data.faq_entry(listing.id)
         )
         rows.append([listed])
-    await message.reply_html(
+    if uncertain_entry is not None:
+        not_asked = data.not_asked(uncertain_entry)
+        rows.append([InlineKeyboardButton(NOT_ASKED_LABEL, callback_data=not_asked)])
+    return await message.reply_html(
         country_answer(code, rules),
         reply_markup=InlineKeyboardMarkup(rows),
         disable_web_page_preview=True,
     )
-    return True
 
 
 async def _record_outcome(
@@ -270,10 +274,17 @@ async def ask(update: Update, context: AppContext) -> None:
     services = context.services
     kb = services.knowledge.current
     result = match_question(message.text[:MAX_QUESTION_CHARS], kb, thresholds_of(services))
-    answered_country = result.decision == "answer" and result.country is not None
-    if answered_country and await answer_country(message, kb, str(result.country)):
-        await _record_outcome(services, message.chat_id, message.text, result)
-        return
+    if result.decision == "answer" and result.country is not None:
+        uncertain = result.score < CERTAIN_SCORE
+        sent = await answer_country(
+            message, kb, result.country, result.entry_id if uncertain else None
+        )
+        if sent is not None:
+            if uncertain:
+                offer = next_best(result, thresholds_of(services))
+                _remember_uncertain(context, sent.message_id, message.text, result, offer)
+            await _record_outcome(services, message.chat_id, message.text, result)
+            return
     if result.decision == "answer" and result.entry_id:
         entry = find_entry(kb, result.entry_id)
         if entry is not None:

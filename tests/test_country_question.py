@@ -95,6 +95,7 @@ def test_a_country_question_is_answered_for_that_country(
     assert (result.decision, result.country) == ("answer", code)
     # The entry the matcher found about eligibility stays the one answered.
     assert result.entry_id in (COUNTRY_ENTRY, "eligibility", "associated-countries")
+    assert result.score == dict(result.candidates)[result.entry_id]
     assert json.loads(result_json(result))["country"] == code
 
 
