@@ -46,6 +46,12 @@ _OTHER_PROGRAMMES: tuple[tuple[str, str], ...] = (
         r"european innovation council|eic (?:accelerator|pathfinder|transition)",
         "the European Innovation Council",
     ),
+    # Horizon Europe's other calls (our call is funded by it, so its name alone is ours).
+    (
+        r"horizon europe (?:cluster|work programme|research (?:project|proposal)s?)"
+        r"|cluster [1-6] (?:call|topic|destination)s?",
+        "other Horizon Europe calls",
+    ),
     # The other four EU Missions (ours is the Mission for Climate-Neutral and Smart Cities).
     (r"(?:eu )?mission (?:on )?cancer|cancer mission|beating cancer", "the EU Mission on Cancer"),
     (

@@ -57,6 +57,7 @@ def shipped() -> KnowledgeBase:
         ("Is the ERC starting grant open to city officials?", "the European Research Council"),
         ("deadline of the Driving Urban Transitions call", "the Driving Urban Transitions"),
         ("what is the Urban Innovative Actions budget", "the European Urban Initiative"),
+        ("when do the Horizon Europe cluster 5 topics close", "other Horizon Europe calls"),
     ],
 )
 def test_another_initiative_falls_back_naming_it(
