@@ -289,7 +289,8 @@ _PLACE_WORDS = frozenset({
     "city", "cities", "town", "towns", "village", "villages", "municipality", "municipalities",
     "commune", "communes", "local", "region", "regions", "authority", "authorities", "council",
     "councils", "mayor", "mayors", "applicant", "applicants", "partner", "partners", "capital",
-    "capitals", "side", "member", "members",
+    "capitals", "side", "member", "members", "kommune", "kommuner", "kommun", "gemeinde",
+    "gemeinden", "gmina", "comune", "comuni", "municipio", "ayuntamiento", "ville", "villes",
 })
 # fmt: on
 # A demonym names a country when one of these follows it within this many words.
@@ -300,10 +301,14 @@ _LONGEST_NAME_WORDS = 4
 _MIN_NAME_CHARS = 5
 
 
+# "US" in capitals (or "U.S."): folded, it would be the pronoun "us".
+_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w.])")
+
+
 def countries_named_in(text: str) -> tuple[str, ...]:
     """The countries a free text names, in order, once each: a name in any language, or an
     English adjective before a place ("Croatian towns"); ambiguous and everyday words excluded."""
-    words = _folded(text).split()
+    words = _folded(_US.sub(" usa ", text)).split()
     found: list[str] = []
     position = 0
     while position < len(words):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,10 @@ COUNTRY_ENTRY = "eligible-countries"
 # sure, its best candidate) must be one of them. An answer on any other entry ("we want to apply
 # but our staff speak English at B2") is what the question asked.
 _ELIGIBILITY_ENTRIES = frozenset({COUNTRY_ENTRY, "eligibility", "associated-countries"})
+# From this score an answer on another entry is kept even when a sentence asks about a
+# country's cities outright (handlers/faq.py's CERTAIN_SCORE: under it an answer may be wrong;
+# "Can a Norwegian kommune apply?" was answered about the language).
+KEEP_OTHER_ANSWER_FROM = 75.0
 # Points under the first candidate within which the matcher cannot tell two entries apart (as
 # its own tie room).
 _TIE_ROOM = 5.0
@@ -32,13 +37,27 @@ _TAKING_PART = re.compile(
     r"|take part|taking part|be part of|be involved|welcome[ds]?|(?:allowed|admitted) (?:to|in)"
     r"|accepted"
     r"|qualif(?:y|ies|ied)|entitled|exclude[ds]?|included|open (?:to|for)|count as"
+    r"|on the list|listed"
     r"|teilnehmen|bewerben|mitmachen|partecipare|candidar\w*|participer|postuler|participar)\b"
+    r"|\bin\s*\?"
 )
 # ...but not asking how, when or where to apply, which other entries answer.
 _ASKS_SOMETHING_ELSE = re.compile(
     r"\bhow (?:do|does|can|could|should|to|would|will|long|much|many|is|are)\b|\bwhen\b"
-    r"|\bwhere\b|\bdeadline|\bdocuments?\b|\bsteps?\b|\bform\b"
+    r"|\bwhere\b|\bdeadline|\bdocuments?\b|\bsteps?\b|\bform\b|\bbenefits?\b|\bgain\b"
+    r"|\bcosts?\b|\bpay\b|\bfees?\b|\blanguage\b"
 )
+# Asking for the criteria too: the answer stands for the eligibility entry then.
+_ASKS_CRITERIA = re.compile(r"\bcriteri|\bconditions\b|\brequirements?\b")
+# A city, a town, "we": who is to take part, in English or a local word for a municipality.
+_A_CITY = re.compile(
+    r"\b(?:we|our|us|cit(?:y|ies)|towns?|villages?|municipalit(?:y|ies)|local authorit(?:y|ies)"
+    r"|councils?|communes?|kommuner?|kommun|gemeinden?|stadt|stadte|gminy?|miasto|comuni?"
+    r"|citta|municipios?|ayuntamientos?|concellos?|cidades?|villes?|obec|mesto|grad|opcina"
+    r"|obcina|kunta|dimos|savivaldybe|pasvaldiba|vald|varos|onkormanyzat|primaria)\b"
+)
+# Between sentences (each keeps its closing mark, "Is Greece in?"; "U.S." is no end).
+_SENTENCE_BREAK = re.compile(r"(?<![A-Z]\.[A-Z]\.)(?<!e\.g\.)(?<!i\.e\.)(?<=[.?!])\s+|\n+")
 # What a question applies for, joins or takes part in, when it says: it must be ours ("this
 # call", "the twinning", "the programme"), else the question is about something else ("can a
 # town in Serbia apply for IPA funds?").
@@ -68,40 +87,97 @@ _NAMES_A_STATUS = re.compile(
 def asked_country(question: str, kb: KnowledgeBase) -> str | None:
     """The alpha-2 code of the one country whose cities the question asks may take part, if any
     (None when it names none or several, asks something else, or the FAQ has no rules)."""
+    asked = _asked(question, kb)
+    return asked.code if asked is not None else None
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The country a question asks about, and how."""
+
+    code: str
+    # One sentence asks it outright: a city (or "we") of that country taking part ("Is it
+    # possible for a Swiss city to participate?"), and the message asks nothing else.
+    outright: bool
+    # The asking sentence names the country; else it comes from the context ("We are a town in
+    # Latvia. Can we be accepted?" asks whether the town is eligible at all).
+    named_in_asking: bool
+
+
+def _asked(question: str, kb: KnowledgeBase) -> _Asked | None:
+    """The country whose cities the question asks may take part, if any."""
     if kb.eligibility is None:
         return None
     folded = fold_accents(question).casefold()
-    if _TAKING_PART.search(folded) is None or _ASKS_SOMETHING_ELSE.search(folded) is not None:
-        return None
     if _NAMES_A_STATUS.search(folded) is not None:
         return None
-    for applied in _APPLIES_FOR.finditer(folded):
-        if _OUR_OBJECTS.search(applied["object"]) is None:
+    # The asking sentences: in a long message the city's context and the signature are not.
+    originals = [part.strip() for part in _SENTENCE_BREAK.split(question) if part.strip()]
+    asking = [part for part in originals if _TAKING_PART.search(fold_accents(part).casefold())]
+    questions = [part for part in originals if part.endswith("?")]
+    if not asking or (questions and not any(part in asking for part in questions)):
+        # Nothing asks about taking part, or only a statement does and the questions are
+        # about something else ("Our town in Spain wants to apply. Are the workshops in
+        # English?").
+        return None
+    for part in asking:
+        plain = fold_accents(part).casefold()
+        if _ASKS_SOMETHING_ELSE.search(plain) is not None:
             return None
-    named = countries_named_in(question)
-    return named[0] if len(named) == 1 else None
+        for applied in _APPLIES_FOR.finditer(plain):
+            if _OUR_OBJECTS.search(applied["object"]) is None:
+                return None
+    in_asking = [countries_named_in(part) for part in asking]
+    named = {code for codes in in_asking for code in codes}
+    # Outright only when every question the message asks is about taking part ("...wants to
+    # apply. Are the meetings all in English?" asks about the language too).
+    others = [part for part in questions if part not in asking]
+    if len(named) == 1:
+        code = next(iter(named))
+        outright = not others and any(
+            code in codes and _A_CITY.search(fold_accents(part).casefold())
+            for part, codes in zip(asking, in_asking, strict=True)
+        )
+        return _Asked(code, outright, named_in_asking=True)
+    if named:
+        return None
+    anywhere = countries_named_in(question)
+    return _Asked(anywhere[0], False, named_in_asking=False) if len(anywhere) == 1 else None
 
 
 def with_country_answer(result: MatchResult, kb: KnowledgeBase) -> MatchResult:
     """The result, turned into the country answer when the question asks about one country's
-    cities and the matcher's best guess is about eligibility (kept as it is for other
-    programmes, requests for work, other languages, and an answer on any other entry)."""
+    cities, and the matcher's own guess is about eligibility or a sentence asks it outright
+    (kept as it is for other programmes, requests for work, other languages, and an answer on
+    any other entry)."""
     if result.decision == "not_english" or result.out_of_scope or result.asks_for_work:
         return result
-    if result.decision == "answer":
-        found = result.entry_id if result.entry_id in _ELIGIBILITY_ENTRIES else None
+    elsewhere = result.decision == "answer" and result.entry_id not in _ELIGIBILITY_ENTRIES
+    if elsewhere and result.score >= KEEP_OTHER_ANSWER_FROM:
+        return result
+    asked = _asked(result.question, kb)
+    if asked is None or (elsewhere and not asked.outright):
+        return result
+    if result.decision == "answer" and not elsewhere:
+        guess = result.entry_id
     else:
-        found = _leading_eligibility_entry(result)
-    if found is None:
+        guess = _leading_eligibility_entry(result)
+    if guess is None and not asked.outright:
         return result
+    # The country answer says, for that country, what both eligibility entries say: it stands
+    # for the criteria when they are asked (or eligibility at all, the country only said in
+    # passing), else for the list of countries.
+    general = guess == "eligibility" and not asked.named_in_asking
+    if general or _ASKS_CRITERIA.search(fold_accents(result.question).casefold()):
+        found = "eligibility"
+    elif guess == "associated-countries":
+        found = guess
+    else:
+        found = COUNTRY_ENTRY
+    # That entry's score when it is ranked; else (asked outright) the best score.
     score = dict(result.candidates).get(found, result.score)
-    code = asked_country(result.question, kb)
-    if code is None:
-        return result
-    # The entry the matcher found stays the one answered: the country answer says, for that
-    # country, what its answer says (the countries, or every condition to apply).
     return dataclasses.replace(
-        result, decision="answer", entry_id=found, score=score, suggestions=(), country=code
+        result, decision="answer", entry_id=found, score=score, suggestions=(), country=asked.code
     )
 
 

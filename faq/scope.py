@@ -46,6 +46,19 @@ _OTHER_PROGRAMMES: tuple[tuple[str, str], ...] = (
         r"european innovation council|eic (?:accelerator|pathfinder|transition)",
         "the European Innovation Council",
     ),
+    (r"recovery and resilience (?:facility|plans?)", "the Recovery and Resilience Facility"),
+    (r"moderni[sz]ation fund", "the Modernisation Fund"),
+    (r"deep demonstrations?", "EIT Climate-KIC's Deep Demonstrations"),
+    (r"c40(?: cities)?", "C40 Cities"),
+    (r"mayors challenge", "Bloomberg Philanthropies' Mayors Challenge"),
+    (r"submit\w* (?:\w+ ){0,3}to the covenant of mayors", "the Covenant of Mayors"),
+    # Our words in another sense: a language course, a city's status under national law.
+    (
+        r"(?:english|language) (?:courses?|class(?:es)?|lessons?|schools?|teachers?|tutors?)"
+        r"|learn(?:ing)? english",
+        "English courses",
+    ),
+    (r"under (?:\w+ )?law|(?:national|municipal) law", "national law"),
     # Horizon Europe's other calls (our call is funded by it, so its name alone is ours).
     (
         r"horizon europe (?:cluster|work programme|research (?:project|proposal)s?)"
@@ -83,6 +96,7 @@ _OTHER_PROGRAMMES: tuple[tuple[str, str], ...] = (
 # Capitals only: "life" and "eib" in lower case are ordinary words or typos more often.
 _ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"LIFE", "the LIFE programme"),
+    (r"RRF", "the Recovery and Resilience Facility"),
     (r"EUI", "the European Urban Initiative"),
     (r"EIB", "the European Investment Bank"),
     (r"ELENA", "ELENA, the European Investment Bank's local energy assistance"),
@@ -94,13 +108,23 @@ _ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"DUT", "the Driving Urban Transitions Partnership"),
 )
 # Named even beside our words: "twinning" is ours too, but the citizens' town-twinning grants of
-# CERV (formerly Europe for Citizens) are another scheme altogether.
-_CERV = "CERV's town twinning for citizens"
-_OTHER_TWINNING = re.compile(
-    r"\bcerv\b|citizens,? equality,? rights,? and values|\beurope for citizens\b"
-    r"|\bcitizens'? town[- ]twinning|\btown[- ]twinning (?:grants?|call|projects?|funding)"
-    r" (?:of|under|from|by) (?:the )?(?:eu|european union|commission)\b",
-    re.IGNORECASE,
+# CERV (formerly Europe for Citizens) are another scheme altogether, and so are Horizon Europe's
+# Widening actions (whose "Twinning" pairs research institutions).
+_OTHER_TWINNING = tuple(
+    (re.compile(pattern, re.IGNORECASE), name)
+    for pattern, name in (
+        (
+            r"\bcerv\b|citizens,? equality,? rights,? and values|\beurope for citizens\b"
+            r"|\bcitizens'? town[- ]twinning|\btown[- ]twinning (?:grants?|call|projects?|funding)"
+            r" (?:of|under|from|by) (?:the )?(?:eu|european union|commission)\b",
+            "CERV's town twinning for citizens",
+        ),
+        (
+            r"\bwidening (?:calls?|actions?|twinning|participation)|\bwidera\b"
+            r"|\btwinning (?:for|of|between) research (?:institutions|organi[sz]ations)",
+            "Horizon Europe's Widening actions",
+        ),
+    )
 )
 _PATTERNS = tuple(
     (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), name) for pattern, name in _OTHER_PROGRAMMES
@@ -113,8 +137,9 @@ _OURS = re.compile(
 
 def other_programme(question: str) -> str | None:
     """The other programme a question is about, or None when it names none (or also ours)."""
-    if _OTHER_TWINNING.search(question):
-        return _CERV
+    for pattern, name in _OTHER_TWINNING:
+        if pattern.search(question):
+            return name
     if _OURS.search(question):
         return None
     for pattern, name in _PATTERNS:

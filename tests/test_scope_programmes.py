@@ -58,6 +58,18 @@ def shipped() -> KnowledgeBase:
         ("deadline of the Driving Urban Transitions call", "the Driving Urban Transitions"),
         ("what is the Urban Innovative Actions budget", "the European Urban Initiative"),
         ("when do the Horizon Europe cluster 5 topics close", "other Horizon Europe calls"),
+        ("Can our city fund a tram from the Recovery and Resilience Facility?", "the Recovery"),
+        ("is a town eligible for the Modernisation Fund", "the Modernisation Fund"),
+        ("when do Deep Demonstrations with cities start", "EIT Climate-KIC's Deep"),
+        ("how does a city become a C40 member", "C40 Cities"),
+        ("What is the prize of the Mayors Challenge for European cities?", "Bloomberg"),
+        ("By when must we submit our SECAP to the Covenant of Mayors?", "the Covenant of Mayors"),
+        ("Which English course do you recommend for our staff?", "English courses"),
+        ("How many inhabitants make a town a city under Czech law?", "national law"),
+        (
+            "Is the Widening twinning call for research institutions open to our city?",
+            "Horizon Europe's Widening actions",
+        ),
     ],
 )
 def test_another_initiative_falls_back_naming_it(
@@ -80,6 +92,9 @@ def test_another_initiative_falls_back_naming_it(
         "Do Mission Cities get a label, and can a Pilot City apply?",
         "what is the life of a twinning partnership",
         "Can our citizens take part in the site visits?",
+        "Is Croatia a widening country? Can our city apply to the twin cities call?",
+        "Do we need an English certificate to apply?",
+        "Is the Recovery plan of our city enough as a climate commitment?",
     ],
 )
 def test_our_call_is_never_another_initiative(question: str) -> None:
