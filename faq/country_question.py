@@ -39,7 +39,7 @@ _TAKING_PART = re.compile(
     r"|qualif(?:y|ies|ied)|entitled|exclude[ds]?|included|open (?:to|for)|count as"
     r"|on the list|listed"
     r"|teilnehmen|bewerben|mitmachen|partecipare|candidar\w*|participer|postuler|participar)\b"
-    r"|\bin\s*\?"
+    r"|\b(?:in|allowed)\s*\?"
 )
 # ...but not asking how, when or where to apply, which other entries answer.
 _ASKS_SOMETHING_ELSE = re.compile(
@@ -75,10 +75,15 @@ _OUR_OBJECTS = re.compile(
     r"(?:twin\w*|programm\w*|program|call|calls|cohort|mission|netzerocities|nzc|learning"
     r"|initiative)\b"
 )
+# "We are not a Mission City": no status, the usual case.
+_NOT_A_STATUS = re.compile(
+    r"\bnot (?:(?:a|an|one of the)\s+)?(?:\d+\s+)?(?:mission|pilot|twin) cit"
+)
 # A city that is or was in the Mission, or applied before, or an applicant that is no city:
 # that decides, not the country.
 _NAMES_A_STATUS = re.compile(
-    r"\bmission cit|\bpilot cit|\balready\b|\bcohort (?:1|one)\b|\bfirst cohort\b"
+    r"\bmission cit|\bpilot cit|\balready (?:a|an|one|been|in|part|participat\w*|took|selected)\b"
+    r"|\bcohort (?:1|one)\b|\bfirst cohort\b"
     r"|\bapplied (?:before|last)|\bformer\b|\bprevious|\bagenc|\bcompan|\buniversit"
     r"|\bschool|\bngo\b|\bassociation|\bconsortium|\bbusiness"
 )
@@ -109,24 +114,25 @@ def _asked(question: str, kb: KnowledgeBase) -> _Asked | None:
     if kb.eligibility is None:
         return None
     folded = fold_accents(question).casefold()
-    if _NAMES_A_STATUS.search(folded) is not None:
+    if _NAMES_A_STATUS.search(_NOT_A_STATUS.sub(" ", folded)) is not None:
         return None
-    # The asking sentences: in a long message the city's context and the signature are not.
+    # The asking sentences: in a long message the city's context and the signature are not,
+    # nor a sentence taking part in something else ("we take part in many Horizon Europe
+    # projects").
     originals = [part.strip() for part in _SENTENCE_BREAK.split(question) if part.strip()]
-    asking = [part for part in originals if _TAKING_PART.search(fold_accents(part).casefold())]
+    asking = [
+        part
+        for part in originals
+        if _TAKING_PART.search(fold_accents(part).casefold()) and _about_ours(part)
+    ]
     questions = [part for part in originals if part.endswith("?")]
     if not asking or (questions and not any(part in asking for part in questions)):
         # Nothing asks about taking part, or only a statement does and the questions are
         # about something else ("Our town in Spain wants to apply. Are the workshops in
         # English?").
         return None
-    for part in asking:
-        plain = fold_accents(part).casefold()
-        if _ASKS_SOMETHING_ELSE.search(plain) is not None:
-            return None
-        for applied in _APPLIES_FOR.finditer(plain):
-            if _OUR_OBJECTS.search(applied["object"]) is None:
-                return None
+    if any(_ASKS_SOMETHING_ELSE.search(fold_accents(part).casefold()) for part in asking):
+        return None
     in_asking = [countries_named_in(part) for part in asking]
     named = {code for codes in in_asking for code in codes}
     # Outright only when every question the message asks is about taking part ("...wants to
@@ -143,6 +149,12 @@ def _asked(question: str, kb: KnowledgeBase) -> _Asked | None:
         return None
     anywhere = countries_named_in(question)
     return _Asked(anywhere[0], False, named_in_asking=False) if len(anywhere) == 1 else None
+
+
+def _about_ours(sentence: str) -> bool:
+    """Whether what the sentence applies for, joins or takes part in (if it says) is ours."""
+    plain = fold_accents(sentence).casefold()
+    return all(_OUR_OBJECTS.search(found["object"]) for found in _APPLIES_FOR.finditer(plain))
 
 
 def with_country_answer(result: MatchResult, kb: KnowledgeBase) -> MatchResult:

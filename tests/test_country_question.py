@@ -89,6 +89,13 @@ def test_the_country_a_question_asks_about(
         ("Can a Danish kommune join?", "DK"),
         ("Is Finland in? We are a lakeside town.", "FI"),
         ("Would a U.S. city such as Denver be allowed to apply?", "US"),
+        ("Is Latvia allowed? Our town is Cēsis.", "LV"),
+        # Not a Mission City: the usual case; and a sentence taking part in something else.
+        (
+            "We are a town in Slovenia and not a Mission City. We take part in many Interreg "
+            "projects already. Is our town eligible for the twinning?",
+            "SI",
+        ),
         # A long message naming other countries in its context: the asking sentence decides.
         (
             "Dear team, we are a city in Austria (Graz) and we work a lot with Slovenian and "
