@@ -151,6 +151,16 @@ def _asked(question: str, kb: KnowledgeBase) -> _Asked | None:
     return _Asked(anywhere[0], False, named_in_asking=False) if len(anywhere) == 1 else None
 
 
+def answers_entry(result: MatchResult, entry_id: str) -> bool:
+    """Whether an answer answers what this entry does: its own entry, or, for a country answer
+    (the same text whichever eligibility entry it stands for), any of the eligibility entries."""
+    if result.decision != "answer":
+        return False
+    if result.country is not None:
+        return entry_id in _ELIGIBILITY_ENTRIES
+    return result.entry_id == entry_id
+
+
 def _about_ours(sentence: str) -> bool:
     """Whether what the sentence applies for, joins or takes part in (if it says) is ours."""
     plain = fold_accents(sentence).casefold()

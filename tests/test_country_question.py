@@ -11,10 +11,10 @@ import pytest
 from bot.settings import BUNDLED_FAQ_DIR
 from faq.commands import result_json
 from faq.countries import countries_named_in
-from faq.country_question import COUNTRY_ENTRY, asked_country, country_answer
+from faq.country_question import COUNTRY_ENTRY, answers_entry, asked_country, country_answer
 from faq.eligibility import CountryGroup, EligibilityRules
 from faq.loader import load_knowledge_base
-from faq.matcher import match_question
+from faq.matcher import MatchResult, match_question
 from faq.model import KnowledgeBase
 
 
@@ -216,3 +216,23 @@ def test_without_rules_no_question_is_a_country_question(shipped: KnowledgeBase)
     assert asked_country("Are Croatian towns welcome too?", shipped) == "HR"
     bare = dataclasses.replace(shipped, eligibility=None)
     assert asked_country("Are Croatian towns welcome too?", bare) is None
+
+
+@pytest.mark.parametrize(
+    ("country", "entry_id", "wanted", "answers"),
+    [
+        # A country answer: the same text whichever eligibility entry it stands for.
+        ("HR", COUNTRY_ENTRY, "eligibility", True),
+        ("HR", "eligibility", COUNTRY_ENTRY, True),
+        ("HR", COUNTRY_ENTRY, "associated-countries", True),
+        ("HR", COUNTRY_ENTRY, "city-size", False),
+        # Any other answer answers its own entry only.
+        (None, COUNTRY_ENTRY, "eligibility", False),
+        (None, "deadline", "deadline", True),
+    ],
+)
+def test_what_an_answer_answers(
+    country: str | None, entry_id: str, wanted: str, answers: bool
+) -> None:
+    result = MatchResult("q", "answer", entry_id, 70.0, (), ((entry_id, 70.0),), country=country)
+    assert answers_entry(result, wanted) is answers
