@@ -114,35 +114,42 @@ def _asked(question: str, kb: KnowledgeBase) -> _Asked | None:
     if kb.eligibility is None:
         return None
     folded = fold_accents(question).casefold()
+    if _TAKING_PART.search(folded) is None:
+        return None  # most questions: nothing more to read
     if _NAMES_A_STATUS.search(_NOT_A_STATUS.sub(" ", folded)) is not None:
         return None
+    # Each sentence as written (for the names) and folded (for the words).
+    sentences = [
+        (part.strip(), fold_accents(part).casefold().strip())
+        for part in _SENTENCE_BREAK.split(question)
+        if part.strip()
+    ]
     # The asking sentences: in a long message the city's context and the signature are not,
     # nor a sentence taking part in something else ("we take part in many Horizon Europe
     # projects").
-    originals = [part.strip() for part in _SENTENCE_BREAK.split(question) if part.strip()]
     asking = [
-        part
-        for part in originals
-        if _TAKING_PART.search(fold_accents(part).casefold()) and _about_ours(part)
+        (part, plain)
+        for part, plain in sentences
+        if _TAKING_PART.search(plain) and _about_ours(plain)
     ]
-    questions = [part for part in originals if part.endswith("?")]
-    if not asking or (questions and not any(part in asking for part in questions)):
+    questions = [part for part, _ in sentences if part.endswith("?")]
+    asked = {part for part, _ in asking}
+    if not asking or (questions and not asked.intersection(questions)):
         # Nothing asks about taking part, or only a statement does and the questions are
         # about something else ("Our town in Spain wants to apply. Are the workshops in
         # English?").
         return None
-    if any(_ASKS_SOMETHING_ELSE.search(fold_accents(part).casefold()) for part in asking):
+    if any(_ASKS_SOMETHING_ELSE.search(plain) for _, plain in asking):
         return None
-    in_asking = [countries_named_in(part) for part in asking]
+    in_asking = [countries_named_in(part) for part, _ in asking]
     named = {code for codes in in_asking for code in codes}
-    # Outright only when every question the message asks is about taking part ("...wants to
-    # apply. Are the meetings all in English?" asks about the language too).
-    others = [part for part in questions if part not in asking]
     if len(named) == 1:
         code = next(iter(named))
-        outright = not others and any(
-            code in codes and _A_CITY.search(fold_accents(part).casefold())
-            for part, codes in zip(asking, in_asking, strict=True)
+        # Outright only when every question the message asks is about taking part ("...wants
+        # to apply. Are the meetings all in English?" asks about the language too).
+        outright = set(questions) <= asked and any(
+            code in codes and _A_CITY.search(plain)
+            for (_, plain), codes in zip(asking, in_asking, strict=True)
         )
         return _Asked(code, outright, named_in_asking=True)
     if named:
@@ -161,9 +168,9 @@ def answers_entry(result: MatchResult, entry_id: str) -> bool:
     return result.entry_id == entry_id
 
 
-def _about_ours(sentence: str) -> bool:
-    """Whether what the sentence applies for, joins or takes part in (if it says) is ours."""
-    plain = fold_accents(sentence).casefold()
+def _about_ours(plain: str) -> bool:
+    """Whether what a (folded) sentence applies for, joins or takes part in, if it says, is
+    ours."""
     return all(_OUR_OBJECTS.search(found["object"]) for found in _APPLIES_FOR.finditer(plain))
 
 
