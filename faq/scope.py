@@ -30,12 +30,12 @@ _OTHER_PROGRAMMES: tuple[tuple[str, str], ...] = (
     (r"creative europe", "Creative Europe"),
     (r"digital europe (?:programme|program|call|funding|grants?)", "the Digital Europe Programme"),
     (
-        r"european investment bank|eib (?:loans?|financing|funding|credit)",
-        "the European Investment Bank",
+        r"european local energy assistance|elena (?:facility|grants?|technical assistance|support)",
+        "ELENA, the European Investment Bank's local energy assistance",
     ),
     (
-        r"european local energy assistance",
-        "ELENA, the European Investment Bank's local energy assistance",
+        r"european investment bank|eib (?:loans?|financing|funding|credit)",
+        "the European Investment Bank",
     ),
     (r"marie curie|marie sk\w+ curie", "Marie Skłodowska-Curie research grants"),
     (
@@ -98,8 +98,9 @@ _ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"LIFE", "the LIFE programme"),
     (r"RRF", "the Recovery and Resilience Facility"),
     (r"EUI", "the European Urban Initiative"),
-    (r"EIB", "the European Investment Bank"),
+    # ELENA first: "ELENA technical assistance from the EIB" is about ELENA.
     (r"ELENA", "ELENA, the European Investment Bank's local energy assistance"),
+    (r"EIB", "the European Investment Bank"),
     (r"CEF", "the Connecting Europe Facility"),
     (r"ICC", "the Intelligent Cities Challenge"),
     (r"NEB", "the New European Bauhaus"),

@@ -48,6 +48,7 @@ def shipped() -> KnowledgeBase:
             "ELENA, the European Investment Bank's local energy assistance",
         ),
         ("what rate do EIB loans for street lighting have", "the European Investment Bank"),
+        ("Can we get ELENA technical assistance from the EIB for heating?", "ELENA"),
         ("Is the Intelligent Cities Challenge still taking cities?", "the Intelligent Cities"),
         ("how do we pitch a project on the Smart Cities Marketplace", "the Smart Cities"),
         ("when are the New European Bauhaus prizes announced", "the New European Bauhaus"),
