@@ -4,11 +4,14 @@ carry."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 
+from faq.countries import country_name
 from faq.matcher import MatchResult, MatchThresholds
 from handlers import callback_data as data
+from handlers import eligibility
 from handlers.faq import next_best
 
 THRESHOLDS = MatchThresholds(answer=60.0, suggest=48.0)
@@ -53,3 +56,34 @@ def test_check_my_city_data_is_validated(code: str, valid: bool) -> None:
         assert re.match(other, built) is None
     if valid:
         assert data.eligibility_answers(built) == [code]
+
+
+class _Query:
+    def __init__(self, data: str) -> None:
+        self.data = data
+        self.answers: list[tuple[str | None, bool]] = []
+
+    async def answer(self, text: str | None = None, show_alert: bool = False) -> None:
+        self.answers.append((text, show_alert))
+
+
+class _Bot:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def send_message(self, chat_id: int, text: str, **_: object) -> None:
+        self.sent.append((chat_id, text))
+
+
+@pytest.mark.parametrize(("code", "sends"), [("HR", True), ("ZZ", False), ("XK", True)])
+async def test_check_my_city_asks_the_status_only_for_a_real_country(
+    code: str, sends: bool
+) -> None:
+    query, bot = _Query(data.eligibility_check(code)), _Bot()
+    update = SimpleNamespace(callback_query=query, effective_chat=SimpleNamespace(id=7))
+    await eligibility.check_from_answer(update, SimpleNamespace(bot=bot))  # type: ignore[arg-type]
+    if sends:
+        assert query.answers == [(None, False)] and len(bot.sent) == 1
+        assert country_name(code) in bot.sent[0][1]
+    else:
+        assert query.answers == [(eligibility.OUT_OF_DATE, True)] and bot.sent == []
