@@ -77,13 +77,17 @@ def result_json(result: MatchResult) -> str:
             "out_of_scope": result.out_of_scope,
             # True when a fallback message asked for work (write, translate), not a question.
             "asks_for_work": result.asks_for_work,
+            # The country (alpha-2) an answer speaks of, from the eligibility rules, or null.
+            "country": result.country,
         },
         ensure_ascii=False,
     )
 
 
 def _describe(result: MatchResult) -> str:
-    if result.decision == "answer":
+    if result.decision == "answer" and result.country:
+        outcome = f"answer {result.entry_id} for {result.country} (score {result.score:.1f})"
+    elif result.decision == "answer":
         outcome = f"answer {result.entry_id} (score {result.score:.1f})"
     elif result.decision == "suggest":
         outcome = f"suggest {', '.join(result.suggestions)} (best score {result.score:.1f})"

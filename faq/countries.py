@@ -40,6 +40,7 @@ SUPPLEMENT = {
     "wales": "GB",
     "northern ireland": "GB",
     "republic of korea": "KR",
+    "turkey": "TR",
 }
 # Preferred among equally close suggestions: the countries of Europe (the call's region).
 # fmt: off
@@ -260,3 +261,107 @@ def _confident(close: dict[str, tuple[int, bool]]) -> str | None:
     runner_up, matchable = ranked[1][1]
     clearly = runner_up - distance >= (CONFIDENT_MARGIN if matchable else 1)
     return best if clearly else None
+
+
+# English adjectives of the countries cities ask about most, which name a country only before a
+# word for a place or its people ("Croatian towns", "slovak cities"): alone they are as often a
+# language ("do we need German?"). "English" is left out: it is the call's language.
+# fmt: off
+DEMONYMS = {
+    "austrian": "AT", "belgian": "BE", "bulgarian": "BG", "croatian": "HR", "cypriot": "CY",
+    "czech": "CZ", "danish": "DK", "estonian": "EE", "finnish": "FI", "french": "FR",
+    "german": "DE", "greek": "GR", "hungarian": "HU", "irish": "IE", "italian": "IT",
+    "latvian": "LV", "lithuanian": "LT", "luxembourgish": "LU", "maltese": "MT", "dutch": "NL",
+    "polish": "PL", "portuguese": "PT", "romanian": "RO", "slovak": "SK", "slovakian": "SK",
+    "slovene": "SI", "slovenian": "SI", "spanish": "ES", "swedish": "SE", "albanian": "AL",
+    "armenian": "AM", "bosnian": "BA", "faroese": "FO", "georgian": "GE", "icelandic": "IS",
+    "israeli": "IL", "kosovar": "XK", "kosovan": "XK", "moldovan": "MD", "montenegrin": "ME",
+    "macedonian": "MK", "norwegian": "NO", "serbian": "RS", "tunisian": "TN", "turkish": "TR",
+    "ukrainian": "UA", "british": "GB", "scottish": "GB", "welsh": "GB", "canadian": "CA",
+    "swiss": "CH", "liechtensteiner": "LI", "andorran": "AD", "monegasque": "MC",
+    "sammarinese": "SM", "belarusian": "BY", "russian": "RU", "american": "US",
+    "moroccan": "MA", "egyptian": "EG", "azerbaijani": "AZ", "japanese": "JP", "chinese": "CN",
+    "indian": "IN", "australian": "AU", "brazilian": "BR", "mexican": "MX",
+}
+# fmt: on
+# fmt: off
+_PLACE_WORDS = frozenset({
+    "city", "cities", "town", "towns", "village", "villages", "municipality", "municipalities",
+    "commune", "communes", "local", "region", "regions", "authority", "authorities", "council",
+    "councils", "mayor", "mayors", "applicant", "applicants", "partner", "partners", "capital",
+    "capitals", "side", "member", "members", "kommune", "kommuner", "kommun", "gemeinde",
+    "gemeinden", "gmina", "comune", "comuni", "municipio", "ayuntamiento", "ville", "villes",
+})
+# fmt: on
+# A demonym names a country when one of these follows it within this many words.
+_DEMONYM_REACH = 3
+_LONGEST_NAME_WORDS = 4
+# A name of one word counts only from this many letters (shorter ones are too often words of
+# some language), unless it is one of the country's English names.
+_MIN_NAME_CHARS = 5
+
+
+# "US" in capitals (or "U.S."): folded, it would be the pronoun "us".
+_US = re.compile(r"\bU\.?S\.?(?:A\.?)?(?![\w.])")
+
+
+def countries_named_in(text: str) -> tuple[str, ...]:
+    """The countries a free text names, in order, once each: a name in any language, or an
+    English adjective before a place ("Croatian towns"); ambiguous and everyday words excluded."""
+    words = _folded(_US.sub(" usa ", text)).split()
+    found: list[str] = []
+    position = 0
+    while position < len(words):
+        step, code = 1, None
+        for length in range(min(_LONGEST_NAME_WORDS, len(words) - position), 0, -1):
+            code = _code_of_name(words[position : position + length])
+            if code is None and length == 1:
+                code = _code_of_demonym(words, position)
+            if code is not None:
+                step = length
+                break
+        if code is not None and code not in found:
+            found.append(code)
+        position += step
+    return tuple(found)
+
+
+def _code_of_name(words: list[str]) -> str | None:
+    from faq.english import is_common_word  # loaded on first use, like the name index
+
+    name = " ".join(words)
+    if name in SUPPLEMENT:
+        return SUPPLEMENT[name]
+    index = _index()
+    single = len(words) == 1
+    if name in index.primary and (not single or len(name) >= _MIN_NAME_CHARS - 1):
+        return index.primary[name]
+    if single and (len(name) < _MIN_NAME_CHARS or is_common_word(name)):
+        return None if name not in ("uk", "usa") else index.primary.get(name, _one(name, index))
+    codes = index.everywhere.get(name, frozenset())
+    if not codes and single:
+        codes = _english_name_words().get(name, frozenset())  # "macedonia", "bosnia"
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+@cache
+def _english_name_words() -> Mapping[str, frozenset[str]]:
+    """Each word of the countries' English names (CLDR, pycountry) and the countries it is in."""
+    words: dict[str, set[str]] = defaultdict(set)
+    for name, code in _index().primary.items():
+        for word in name.split():
+            words[word].add(code)
+    return {word: frozenset(codes) for word, codes in words.items()}
+
+
+def _one(name: str, index: _Index) -> str | None:
+    codes = index.everywhere.get(name, frozenset())
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _code_of_demonym(words: list[str], position: int) -> str | None:
+    code = DEMONYMS.get(words[position])
+    if code is None:
+        return None
+    following = words[position + 1 : position + 1 + _DEMONYM_REACH]
+    return code if any(word in _PLACE_WORDS for word in following) else None

@@ -18,6 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming
 
+from faq.country_question import with_country_answer
 from faq.english import common_words, is_common_word
 from faq.language import is_not_english
 from faq.normalize import (
@@ -141,6 +142,8 @@ class MatchResult:
     out_of_scope: str | None = None
     # A fallback because the message asks for work (write, translate), not about the call.
     asks_for_work: bool = False
+    # The country whose cities the question asks may take part (answered from the rules).
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -757,7 +760,7 @@ def match_question(
         if cached is not None:
             index._results.move_to_end(key)
             return cached
-    result = _match_uncached(question, kb, thresholds)
+    result = with_country_answer(_match_uncached(question, kb, thresholds), kb)
     with index._results_lock:
         index._results[key] = result
         if len(index._results) > RESULT_CACHE_SIZE:

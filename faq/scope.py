@@ -7,13 +7,13 @@ import re
 
 # A question about one of these and not about the Twin Cities call ("Is the Interreg Europe call
 # open?") shares words like "call", "deadline" and "apply" with our entries and would be answered
-# confidently about the wrong programme. Names the facts use for our own call (Horizon Europe,
-# the Covenant of Mayors a city may have signed) are not listed: a city asks about those in our
-# context.
+# confidently about the wrong programme. Names the facts use for our own call (Horizon Europe, its
+# associated countries, the Covenant of Mayors a city may have signed) are not listed alone: a city
+# asks about those in our context. Each name was checked against the programme's own pages.
 _OTHER_PROGRAMMES: tuple[tuple[str, str], ...] = (
     (r"interreg", "Interreg"),
     (r"urbact", "URBACT"),
-    (r"european urban initiative", "the European Urban Initiative"),
+    (r"european urban initiative|urban innovative actions", "the European Urban Initiative"),
     (r"life (?:programme|program|call|grants?|projects?|funding)", "the LIFE programme"),
     (r"erasmus", "Erasmus+"),
     (r"green capital|green leaf", "the European Green Capital and Green Leaf awards"),
@@ -24,19 +24,108 @@ _OTHER_PROGRAMMES: tuple[tuple[str, str], ...] = (
     (r"eurocities", "Eurocities"),
     (r"iclei", "ICLEI"),
     (r"regional development fund|erdf", "the European Regional Development Fund"),
-    (r"cohesion fund", "the Cohesion Fund"),
+    (r"cohesion fund|cohesion policy funds?", "the Cohesion Fund"),
     (r"just transition fund", "the Just Transition Fund"),
     (r"connecting europe facility", "the Connecting Europe Facility"),
     (r"creative europe", "Creative Europe"),
-    (r"digital europe programme", "the Digital Europe Programme"),
-    (r"european investment bank", "the European Investment Bank"),
+    (r"digital europe (?:programme|program|call|funding|grants?)", "the Digital Europe Programme"),
+    (
+        r"european local energy assistance|elena (?:facility|grants?|technical assistance|support)",
+        "ELENA, the European Investment Bank's local energy assistance",
+    ),
+    (
+        r"european investment bank|eib (?:loans?|financing|funding|credit)",
+        "the European Investment Bank",
+    ),
     (r"marie curie|marie sk\w+ curie", "Marie Skłodowska-Curie research grants"),
+    (
+        r"european research council|erc (?:grants?|starting|consolidator|advanced)",
+        "the European Research Council's grants",
+    ),
+    (
+        r"european innovation council|eic (?:accelerator|pathfinder|transition)",
+        "the European Innovation Council",
+    ),
+    (r"recovery and resilience (?:facility|plans?)", "the Recovery and Resilience Facility"),
+    (r"moderni[sz]ation fund", "the Modernisation Fund"),
+    (r"deep demonstrations?", "EIT Climate-KIC's Deep Demonstrations"),
+    (r"c40(?: cities)?", "C40 Cities"),
+    (r"mayors challenge", "Bloomberg Philanthropies' Mayors Challenge"),
+    (r"submit\w* (?:\w+ ){0,3}to the covenant of mayors", "the Covenant of Mayors"),
+    # Our words in another sense: a language course, a city's status under national law.
+    (
+        r"(?:english|language) (?:courses?|class(?:es)?|lessons?|schools?|teachers?|tutors?)"
+        r"|learn(?:ing)? english",
+        "English courses",
+    ),
+    (r"under (?:\w+ )?law|(?:national|municipal) law", "national law"),
+    # Horizon Europe's other calls (our call is funded by it, so its name alone is ours).
+    (
+        r"horizon europe (?:cluster|work programme|research (?:project|proposal)s?)"
+        r"|cluster [1-6] (?:call|topic|destination)s?",
+        "other Horizon Europe calls",
+    ),
+    # The other four EU Missions (ours is the Mission for Climate-Neutral and Smart Cities).
+    (r"(?:eu )?mission (?:on )?cancer|cancer mission|beating cancer", "the EU Mission on Cancer"),
+    (
+        r"mission (?:on )?(?:climate )?adaptation|(?:climate )?adaptation mission"
+        r"|mission adaptation to climate change",
+        "the EU Mission Adaptation to Climate Change",
+    ),
+    (
+        r"restore our oceans? and waters|(?:oceans?|waters?) mission"
+        r"|mission (?:on )?(?:our )?oceans?|mission starfish",
+        "the EU Mission Restore our Ocean and Waters",
+    ),
+    (r"soil deal|soil mission|mission (?:on )?soils?", "the EU Mission A Soil Deal for Europe"),
+    (
+        r"intelligent cit(?:y|ies) challenge|digital cities challenge",
+        "the Intelligent Cities Challenge",
+    ),
+    (r"smart cit(?:y|ies) marketplace", "the Smart Cities Marketplace"),
+    (r"(?:new )?european bauhaus", "the New European Bauhaus"),
+    (r"driving urban transitions", "the Driving Urban Transitions Partnership"),
+    # The Covenant itself (joining it, its plans and reports), not a city saying it signed it.
+    (
+        r"(?:join|sign|signing|become (?:a )?signator(?:y|ies) (?:of|to))"
+        r" (?:the )?covenant of mayors"
+        r"|covenant of mayors (?:reporting|report|template|office|membership|platform)",
+        "the Covenant of Mayors",
+    ),
 )
 # Capitals only: "life" and "eib" in lower case are ordinary words or typos more often.
 _ACRONYMS: tuple[tuple[str, str], ...] = (
     (r"LIFE", "the LIFE programme"),
+    (r"RRF", "the Recovery and Resilience Facility"),
     (r"EUI", "the European Urban Initiative"),
-    (r"EIB|ELENA", "the European Investment Bank"),
+    # ELENA first: "ELENA technical assistance from the EIB" is about ELENA.
+    (r"ELENA", "ELENA, the European Investment Bank's local energy assistance"),
+    (r"EIB", "the European Investment Bank"),
+    (r"CEF", "the Connecting Europe Facility"),
+    (r"ICC", "the Intelligent Cities Challenge"),
+    (r"NEB", "the New European Bauhaus"),
+    (r"ERC", "the European Research Council's grants"),
+    (r"EIC", "the European Innovation Council"),
+    (r"DUT", "the Driving Urban Transitions Partnership"),
+)
+# Named even beside our words: "twinning" is ours too, but the citizens' town-twinning grants of
+# CERV (formerly Europe for Citizens) are another scheme altogether, and so are Horizon Europe's
+# Widening actions (whose "Twinning" pairs research institutions).
+_OTHER_TWINNING = tuple(
+    (re.compile(pattern, re.IGNORECASE), name)
+    for pattern, name in (
+        (
+            r"\bcerv\b|citizens,? equality,? rights,? and values|\beurope for citizens\b"
+            r"|\bcitizens'? town[- ]twinning|\btown[- ]twinning (?:grants?|call|projects?|funding)"
+            r" (?:of|under|from|by) (?:the )?(?:eu|european union|commission)\b",
+            "CERV's town twinning for citizens",
+        ),
+        (
+            r"\bwidening (?:calls?|actions?|twinning|participation)|\bwidera\b"
+            r"|\btwinning (?:for|of|between) research (?:institutions|organi[sz]ations)",
+            "Horizon Europe's Widening actions",
+        ),
+    )
 )
 _PATTERNS = tuple(
     (re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE), name) for pattern, name in _OTHER_PROGRAMMES
@@ -49,6 +138,9 @@ _OURS = re.compile(
 
 def other_programme(question: str) -> str | None:
     """The other programme a question is about, or None when it names none (or also ours)."""
+    for pattern, name in _OTHER_TWINNING:
+        if pattern.search(question):
+            return name
     if _OURS.search(question):
         return None
     for pattern, name in _PATTERNS:

@@ -98,6 +98,11 @@ def eligibility_country(code: str) -> str:
     return f"{ELIGIBILITY_PREFIX}c:{code}"
 
 
+def eligibility_check(code: str) -> str:
+    """The data of "Check my city" under a country answer: /eligibility from the status on."""
+    return f"{ELIGIBILITY_PREFIX}a:{code}"
+
+
 def eligibility_status(code: str, status: str) -> str:
     """The data of a status button in /eligibility, carrying the country."""
     return f"{ELIGIBILITY_PREFIX}s:{code}:{status}"
@@ -137,6 +142,7 @@ REGISTER_START_PATTERN = (
 )
 REGISTRATION_RESUME_PATTERN = f"{REGISTER_START_PATTERN}|{exactly(REGISTER_UPDATE)}"
 ELIGIBILITY_COUNTRY_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}c:[A-Z]{{2}}$"
+ELIGIBILITY_CHECK_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}a:[A-Z]{{2}}$"
 ELIGIBILITY_STATUS_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}s:[A-Z]{{2}}:[a-z]+$"
 ELIGIBILITY_COMMITMENT_PATTERN = f"^{re.escape(ELIGIBILITY_PREFIX)}m:[A-Z]{{2}}:[a-z]+:[a-z]+$"
 

@@ -30,7 +30,7 @@ from bot.registration.steps import (
     judge_answers,
 )
 from bot.registration.texts import country_label, status_label, unknown_country, verdict_text
-from faq.countries import match_country
+from faq.countries import is_country_code, match_country
 from faq.eligibility import CityStatus, Commitment, Verdict
 from handlers import callback_data as data
 from handlers import faq
@@ -165,6 +165,23 @@ async def country(update: Update, context: AppContext) -> object:
     return END
 
 
+async def check_from_answer(update: Update, context: AppContext) -> None:
+    """ "Check my city" under a country answer: ask the status in a new message (the answer
+    stays), the country already known."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    (code,) = data.eligibility_answers(query.data)
+    if not is_country_code(code):
+        await query.answer(OUT_OF_DATE, show_alert=True)
+        return
+    await query.answer()
+    await context.bot.send_message(
+        chat.id, _status_text(code), parse_mode="HTML", reply_markup=status_keyboard(code)
+    )
+
+
 async def status(update: Update, context: AppContext) -> None:
     """A status button: ask the commitment."""
     query = update.callback_query
@@ -252,6 +269,7 @@ def buttons() -> list[CallbackQueryHandler[Any, Any]]:
     """The buttons that work outside the conversation too (after a restart, say)."""
     return [
         CallbackQueryHandler(country, pattern=data.ELIGIBILITY_COUNTRY_PATTERN),
+        CallbackQueryHandler(check_from_answer, pattern=data.ELIGIBILITY_CHECK_PATTERN),
         CallbackQueryHandler(out_of_date, pattern=data.exactly(data.ELIGIBILITY_OTHER_COUNTRY)),
         CallbackQueryHandler(status, pattern=data.ELIGIBILITY_STATUS_PATTERN),
         CallbackQueryHandler(commitment, pattern=data.ELIGIBILITY_COMMITMENT_PATTERN),

@@ -21,6 +21,7 @@ from bot.context import AppContext, Services
 from bot.storage.durable import StorageError
 from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.storage.questions import KEPT_CANDIDATES, mask_personal_data
+from faq.country_question import COUNTRY_ENTRY, country_answer
 from faq.matcher import MatchResult, MatchThresholds, match_question
 from faq.model import OFFER_HUMAN, Entry, KnowledgeBase
 from faq.placeholders import needs_subscribe_offer, render_answer
@@ -68,6 +69,14 @@ NOT_ASKED_LABEL = "🤔 Not what I asked"
 # sends nothing a second time.
 NOT_ASKED_PRESSED_KEY = "faq_not_asked_pressed"
 NOT_ASKED_AGAIN_TEXT = "Already noted: the ways on are in the message below."
+# After "Not what I asked": the next best entries first, those scoring at least the "Did you
+# mean" score (on faq_practice.yaml the right entry was the runner-up for 5 of 6 wrong uncertain
+# answers, scoring 57-70), then the topics and a person.
+MAX_NEXT_BEST = 3
+NEXT_BEST_TEXT = (
+    "Sorry about that. Did you mean one of these? If not, browse the topics or reach a person."
+)
+CHECK_MY_CITY_LABEL = "✅ Check my city"
 REACH_PERSON_BUTTON = InlineKeyboardButton("🙋 Reach a person", callback_data=data.HANDOFF_START)
 FALLBACK_BUTTONS = InlineKeyboardMarkup(
     [
@@ -130,6 +139,31 @@ async def answer_entry(
     )
 
 
+async def answer_country(
+    message: Message, kb: KnowledgeBase, code: str, uncertain_entry: str | None = None
+) -> Message | None:
+    """Say what holds for cities of one country, from the rules as they are now (with "Not what
+    I asked" when the guess was uncertain); None when the FAQ has no rules."""
+    rules = kb.eligibility
+    if rules is None:
+        return None
+    rows = [[InlineKeyboardButton(CHECK_MY_CITY_LABEL, callback_data=data.eligibility_check(code))]]
+    listing = find_entry(kb, COUNTRY_ENTRY)
+    if listing is not None:
+        listed = InlineKeyboardButton(
+            _label(listing.question), callback_data=data.faq_entry(listing.id)
+        )
+        rows.append([listed])
+    if uncertain_entry is not None:
+        not_asked = data.not_asked(uncertain_entry)
+        rows.append([InlineKeyboardButton(NOT_ASKED_LABEL, callback_data=not_asked)])
+    return await message.reply_html(
+        country_answer(code, rules),
+        reply_markup=InlineKeyboardMarkup(rows),
+        disable_web_page_preview=True,
+    )
+
+
 async def _record_outcome(
     services: Services, chat_id: int, asked: str, result: MatchResult
 ) -> None:
@@ -183,8 +217,18 @@ def _remember_suggestion(
     _keep_newest(pending, message_id, record)
 
 
+def next_best(result: MatchResult, thresholds: MatchThresholds) -> list[str]:
+    """The entries to offer after "Not what I asked": the other candidates scoring at least the
+    suggest score, best first, at most MAX_NEXT_BEST."""
+    return [
+        entry_id
+        for entry_id, score in result.candidates
+        if entry_id != result.entry_id and score >= thresholds.suggest
+    ][:MAX_NEXT_BEST]
+
+
 def _remember_uncertain(
-    context: AppContext, message_id: int, asked: str, result: MatchResult
+    context: AppContext, message_id: int, asked: str, result: MatchResult, offer: list[str]
 ) -> None:
     # Its own key: a related-entry press under the answer must not log it as a suggestion.
     pending = _pending(context, NOT_ASKED_KEY)
@@ -196,6 +240,7 @@ def _remember_uncertain(
         "candidates": [
             [entry, round(score, 2)] for entry, score in result.candidates[:KEPT_CANDIDATES]
         ],
+        "offer": offer,
     }
     dropped = [int(key) for key in _keep_newest(pending, message_id, record, MAX_NOT_ASKED)]
     if dropped and context.chat_data is not None:
@@ -229,13 +274,25 @@ async def ask(update: Update, context: AppContext) -> None:
     services = context.services
     kb = services.knowledge.current
     result = match_question(message.text[:MAX_QUESTION_CHARS], kb, thresholds_of(services))
+    if result.decision == "answer" and result.country is not None:
+        uncertain = result.score < CERTAIN_SCORE
+        sent = await answer_country(
+            message, kb, result.country, result.entry_id if uncertain else None
+        )
+        if sent is not None:
+            if uncertain:
+                offer = next_best(result, thresholds_of(services))
+                _remember_uncertain(context, sent.message_id, message.text, result, offer)
+            await _record_outcome(services, message.chat_id, message.text, result)
+            return
     if result.decision == "answer" and result.entry_id:
         entry = find_entry(kb, result.entry_id)
         if entry is not None:
             uncertain = result.score < CERTAIN_SCORE
             sent = await answer_entry(update, context, entry, uncertain=uncertain)
             if uncertain and sent is not None:
-                _remember_uncertain(context, sent.message_id, message.text, result)
+                offer = next_best(result, thresholds_of(services))
+                _remember_uncertain(context, sent.message_id, message.text, result, offer)
             await _record_outcome(services, message.chat_id, message.text, result)
             return
     suggested = [e for e in (find_entry(kb, sid) for sid in result.suggestions) if e is not None]
@@ -350,8 +407,18 @@ async def _remove_not_asked_row(message: MaybeInaccessibleMessage | None) -> Non
         log.debug("Could not remove 'Not what I asked' from message %s (%s)", message.id, error)
 
 
+def _offered_entries(kb: KnowledgeBase, answered: object, entry_id: str) -> list[Entry]:
+    """The next best entries kept with this answer that the FAQ still has."""
+    if not isinstance(answered, dict) or answered.get("entry") != entry_id:
+        return []
+    offer = answered.get("offer", [])
+    ids = [str(other) for other in offer] if isinstance(offer, list) else []
+    return [entry for entry in (find_entry(kb, other) for other in ids) if entry is not None]
+
+
 async def not_asked(update: Update, context: AppContext) -> None:
-    """The "Not what I asked" press: drop the button, offer the ways on once, log it for admins."""
+    """The "Not what I asked" press: drop the button, offer the next best entries and the ways on
+    once, log it for admins."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or query.data is None or chat is None:
@@ -375,8 +442,18 @@ async def not_asked(update: Update, context: AppContext) -> None:
             text = f"{NOT_ASKED_TOO_OLD_TEXT} {NOT_FOUND_TEXT}"
     await query.answer()
     await _remove_not_asked_row(query.message)
-    await context.bot.send_message(chat.id, text, reply_markup=FALLBACK_BUTTONS)
     entry_id = data.not_asked_entry(query.data)
+    offered = _offered_entries(context.services.knowledge.current, answered, entry_id)
+    if offered:
+        rows = [
+            [InlineKeyboardButton(_label(e.question), callback_data=data.faq_entry(e.id))]
+            for e in offered
+        ]
+        markup = InlineKeyboardMarkup([*rows, *FALLBACK_BUTTONS.inline_keyboard])
+        sent = await context.bot.send_message(chat.id, NEXT_BEST_TEXT, reply_markup=markup)
+        _remember_offer(context, sent.message_id, answered)
+    else:
+        await context.bot.send_message(chat.id, text, reply_markup=FALLBACK_BUTTONS)
     if not isinstance(answered, dict) or answered.get("entry") != entry_id:
         return
     question = str(answered.get("question", ""))
@@ -388,3 +465,15 @@ async def not_asked(update: Update, context: AppContext) -> None:
             await store.remember_unanswered(chat.id, question, keep=KEEP_UNANSWERED)
     except (OSError, StorageError) as error:
         log.warning("Could not log a 'Not what I asked' press (%s); check the data folder", error)
+
+
+def _remember_offer(context: AppContext, message_id: int, answered: object) -> None:
+    """Keep the next-best offer like a "Did you mean" one, so a press logs the entry chosen."""
+    pending = _pending(context)
+    if pending is None or not isinstance(answered, dict):
+        return
+    record = {
+        "question": answered.get("question", ""),
+        "candidates": answered.get("candidates", []),
+    }
+    _keep_newest(pending, message_id, record)

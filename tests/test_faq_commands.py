@@ -83,6 +83,7 @@ def test_ask_json_lines_have_the_documented_shape() -> None:
             "semantic",
             "out_of_scope",
             "asks_for_work",
+            "country",
         ]
         assert row["out_of_scope"] is None and row["asks_for_work"] is False
         assert row["decision"] in ("answer", "suggest", "fallback")
