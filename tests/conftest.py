@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,18 @@ from tests.sandbox_client import SandboxClient
 
 ADMIN_ID = 1
 STAFF_ID = 2
+# `applicant-bot run` requires who is responsible for the data; every bot process a test starts
+# (they inherit this environment) runs as a programme team would, with both set.
+RUN_PRIVACY_SETTINGS = {
+    "PRIVACY_CONTROLLER": "Test Programme Team",
+    "PRIVACY_CONTACT": "privacy@test.example",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the bot processes tests start the settings `run` requires (unless set already)."""
+    for name, value in RUN_PRIVACY_SETTINGS.items():
+        os.environ.setdefault(name, value)
 
 
 @pytest.fixture
