@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +25,7 @@ from bot.announcements.plan import (
 from bot.announcements.plan_texts import exact_moment, plan_line, plan_section
 from bot.storage.announcements import SkipReason
 from bot.storage.outbox import Announcement
+from bot.storage.store import Store
 from faq.call import CallState
 
 NOW = datetime(2030, 5, 1, 10, 0, tzinfo=UTC)
@@ -345,3 +347,16 @@ def test_a_section_names_the_zone_and_an_empty_plan_says_nothing() -> None:
     assert section[0].endswith("(times in Brussels time)") and len(section) == 2
     assert "(0 now)" in section[1]
     assert plan_section([], BRUSSELS, 3, ahead=False) == []
+
+
+async def test_skips_keep_their_reason_across_a_restart(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    await store.record_skipped("reminder:x:7d", NOW, reported=True, reason="passed")
+    await store.record_skipped("scheduled:1", NOW)
+    await store.close()
+    again = Store(tmp_path)
+    assert [(s.key, s.reason) for s in await again.skipped_notices()] == [
+        ("reminder:x:7d", "passed"),
+        ("scheduled:1", None),
+    ]
+    await again.close()

@@ -8,8 +8,18 @@ import aiohttp
 
 from bot.sandbox.server import RunningSandbox
 from bot.settings import Settings
+from tests.conftest import ADMIN_ID
+from tests.registration_steps import durable_sandbox
 from tests.sandbox_client import SandboxClient
-from tests.test_announcements_e2e import ZONE_FORMAT, confirm, local, subscribed
+from tests.test_announcements_e2e import (
+    ZONE_FORMAT,
+    confirm,
+    local,
+    subscribed,
+    subscribed_before_a_stop,
+    wait_for_text,
+    with_offsets,
+)
 
 REMINDERS = {"14-day": timedelta(days=14), "7-day": timedelta(days=7), "1-day": timedelta(days=1)}
 REMINDERS["3-hour"] = timedelta(hours=3)
@@ -80,3 +90,30 @@ async def test_the_opening_notice_is_listed_and_a_move_cancels_what_was_planned(
     moved = (await admin.ask(f"/setopening {local(settings, timedelta(days=4))}"))["text"]
     old = shown(opening, settings, timedelta(0))
     assert f"✖️ Opening notice ({old}): cancelled, the opening moves" in moved
+
+
+async def test_a_passed_opening_moved_earlier_is_listed_as_not_told_again(
+    sandbox: RunningSandbox, user: SandboxClient, admin: SandboxClient, settings: Settings
+) -> None:
+    await subscribed(user)
+    await confirm(admin, f"/setopening {local(settings, -timedelta(hours=1))}")
+    earlier = local(settings, -timedelta(hours=3))
+    await confirm(admin, f"/setopening {earlier}")
+    listing = (await admin.ask("/announcements"))["text"]
+    when = shown(earlier, settings, timedelta(0))
+    said = f"⏭ Opening notice ({when}): skipped, the call was already open, subscribers had been"
+    assert said in listing
+
+
+async def test_a_reminder_missed_while_the_bot_was_down_is_listed_as_such(
+    settings: Settings, http: aiohttp.ClientSession
+) -> None:
+    settings = with_offsets(settings, "1d")
+    _, admin = await subscribed_before_a_stop(settings, http, timedelta(days=1, hours=-10))
+    async with durable_sandbox(settings) as second:
+        staff = SandboxClient(http, second.url, ADMIN_ID)
+        staff.seen = admin.seen
+        await wait_for_text(staff, "Not sent")
+        listing = (await staff.ask("/announcements"))["text"]
+        assert "1-day reminder (" in listing
+        assert "skipped, missed while the bot was down, more than REMINDER_GRACE_HOURS" in listing
