@@ -26,6 +26,7 @@ from bot.announcements.dates import (
     split_moment,
 )
 from bot.announcements.ics import call_calendar
+from bot.announcements.plan_texts import change_plan_html, planned_lines
 from bot.announcements.scheduler import cancel_scheduled_job, real_now
 from bot.announcements.texts import (
     STOP_LINE,
@@ -130,6 +131,7 @@ async def _ask_date(update: Update, context: AppContext, field: DateField) -> No
         return
     subscribers = len(await services.store.active_subscribers())
     preview = date_change_preview(call, change, announcement_for(call, change), subscribers)
+    preview += await change_plan_html(services, call, change)
     token = _remember(context, action=field.name, value=new.isoformat())
     await _reply(update, preview, reply_markup=_buttons(token))
 
@@ -274,6 +276,7 @@ async def _listing(context: AppContext) -> tuple[str, InlineKeyboardMarkup | Non
         if sent.status in ("queued", "sending"):
             label = f"Stop sending: {name}"
             rows.append([InlineKeyboardButton(label, callback_data=data.cancel_sending(sent.id))])
+    lines += await planned_lines(services)
     if not lines:
         return NOTHING_LISTED_TEXT, None
     markup = InlineKeyboardMarkup(rows) if rows else None

@@ -6,11 +6,11 @@ from dataclasses import replace
 from datetime import datetime
 
 from bot.announcements.dates import DateChange, DateField, check_change
+from bot.announcements.plan import opening_notice_key
 from bot.announcements.scheduler import (
     AnyApplication,
     arm_call_jobs,
     arm_scheduled_job,
-    opening_notice_key,
     queue_to_subscribers,
     real_now,
 )
@@ -52,7 +52,9 @@ async def apply_date_change(
     await services.store.save_call_overrides(changed)
     if change.already_open:
         # The call was open and still is: its opening notice went out (or was due) already.
-        await services.store.record_skipped(opening_notice_key(new), new, reported=True)
+        await services.store.record_skipped(
+            opening_notice_key(new), new, reported=True, reason="already_open"
+        )
     sent_to = 0
     if field is DateField.DEADLINE and change.old != change.new:
         sent_to = await queue_to_subscribers(

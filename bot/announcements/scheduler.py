@@ -7,7 +7,6 @@ outbox key of each notice makes sending twice impossible, whatever ran before a 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
@@ -16,12 +15,13 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application, Job
 
-from bot.announcements.reminders import Lateness, lateness, reminders_for
+from bot.announcements.plan import DueNotice, Step, due_notices, next_step
+from bot.announcements.reminders import Lateness, lateness
 from bot.announcements.texts import call_opened_html, reminder_html
 from bot.context import AppContext, BotData, Services
 from bot.settings import Settings
 from bot.storage.announcements import ScheduledAnnouncement
-from faq.call import CallPhase, CallState
+from faq.call import CallState
 from faq.placeholders import format_call_moment
 
 log = logging.getLogger(__name__)
@@ -35,33 +35,6 @@ SCHEDULED_JOB_PREFIX = "scheduled:"
 def real_now() -> datetime:
     """Now, by the clock the JobQueue runs on (tests' shifted clocks do not move jobs)."""
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class DueNotice:
-    """A notice the call's dates make due at a moment: the opening, or one reminder."""
-
-    key: str
-    kind: str
-    at: datetime
-
-
-def opening_notice_key(opens: datetime) -> str:
-    """The outbox key of the notice that the call opened at `opens`."""
-    return f"call_opened:{opens.isoformat()}"
-
-
-def due_notices(call: CallState, settings: Settings) -> list[DueNotice]:
-    """Every notice the call's current dates give, earliest first."""
-    notices = []
-    if call.opens is not None:
-        notices.append(DueNotice(opening_notice_key(call.opens), "call_opened", call.opens))
-    if call.deadline is not None:
-        notices.extend(
-            DueNotice(reminder.key, "reminder", reminder.at)
-            for reminder in reminders_for(call.deadline, settings.reminder_offsets)
-        )
-    return sorted(notices, key=lambda notice: notice.at)
 
 
 def _run_once(
@@ -122,23 +95,22 @@ async def arm_call_jobs(application: AnyApplication, *, at_startup: bool) -> Non
     _remove_jobs(application, CALL_JOB_PREFIX)
     call = await services.call_state()
     now = real_now()
-    for notice in due_notices(call, services.settings):
+    for notice in due_notices(call, services.settings.reminder_offsets):
         if await services.outbox.has_key(notice.key) or await services.store.is_skipped(notice.key):
             continue
-        when = lateness(notice.at, now, services.settings.reminder_grace)
-        if when is Lateness.AHEAD:
+        step, reason = next_step(
+            notice, call, now, services.settings.reminder_grace, at_startup=at_startup
+        )
+        if step is Step.ARM:
             _run_once(application, send_due_notice, notice.at, notice.key, CALL_JOB_PREFIX)
-        elif notice.kind == "call_opened" and call.phase(now) is CallPhase.CLOSED:
-            await services.store.record_skipped(notice.key, notice.at, reported=True)
-        elif notice.kind == "call_opened" and (not at_startup or when is Lateness.LATE):
-            # An opening set in the past still tells subscribers the call is open.
-            await _queue_notice(services, notice, call)
-        elif at_startup and when is Lateness.LATE:
+        elif step is Step.SEND_NOW:
             await _queue_notice(services, notice, call)
         else:
-            # Past at start-up beyond the grace period: staff hear of it; passed when staff
-            # changed the dates: the date announcement said it all, nobody needs telling.
-            await services.store.record_skipped(notice.key, notice.at, reported=not at_startup)
+            # Missed while the bot was down: staff hear of it; passed when staff changed the
+            # dates, or an opening of a closed call: nobody needs telling.
+            await services.store.record_skipped(
+                notice.key, notice.at, reported=reason != "missed", reason=reason
+            )
 
 
 async def send_due_notice(context: AppContext) -> None:
@@ -148,7 +120,7 @@ async def send_due_notice(context: AppContext) -> None:
         return
     services = context.services
     call = await services.call_state()
-    for notice in due_notices(call, services.settings):
+    for notice in due_notices(call, services.settings.reminder_offsets):
         if notice.key == job.data:
             await _queue_notice(services, notice, call)
             return

@@ -9,6 +9,10 @@ from pydantic import AwareDatetime, Field
 from bot.storage.records import Record
 
 ScheduledStatus = Literal["scheduled", "queued", "cancelled", "missed"]
+# Why a call notice was skipped: its time had passed when the dates were set ("passed"), it was
+# missed while the bot was down ("missed"), the call had closed ("closed"), or the call was open
+# already when the opening moved ("already_open").
+SkipReason = Literal["passed", "missed", "closed", "already_open"]
 
 
 class ScheduledAnnouncement(Record):
@@ -39,3 +43,5 @@ class SkippedNotice(Record):
     skipped_at: AwareDatetime
     # False while staff have not been told; set once they have, so they are told once.
     reported: bool = False
+    # None for scheduled messages and for skips recorded before reasons were kept.
+    reason: SkipReason | None = None

@@ -10,7 +10,12 @@ from typing import Any, TypeVar, cast
 
 from tinydb.table import Document, Table
 
-from bot.storage.announcements import ScheduledAnnouncement, ScheduledStatus, SkippedNotice
+from bot.storage.announcements import (
+    ScheduledAnnouncement,
+    ScheduledStatus,
+    SkippedNotice,
+    SkipReason,
+)
 from bot.storage.audit import MAX_DETAIL_CHARS, MAX_NAME_CHARS, AuditEntry, is_action_kind, one_line
 from bot.storage.batching import GroupCommit
 from bot.storage.call import CALL_RECORD_ID, CallRecord
@@ -514,15 +519,24 @@ class Store:
 
         return await table.run(update)
 
-    async def record_skipped(self, key: str, due_at: datetime, *, reported: bool = False) -> bool:
-        """Note that the notice with this key was skipped; False if it was noted before."""
+    async def record_skipped(
+        self,
+        key: str,
+        due_at: datetime,
+        *,
+        reported: bool = False,
+        reason: SkipReason | None = None,
+    ) -> bool:
+        """Note that the notice with this key was skipped (and why); False if noted before."""
         table = self._open_table(self._skipped)
 
         def add(t: Table) -> bool:
             if any(doc.get("key") == key for doc in t.all()):
                 return False
             doc_id = max((doc.doc_id for doc in t.all()), default=0) + 1
-            skip = SkippedNotice(key=key, due_at=due_at, skipped_at=_now(), reported=reported)
+            skip = SkippedNotice(
+                key=key, due_at=due_at, skipped_at=_now(), reported=reported, reason=reason
+            )
             table.put(t, doc_id, skip)
             return True
 
@@ -532,6 +546,11 @@ class Store:
         """Whether the notice with this key was skipped."""
         table = self._open_table(self._skipped)
         return await table.run(lambda t: any(doc.get("key") == key for doc in t.all()))
+
+    async def skipped_notices(self) -> list[SkippedNotice]:
+        """Every skipped notice, oldest first."""
+        table = self._open_table(self._skipped)
+        return list(await table.run(table.all))
 
     async def unreported_skips(self) -> list[SkippedNotice]:
         """Skipped notices staff have not been told about, oldest first."""
