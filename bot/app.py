@@ -24,7 +24,7 @@ from bot.storage.persistence import StorePersistence
 from bot.storage.store import Store
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_processor import PerChatUpdateProcessor
-from handlers import register_handlers
+from handlers import callback_data, register_handlers
 from handlers.menu import set_command_menus
 from handlers.registration import prepare as prepare_registration
 
@@ -100,7 +100,19 @@ def build_application(
         base_file_url=base_file_url or "https://api.telegram.org/file/bot",
         request=broadcast_request,
     )
-    application.bot_data.broadcaster = Broadcaster(outbox, store, broadcast_bot, pace)
+    staff_chats = (
+        [settings.staff_chat_id]
+        if settings.staff_chat_id is not None
+        else sorted(settings.staff_ids | settings.admin_ids)
+    )
+    application.bot_data.broadcaster = Broadcaster(
+        outbox,
+        store,
+        broadcast_bot,
+        pace,
+        resend_button=callback_data.resend_failed,
+        staff_chats=staff_chats,
+    )
     application.bot_data.http_requests = (request, polling_request, broadcast_request)
     application.bot_data.folder_lock = folder_lock
     register_handlers(application)

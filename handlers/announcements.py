@@ -16,6 +16,7 @@ from bot.announcements.changes import (
     announcement_for,
     apply_date_change,
     broadcast_now,
+    resend_to_failed,
     schedule_broadcast,
 )
 from bot.announcements.dates import (
@@ -26,6 +27,8 @@ from bot.announcements.dates import (
     split_moment,
 )
 from bot.announcements.ics import call_calendar
+from bot.announcements.outbox import resend_key
+from bot.announcements.report import resend_label
 from bot.announcements.scheduler import cancel_scheduled_job, real_now
 from bot.announcements.texts import (
     STOP_LINE,
@@ -242,6 +245,7 @@ KIND_NAMES = {
 # Reports to one staff member, not announcements to subscribers: left out of the list.
 HIDDEN_KINDS = frozenset({"notice"})
 NOTHING_LISTED_TEXT = "Nothing is scheduled or being sent."
+LISTING_TITLE = "Announcements"
 
 
 async def _listing(context: AppContext) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -272,10 +276,13 @@ async def _listing(context: AppContext) -> tuple[str, InlineKeyboardMarkup | Non
         if sent.status in ("queued", "sending"):
             label = f"Stop sending: {name}"
             rows.append([InlineKeyboardButton(label, callback_data=data.cancel_sending(sent.id))])
+        elif sent.failed and not await services.outbox.has_key(resend_key(sent.id)):
+            label = f"{resend_label(sent.failed)}: {name}"
+            rows.append([InlineKeyboardButton(label, callback_data=data.resend_failed(sent.id))])
     if not lines:
         return NOTHING_LISTED_TEXT, None
     markup = InlineKeyboardMarkup(rows) if rows else None
-    return "<b>Announcements</b>\n" + "\n".join(lines), markup
+    return f"<b>{LISTING_TITLE}</b>\n" + "\n".join(lines), markup
 
 
 @staff_only
@@ -321,6 +328,9 @@ async def press_button(update: Update, context: AppContext) -> None:
     if action in ("ok", "no"):
         await _settle_pending(update, context, confirmed=action == "ok", token=argument)
         return
+    if action == "rs":
+        await _resend(update, context, argument)
+        return
     if action == "xs":
         done = await context.services.store.set_scheduled_status(argument, "cancelled")
         if done:
@@ -342,6 +352,38 @@ async def press_button(update: Update, context: AppContext) -> None:
     await query.edit_message_text(
         html, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
     )
+
+
+async def _resend(update: Update, context: AppContext, announcement_id: str) -> None:
+    """Send an announcement again to those it failed to reach; once, whoever presses again."""
+    query = update.callback_query
+    assert query is not None
+    staff_id = update.effective_user.id if update.effective_user else 0
+    resend = await resend_to_failed(context.services, announcement_id, staff_id)
+    if resend.announcement is None:
+        text = "There is no one to resend it to (all were reached, or have unsubscribed)."
+    elif not resend.queued_now:
+        text = f"It was already resent to those who failed (as {resend.announcement.id})."
+    else:
+        text = f"Resending to {plural(resend.recipients, 'subscriber')} who did not get it."
+        await record_action(
+            update,
+            context,
+            "broadcast.resent",
+            f"announcement {announcement_id} to {plural(resend.recipients, 'subscriber')}"
+            f" as {resend.announcement.id}",
+        )
+    await query.answer(text, show_alert=True)
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    if (message.text or "").startswith(LISTING_TITLE):
+        html, markup = await _listing(context)
+        await query.edit_message_text(
+            html, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
+    else:  # under the report: the button has done its work
+        await query.edit_message_reply_markup(None)
 
 
 async def _settle_pending(
