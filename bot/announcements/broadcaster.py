@@ -294,7 +294,7 @@ class Broadcaster:
         announcement = self.outbox.announcement(run.id)
         rows = [
             [InlineKeyboardButton(label, callback_data=data)]
-            for label, data in announcement.buttons
+            for label, data in announcement.buttons or ()
         ]
         markup = InlineKeyboardMarkup(rows) if rows else None
         try:

@@ -67,9 +67,9 @@ class Outbox:
             for path, line, record in self._journal.recover():
                 try:
                     self._apply(record)
-                except (KeyError, TypeError, ValueError) as error:
+                except Exception as error:  # any damage in a record is that line's damage
                     raise JournalCorruptError(
-                        path, line, f"not an outbox change: {error!r}"
+                        path, line, f"not an outbox change: {type(error).__name__}: {error}"
                     ) from None
             self._journal.start(self._snapshot)
         except BaseException:
@@ -180,7 +180,7 @@ class Outbox:
             created_at=self.clock(),
             key=key,
             total=len(chats),
-            buttons=tuple(buttons),
+            buttons=tuple(buttons) or None,
         )
         await self._change({"t": "queued", "a": announcement.to_document(), "to": chats})
         self._work.set()

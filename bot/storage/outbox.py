@@ -32,8 +32,8 @@ class Announcement(Record):
     failed: int = Field(default=0, ge=0)
     stop_reason: str | None = None
     finished_at: AwareDatetime | None = None
-    # Inline buttons under the message, one per row: (label, callback data).
-    buttons: tuple[tuple[str, str], ...] = ()
+    # Inline buttons under the message, one per row: (label, callback data); None: none.
+    buttons: tuple[tuple[str, str], ...] | None = None
 
     @property
     def is_finished(self) -> bool:
