@@ -39,6 +39,7 @@ from bot.announcements.texts import (
     status_text,
 )
 from bot.context import AppContext
+from bot.quoting import shortened
 from faq.call import CallPhase
 from faq.placeholders import format_call_moment
 from handlers import callback_data as data
@@ -57,7 +58,12 @@ NO_TEXT = (
 )
 TOO_LONG_TEXT = "That message is too long for Telegram; keep it under 3,800 characters."
 MAX_TEXT_CHARS = 3800
-BAD_URL_TEXT = "Give the call page's full http(s) address, e.g. /seturl https://example.org/call"
+BAD_URL_TEXT = (
+    "Give the call page's full http(s) address (up to 1,000 characters), e.g. "
+    "/seturl https://example.org/call"
+)
+MAX_URL_CHARS = 1000
+SHOWN_URL_CHARS = 200
 BAD_NAME_TEXT = "Give the call's name (up to 200 characters), e.g. /setcallname Twin Cities call"
 SCHEDULE_NO_TEXT = (
     "Write the message after the date and time, e.g. /schedule 31/05/2024 10:00 Hello."
@@ -151,14 +157,19 @@ async def set_deadline(update: Update, context: AppContext) -> None:
 async def set_url(update: Update, context: AppContext) -> None:
     """/seturl URL (staff): the official call page shown with the call's dates."""
     url = " ".join(context.args or []).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+    try:
+        parts = urlsplit(url)
+        scheme, hostname = parts.scheme, parts.hostname
+    except ValueError:  # e.g. "http://[" : not an address at all
+        scheme, hostname = "", None
+    too_long = len(url) > MAX_URL_CHARS
+    if too_long or scheme not in ("http", "https") or not hostname or " " in url:
         await _reply(update, BAD_URL_TEXT)
         return
     store = context.services.store
     await store.save_call_overrides(replace(await store.get_call_overrides(), url=url))
     await record_action(update, context, "call.url_set", url)
-    await _reply(update, f"The call's page is now {escape(url)}")
+    await _reply(update, f"The call's page is now {escape(shortened(url, SHOWN_URL_CHARS))}")
 
 
 @staff_only

@@ -8,6 +8,7 @@ from html import escape
 from telegram import Update
 
 from bot.context import AppContext
+from bot.quoting import shortened
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +33,7 @@ async def unknown_command(update: Update, context: AppContext) -> None:
 def quoted_command(text: str, limit: int = QUOTED_COMMAND_CHARS) -> str:
     """The message's first word without @botname, cut to `limit` characters and an ellipsis."""
     words = text.split()
-    command = words[0].split("@")[0] if words else ""
-    return command if len(command) <= limit else command[:limit] + "…"
+    return shortened(words[0].split("@")[0] if words else "", limit)
 
 
 async def stale_button(update: Update, context: AppContext) -> None:
