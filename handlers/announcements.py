@@ -82,12 +82,22 @@ def _buttons(token: str, confirm: str = "✅ Confirm") -> InlineKeyboardMarkup:
     )
 
 
-def _remember(context: AppContext, **pending: str) -> str:
-    """Keep the one pending change of this staff member; the token its buttons carry."""
+async def _remember(update: Update, context: AppContext, **pending: str) -> str:
+    """Keep the one pending change of this staff member, on disk before its preview is shown
+    (a crash before Confirm must not lose it); the token its buttons carry."""
     token = secrets.token_hex(4)
     assert context.user_data is not None
     context.user_data[PENDING_KEY] = {"token": token, **pending}
+    await _save_user_data(update, context)
     return token
+
+
+async def _save_user_data(update: Update, context: AppContext) -> None:
+    """Write this staff member's data to persistence now, not at the next periodic flush."""
+    if update.effective_user is None or context.application.persistence is None:
+        return
+    context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+    await context.application.update_persistence()
 
 
 async def _reply(update: Update, html: str, **kwargs: Any) -> Message | None:
@@ -137,7 +147,7 @@ async def _ask_date(update: Update, context: AppContext, field: DateField) -> No
         return
     subscribers = len(await services.store.active_subscribers())
     preview = date_change_preview(call, change, announcement_for(call, change), subscribers)
-    token = _remember(context, action=field.name, value=new.isoformat())
+    token = await _remember(update, context, action=field.name, value=new.isoformat())
     await _reply(update, preview, reply_markup=_buttons(token))
 
 
@@ -211,7 +221,7 @@ async def broadcast(update: Update, context: AppContext) -> None:
         await _reply(update, TOO_LONG_TEXT)
         return
     subscribers = len(await context.services.store.active_subscribers())
-    token = _remember(context, action="broadcast", html=html)
+    token = await _remember(update, context, action="broadcast", html=html)
     await _reply(
         update, broadcast_preview(html, subscribers), reply_markup=_buttons(token, "📣 Send")
     )
@@ -241,7 +251,9 @@ async def schedule(update: Update, context: AppContext) -> None:
         await _reply(update, FUTURE_ONLY_TEXT)
         return
     subscribers = len(await context.services.store.active_subscribers())
-    token = _remember(context, action="schedule", html=html, value=send_at.isoformat())
+    token = await _remember(
+        update, context, action="schedule", html=html, value=send_at.isoformat()
+    )
     preview = broadcast_preview(html, subscribers, format_call_moment(send_at, zone))
     await _reply(update, preview, reply_markup=_buttons(token, "🕒 Schedule"))
 
@@ -407,6 +419,7 @@ async def _settle_pending(
         await query.answer(STALE_TEXT, show_alert=True)
         return
     del context.user_data[PENDING_KEY]
+    await _save_user_data(update, context)  # a press after a crash finds it used
     await query.answer()
     if not confirmed:
         await query.edit_message_text(CANCELLED_TEXT)
