@@ -16,6 +16,7 @@ from bot.announcements.broadcaster import Broadcaster
 from bot.announcements.outbox import Outbox
 from bot.announcements.pace import SendPace
 from bot.announcements.scheduler import start_announcements
+from bot.announcements.shared_limit import SharedBudgetLimiter
 from bot.context import AppContext, BotApplication, BotData, Services
 from bot.knowledge import LiveKnowledgeBase
 from bot.settings import Settings
@@ -60,8 +61,9 @@ def build_application(
     except BaseException:
         folder_lock.release()
         raise
+    # One budget for replies and broadcasts together (README: under Telegram's ~30 a second).
     pace = SendPace(settings.broadcast_per_second)
-    request = AiohttpRequest(on_request=pace.note_request)
+    request = AiohttpRequest()
     # Long polling holds one connection open; its wait is added to this read timeout.
     polling_request = AiohttpRequest(connection_pool_size=1)
     api_base = settings.telegram_api_base_url
@@ -70,7 +72,8 @@ def build_application(
         .token(bot_token)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .persistence(persistence)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        # A limiter given by the caller (benchmarks switch limits off) is used as it is.
+        .rate_limiter(rate_limiter or SharedBudgetLimiter(pace, AIORateLimiter(max_retries=3)))
         .defaults(Defaults(tzinfo=settings.zone))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .request(request)

@@ -18,7 +18,7 @@ from telegram.error import NetworkError, TelegramError
 log = logging.getLogger(__name__)
 
 FIRST_WAIT_SECONDS = 1.0
-MAX_WAIT_SECONDS = 30.0
+MAX_WAIT_SECONDS = 8.0
 
 
 class ApiOutage:
