@@ -1,9 +1,11 @@
 """The broadcaster: delivers the outbox, oldest announcement first, at its own pace.
 
 It sends through a Bot of its own, outside AIORateLimiter's queue, so replies never wait behind
-a broadcast; replies take from its token bucket instead (bot/announcements/pace.py). At most
-`in_flight` sends are outstanding, and a worker starts its next send only once the previous
-one's outcome is on disk: a kill repeats at most `in_flight` sends after the restart.
+a broadcast; replies and broadcast sends share one token bucket, replies first
+(bot/announcements/pace.py). At most `in_flight` sends are outstanding, and a worker starts its
+next send only once the previous one's outcome is on disk: a kill repeats at most `in_flight`
+sends after the restart. A send without an answer waits out a Bot API outage
+(bot/announcements/outage.py); only errors about the person count them failed.
 """
 
 from __future__ import annotations
