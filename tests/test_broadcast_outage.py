@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from bot.announcements.outbox import Outbox
 from bot.announcements.pace import SendPace
 from bot.sandbox.config import EmulatorConfig, FaultConfig
 from bot.sandbox.emulator import TelegramEmulator
+from bot.sandbox.faults import FaultInjector
 from bot.sandbox.server import SANDBOX_TOKEN, serving_emulator
 from bot.storage.store import Store
 from bot.telegram.transport import AiohttpRequest
@@ -140,3 +142,23 @@ async def test_the_outage_wait_ends_when_the_api_answers_and_is_shared() -> None
     waited = await asyncio.gather(*(outage.wait_if_down() for _ in range(5)))
     assert waited == [True] * 5 and probes == failures + 1 and outage.outages == 1
     assert await outage.wait_if_down() is False  # answering now: nothing to wait for
+
+
+async def test_server_errors_to_everyone_while_getme_answers_count_nobody_failed(
+    tmp_path: Path,
+) -> None:
+    # Telegram answering 500 to every sendMessage (getMe still fine), then recovering.
+    faults = FaultConfig(share_5xx=1.0, methods=frozenset({"sendMessage"}))
+    async with setup(tmp_path, faults) as s:
+        queued = await s.outbox.queue(
+            kind="broadcast", html="News", recipients=USERS[:40], created_by=None
+        )
+        delivering = asyncio.create_task(s.broadcaster.deliver(queued.id))
+        await asyncio.sleep(OUTAGE_SECONDS)
+        s.emulator.config = dataclasses.replace(s.emulator.config, faults=FaultConfig())
+        s.emulator.faults = FaultInjector(FaultConfig())
+        await asyncio.wait_for(delivering, 60)
+        done = s.outbox.announcement(queued.id)
+        assert (done.sent, done.failed) == (40, 0)
+        assert [u for u in USERS[:40] if s.received(u) == 0] == []
+        assert s.emulator.statuses["500"] >= s.broadcaster.in_flight  # it did meet them

@@ -40,6 +40,11 @@ BACKOFF_SECONDS = 1.0
 # A 429 among successes is one chat's limit; this many in a row is the whole bot's flood wait.
 FLOOD_IN_A_ROW = IN_FLIGHT
 MAX_FLOOD_RETRIES = 20
+# 5xx (or timeouts) to `in_flight` different chats in a row, the API answering getMe: a fault
+# across the board. The run pauses (doubling from backoff_seconds, at most 8 times it) and
+# nobody is counted failed for it, each person for at most this many such waits.
+MAX_BOARD_WAITS = 30
+BOARD_WAIT_CEILING = 8
 # An announcement the bot keeps failing on (a bug) is tried this many times, the waits
 # doubling from AFTER_CRASH_SECONDS, then marked failed so the ones behind it go out.
 AFTER_CRASH_SECONDS = 5.0
@@ -68,6 +73,7 @@ class _Attempt:
     chat_id: int = field(compare=False)
     failures: int = field(default=0, compare=False)
     floods: int = field(default=0, compare=False)
+    board_waits: int = field(default=0, compare=False)
 
 
 class _Run:
@@ -79,6 +85,10 @@ class _Run:
         self.waiting: list[_Attempt] = []
         self.stop_reason: str | None = None
         self.floods_in_a_row = 0
+        # Chats whose sends failed without an answer since the last success, and how often
+        # the whole run has waited for such a fault "across the board" in a row.
+        self.failing_chats: set[int] = set()
+        self.board_level = 0
 
     def next_attempt(self, now: float) -> _Attempt | None:
         """A retry that is due, else the next fresh recipient, else None."""
@@ -323,6 +333,8 @@ class Broadcaster:
                 attempt.due = self.clock()
                 run.retry(attempt)
                 return None
+            if self._across_the_board(run, attempt):
+                return None
             attempt.failures += 1
             if attempt.failures > self.retry_limit:
                 log.warning("Gave up on chat %s for %s: %s", chat_id, run.id, error)
@@ -334,7 +346,24 @@ class Broadcaster:
             log.warning("Could not send %s to chat %s: %s", run.id, chat_id, error)
             return "failed"
         run.floods_in_a_row = 0
+        run.failing_chats.clear()
+        run.board_level = 0
         return "sent"
+
+    def _across_the_board(self, run: _Run, attempt: _Attempt) -> bool:
+        """After a send without an answer while the API answers getMe: if the sends to `in_flight`
+        different chats failed so with no success between, the fault is Telegram's, not theirs.
+        Then pause the run with growing waits and retry them uncounted (bounded per person)."""
+        run.failing_chats.add(attempt.chat_id)
+        if len(run.failing_chats) < self.in_flight or attempt.board_waits >= MAX_BOARD_WAITS:
+            return False
+        attempt.board_waits += 1
+        ceiling = self.backoff_seconds * BOARD_WAIT_CEILING
+        self.pace.pause(min(self.backoff_seconds * 2**run.board_level, ceiling))
+        run.board_level += 1
+        attempt.due = self.clock()
+        run.retry(attempt)
+        return True
 
     def _flood_wait(self, run: _Run, attempt: _Attempt, seconds: float) -> Outcome | None:
         run.floods_in_a_row += 1
