@@ -16,6 +16,7 @@ from bot.announcements.broadcaster import Broadcaster
 from bot.announcements.outbox import Outbox
 from bot.announcements.pace import SendPace
 from bot.announcements.scheduler import start_announcements
+from bot.announcements.shared_limit import SharedBudgetLimiter
 from bot.context import AppContext, BotApplication, BotData, Services
 from bot.knowledge import LiveKnowledgeBase
 from bot.settings import Settings
@@ -24,7 +25,7 @@ from bot.storage.persistence import StorePersistence
 from bot.storage.store import Store
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.update_processor import PerChatUpdateProcessor
-from handlers import register_handlers
+from handlers import callback_data, register_handlers
 from handlers.menu import set_command_menus
 from handlers.registration import prepare as prepare_registration
 
@@ -60,8 +61,9 @@ def build_application(
     except BaseException:
         folder_lock.release()
         raise
+    # One budget for replies and broadcasts together (README: under Telegram's ~30 a second).
     pace = SendPace(settings.broadcast_per_second)
-    request = AiohttpRequest(on_request=pace.note_request)
+    request = AiohttpRequest()
     # Long polling holds one connection open; its wait is added to this read timeout.
     polling_request = AiohttpRequest(connection_pool_size=1)
     api_base = settings.telegram_api_base_url
@@ -70,7 +72,8 @@ def build_application(
         .token(bot_token)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .persistence(persistence)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=3))
+        # A limiter given by the caller (benchmarks switch limits off) is used as it is.
+        .rate_limiter(rate_limiter or SharedBudgetLimiter(pace, AIORateLimiter(max_retries=3)))
         .defaults(Defaults(tzinfo=settings.zone))
         .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
         .request(request)
@@ -100,7 +103,19 @@ def build_application(
         base_file_url=base_file_url or "https://api.telegram.org/file/bot",
         request=broadcast_request,
     )
-    application.bot_data.broadcaster = Broadcaster(outbox, store, broadcast_bot, pace)
+    staff_chats = (
+        [settings.staff_chat_id]
+        if settings.staff_chat_id is not None
+        else sorted(settings.staff_ids | settings.admin_ids)
+    )
+    application.bot_data.broadcaster = Broadcaster(
+        outbox,
+        store,
+        broadcast_bot,
+        pace,
+        resend_button=callback_data.resend_failed,
+        staff_chats=staff_chats,
+    )
     application.bot_data.http_requests = (request, polling_request, broadcast_request)
     application.bot_data.folder_lock = folder_lock
     register_handlers(application)

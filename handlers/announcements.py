@@ -16,6 +16,7 @@ from bot.announcements.changes import (
     announcement_for,
     apply_date_change,
     broadcast_now,
+    resend_to_failed,
     schedule_broadcast,
 )
 from bot.announcements.dates import (
@@ -26,7 +27,9 @@ from bot.announcements.dates import (
     split_moment,
 )
 from bot.announcements.ics import call_calendar
+from bot.announcements.outbox import resend_key
 from bot.announcements.plan_texts import change_plan_html, planned_lines
+from bot.announcements.report import resend_label
 from bot.announcements.scheduler import cancel_scheduled_job, real_now
 from bot.announcements.texts import (
     STOP_LINE,
@@ -38,6 +41,7 @@ from bot.announcements.texts import (
     status_text,
 )
 from bot.context import AppContext
+from bot.quoting import shortened
 from faq.call import CallPhase
 from faq.placeholders import format_call_moment
 from handlers import callback_data as data
@@ -56,7 +60,12 @@ NO_TEXT = (
 )
 TOO_LONG_TEXT = "That message is too long for Telegram; keep it under 3,800 characters."
 MAX_TEXT_CHARS = 3800
-BAD_URL_TEXT = "Give the call page's full http(s) address, e.g. /seturl https://example.org/call"
+BAD_URL_TEXT = (
+    "Give the call page's full http(s) address (up to 1,000 characters), e.g. "
+    "/seturl https://example.org/call"
+)
+MAX_URL_CHARS = 1000
+SHOWN_URL_CHARS = 200
 BAD_NAME_TEXT = "Give the call's name (up to 200 characters), e.g. /setcallname Twin Cities call"
 SCHEDULE_NO_TEXT = (
     "Write the message after the date and time, e.g. /schedule 31/05/2024 10:00 Hello."
@@ -75,12 +84,22 @@ def _buttons(token: str, confirm: str = "✅ Confirm") -> InlineKeyboardMarkup:
     )
 
 
-def _remember(context: AppContext, **pending: str) -> str:
-    """Keep the one pending change of this staff member; the token its buttons carry."""
+async def _remember(update: Update, context: AppContext, **pending: str) -> str:
+    """Keep the one pending change of this staff member, on disk before its preview is shown
+    (a crash before Confirm must not lose it); the token its buttons carry."""
     token = secrets.token_hex(4)
     assert context.user_data is not None
     context.user_data[PENDING_KEY] = {"token": token, **pending}
+    await _save_user_data(update, context)
     return token
+
+
+async def _save_user_data(update: Update, context: AppContext) -> None:
+    """Write this staff member's data to persistence now, not at the next periodic flush."""
+    if update.effective_user is None or context.application.persistence is None:
+        return
+    context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
+    await context.application.update_persistence()
 
 
 async def _reply(update: Update, html: str, **kwargs: Any) -> Message | None:
@@ -132,7 +151,7 @@ async def _ask_date(update: Update, context: AppContext, field: DateField) -> No
     subscribers = len(await services.store.active_subscribers())
     preview = date_change_preview(call, change, announcement_for(call, change), subscribers)
     preview += await change_plan_html(services, call, change)
-    token = _remember(context, action=field.name, value=new.isoformat())
+    token = await _remember(update, context, action=field.name, value=new.isoformat())
     await _reply(update, preview, reply_markup=_buttons(token))
 
 
@@ -152,14 +171,19 @@ async def set_deadline(update: Update, context: AppContext) -> None:
 async def set_url(update: Update, context: AppContext) -> None:
     """/seturl URL (staff): the official call page shown with the call's dates."""
     url = " ".join(context.args or []).strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in url:
+    try:
+        parts = urlsplit(url)
+        scheme, hostname = parts.scheme, parts.hostname
+    except ValueError:  # e.g. "http://[" : not an address at all
+        scheme, hostname = "", None
+    too_long = len(url) > MAX_URL_CHARS
+    if too_long or scheme not in ("http", "https") or not hostname or " " in url:
         await _reply(update, BAD_URL_TEXT)
         return
     store = context.services.store
     await store.save_call_overrides(replace(await store.get_call_overrides(), url=url))
     await record_action(update, context, "call.url_set", url)
-    await _reply(update, f"The call's page is now {escape(url)}")
+    await _reply(update, f"The call's page is now {escape(shortened(url, SHOWN_URL_CHARS))}")
 
 
 @staff_only
@@ -201,7 +225,7 @@ async def broadcast(update: Update, context: AppContext) -> None:
         await _reply(update, TOO_LONG_TEXT)
         return
     subscribers = len(await context.services.store.active_subscribers())
-    token = _remember(context, action="broadcast", html=html)
+    token = await _remember(update, context, action="broadcast", html=html)
     await _reply(
         update, broadcast_preview(html, subscribers), reply_markup=_buttons(token, "📣 Send")
     )
@@ -231,7 +255,9 @@ async def schedule(update: Update, context: AppContext) -> None:
         await _reply(update, FUTURE_ONLY_TEXT)
         return
     subscribers = len(await context.services.store.active_subscribers())
-    token = _remember(context, action="schedule", html=html, value=send_at.isoformat())
+    token = await _remember(
+        update, context, action="schedule", html=html, value=send_at.isoformat()
+    )
     preview = broadcast_preview(html, subscribers, format_call_moment(send_at, zone))
     await _reply(update, preview, reply_markup=_buttons(token, "🕒 Schedule"))
 
@@ -246,6 +272,7 @@ KIND_NAMES = {
 # Reports to one staff member, not announcements to subscribers: left out of the list.
 HIDDEN_KINDS = frozenset({"notice"})
 NOTHING_LISTED_TEXT = "Nothing is scheduled or being sent."
+LISTING_TITLE = "Announcements"
 
 
 async def _listing(context: AppContext) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -276,11 +303,14 @@ async def _listing(context: AppContext) -> tuple[str, InlineKeyboardMarkup | Non
         if sent.status in ("queued", "sending"):
             label = f"Stop sending: {name}"
             rows.append([InlineKeyboardButton(label, callback_data=data.cancel_sending(sent.id))])
+        elif sent.failed and not await services.outbox.has_key(resend_key(sent.id)):
+            label = f"{resend_label(sent.failed)}: {name}"
+            rows.append([InlineKeyboardButton(label, callback_data=data.resend_failed(sent.id))])
     lines += await planned_lines(services)
     if not lines:
         return NOTHING_LISTED_TEXT, None
     markup = InlineKeyboardMarkup(rows) if rows else None
-    return "<b>Announcements</b>\n" + "\n".join(lines), markup
+    return f"<b>{LISTING_TITLE}</b>\n" + "\n".join(lines), markup
 
 
 @staff_only
@@ -326,6 +356,9 @@ async def press_button(update: Update, context: AppContext) -> None:
     if action in ("ok", "no"):
         await _settle_pending(update, context, confirmed=action == "ok", token=argument)
         return
+    if action == "rs":
+        await _resend(update, context, argument)
+        return
     if action == "xs":
         done = await context.services.store.set_scheduled_status(argument, "cancelled")
         if done:
@@ -349,6 +382,38 @@ async def press_button(update: Update, context: AppContext) -> None:
     )
 
 
+async def _resend(update: Update, context: AppContext, announcement_id: str) -> None:
+    """Send an announcement again to those it failed to reach; once, whoever presses again."""
+    query = update.callback_query
+    assert query is not None
+    staff_id = update.effective_user.id if update.effective_user else 0
+    resend = await resend_to_failed(context.services, announcement_id, staff_id)
+    if resend.announcement is None:
+        text = "There is no one to resend it to (all were reached, or have unsubscribed)."
+    elif not resend.queued_now:
+        text = f"It was already resent to those who failed (as {resend.announcement.id})."
+    else:
+        text = f"Resending to {plural(resend.recipients, 'subscriber')} who did not get it."
+        await record_action(
+            update,
+            context,
+            "broadcast.resent",
+            f"announcement {announcement_id} to {plural(resend.recipients, 'subscriber')}"
+            f" as {resend.announcement.id}",
+        )
+    await query.answer(text, show_alert=True)
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    if (message.text or "").startswith(LISTING_TITLE):
+        html, markup = await _listing(context)
+        await query.edit_message_text(
+            html, parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
+    else:  # under the report: the button has done its work
+        await query.edit_message_reply_markup(None)
+
+
 async def _settle_pending(
     update: Update, context: AppContext, *, confirmed: bool, token: str
 ) -> None:
@@ -359,6 +424,7 @@ async def _settle_pending(
         await query.answer(STALE_TEXT, show_alert=True)
         return
     del context.user_data[PENDING_KEY]
+    await _save_user_data(update, context)  # a press after a crash finds it used
     await query.answer()
     if not confirmed:
         await query.edit_message_text(CANCELLED_TEXT)

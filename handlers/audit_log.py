@@ -26,6 +26,7 @@ ACTION_NAMES = {
     "broadcast.scheduled": "Message scheduled",
     "broadcast.cancelled": "Scheduled message cancelled",
     "broadcast.stopped": "Sending stopped",
+    "broadcast.resent": "Resent to those who failed",
     "export.registrations": "Registrations exported",
     "export.audit": "Audit log exported",
     "faq.reloaded": "FAQ reloaded",

@@ -172,8 +172,13 @@ def cancel_sending(announcement_id: str) -> str:
     return f"{ANNOUNCE_PREFIX}xo:{announcement_id}"
 
 
+def resend_failed(announcement_id: str) -> str:
+    """The data of a button that sends an announcement again to the recipients it failed."""
+    return f"{ANNOUNCE_PREFIX}rs:{announcement_id}"
+
+
 def announce_action(data: str) -> tuple[str, str]:
-    """The action ("ok", "no", "xs", "xo") and its argument in an announcement button's data."""
+    """The action ("ok", "no", "xs", "xo", "rs") and its argument in an announcement button."""
     action, _, argument = data.removeprefix(ANNOUNCE_PREFIX).partition(":")
     return action, argument
 

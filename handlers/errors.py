@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.announcements.scheduler import report_to_staff
 from bot.context import AppContext
+from bot.quoting import shortened
 from bot.storage.durable import disk_full, full_disk_reports
 
 log = logging.getLogger(__name__)
@@ -39,8 +40,7 @@ async def unknown_command(update: Update, context: AppContext) -> None:
 def quoted_command(text: str, limit: int = QUOTED_COMMAND_CHARS) -> str:
     """The message's first word without @botname, cut to `limit` characters and an ellipsis."""
     words = text.split()
-    command = words[0].split("@")[0] if words else ""
-    return command if len(command) <= limit else command[:limit] + "…"
+    return shortened(words[0].split("@")[0] if words else "", limit)
 
 
 async def stale_button(update: Update, context: AppContext) -> None:

@@ -40,6 +40,7 @@ class Nothing:
         data.announce_cancel("abcd1234"),
         data.cancel_scheduled("1"),
         data.cancel_sending("a1"),
+        data.resend_failed("a1"),
     ],
 )
 async def test_a_non_staff_press_of_any_staff_button_is_refused(button: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from telegram import Bot
 
@@ -209,3 +210,40 @@ async def test_the_background_task_resumes_an_unfinished_announcement(tmp_path: 
         finally:
             await s.broadcaster.stop()
         assert [s.bot_texts(u) for u in users] == [[]] * 4 + [["News"]] * 6
+
+
+async def test_an_announcement_the_bot_always_fails_on_is_given_up_and_the_next_goes_out(
+    tmp_path: Path,
+) -> None:
+    async with setup(tmp_path) as s:
+        s.start_users([1001, 1002])
+        broken = await s.outbox.queue(
+            kind="broadcast", html="Broken", recipients=[1001, 1002], created_by=STAFF
+        )
+        fine = await s.outbox.queue(
+            kind="broadcast", html="Fine", recipients=[1001], created_by=None
+        )
+        send = s.broadcaster._send
+
+        async def buggy_send(run: Any, attempt: Any) -> Any:
+            if run.id == broken.id:
+                raise RuntimeError("a bug that always hits this one")
+            return await send(run, attempt)
+
+        s.broadcaster._send = buggy_send  # type: ignore[method-assign]
+        s.broadcaster.after_crash_seconds = 0.01
+        s.broadcaster.start()
+        try:
+            async with asyncio.timeout(10):
+                while s.outbox.announcement(fine.id).status != "done":
+                    await asyncio.sleep(0.02)
+                while not s.bot_texts(STAFF):
+                    await asyncio.sleep(0.02)
+        finally:
+            await s.broadcaster.stop()
+        given_up = s.outbox.announcement(broken.id)
+        assert (given_up.status, given_up.failed) == ("failed", 2)
+        assert given_up.stop_reason is not None and "always hits" in given_up.stop_reason
+        (notice,) = s.bot_texts(STAFF)
+        assert "could not be sent" in notice and "always hits" in notice
+        assert s.bot_texts(1001) == ["Fine"]

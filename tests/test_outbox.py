@@ -196,3 +196,30 @@ async def test_bad_recipients_are_refused(tmp_path: Path) -> None:
         await outbox.queue(kind="notice", html="x", recipients=[1, 0], created_by=None)
     assert await outbox.announcements() == []
     await outbox.close()
+
+
+async def test_failed_recipients_are_kept_across_a_compacting_restart(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox")
+    queued = await outbox.queue(kind="broadcast", html="x", recipients=[1, 2, 3, 4], created_by=9)
+    for chat_id, outcome in ((1, "sent"), (2, "failed"), (3, "blocked"), (4, "failed")):
+        await outbox.record(queued.id, chat_id, outcome)  # type: ignore[arg-type]
+    await outbox.finish(queued.id, "done")
+    await outbox.close()  # folds the journal into a snapshot
+    again = Outbox(tmp_path / "outbox")
+    assert again.failed_recipients(queued.id) == [2, 4]
+    resent, queued_now = await again.resend_failed(queued.id, [2, 4], 9) or (None, False)
+    assert queued_now and resent is not None and again.recipients_left(resent.id) == [2, 4]
+    assert await again.resend_failed(queued.id, [2, 4], 9) == (resent, False)  # once only
+    await again.forget_recipient(4)
+    assert again.failed_recipients(queued.id) == [2]
+    await again.close()
+
+
+async def test_an_announcement_given_up_on_counts_everyone_left_as_failed(tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox")
+    queued = await outbox.queue(kind="broadcast", html="x", recipients=[1, 2, 3], created_by=9)
+    await outbox.record(queued.id, 1, "sent")
+    failed = await outbox.finish(queued.id, "failed", "KeyError: 'x'")
+    assert (failed.status, failed.sent, failed.failed, failed.remaining) == ("failed", 1, 2, 0)
+    assert outbox.failed_recipients(queued.id) == [2, 3]
+    await outbox.close()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.announcements.dates import DateChange, DateField, check_change
+from bot.announcements.outbox import Announcement, resend_key
 from bot.announcements.plan import opening_notice_key
 from bot.announcements.scheduler import (
     AnyApplication,
@@ -89,3 +90,29 @@ async def schedule_broadcast(
     )
     arm_scheduled_job(application, scheduled)
     return scheduled.id
+
+
+@dataclass(frozen=True)
+class Resend:
+    """What a press of "Resend to those who failed" did."""
+
+    announcement: Announcement | None  # the resend (new or the earlier one); None: nothing sent
+    queued_now: bool
+    recipients: int
+
+
+async def resend_to_failed(services: Services, announcement_id: str, staff_id: int) -> Resend:
+    """Queue a finished announcement again to its failed recipients still subscribed, once."""
+    outbox = services.outbox
+    original = await outbox.get(announcement_id)
+    if original is None or not original.is_finished:
+        return Resend(None, False, 0)
+    subscribed = set(await services.store.active_subscribers())
+    recipients = [c for c in outbox.failed_recipients(announcement_id) if c in subscribed]
+    if not recipients and not await outbox.has_key(resend_key(announcement_id)):
+        return Resend(None, False, 0)
+    resent = await outbox.resend_failed(announcement_id, recipients, staff_id)
+    if resent is None:
+        return Resend(None, False, 0)
+    announcement, queued_now = resent
+    return Resend(announcement, queued_now, announcement.total)

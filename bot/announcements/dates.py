@@ -9,8 +9,10 @@ from enum import Enum
 
 import dateparser
 
+from bot.quoting import quoted, shortened
 from faq.call import DEADLINE_AT, OPENS_AT, CallState
 
+MAX_DATE_CHARS = 60
 EXAMPLES = "2024-05-31, 31/05/2024 17:00, 31.05.2024 or 31 May 2024 17:00"
 # Day before month (European usage); only absolute dates with day, month and year, so
 # "tomorrow" or "31 May" are refused rather than guessed; no network, English only.
@@ -67,8 +69,8 @@ def check_day_first(text: str) -> None:
     match = _NUMERIC_DATE.match(text.strip())
     if match is not None and int(match.group(3)) > 12:
         raise DateInputError(
-            f"Dates are read day first (31/12/2026 is 31 December); {match.group(0)} is not a "
-            "valid day/month."
+            f"Dates are read day first (31/12/2026 is 31 December); {shortened(match.group(0))} "
+            "is not a valid day/month."
         )
 
 
@@ -77,9 +79,11 @@ def parse_moment(text: str, zone: tzinfo, field: DateField) -> datetime:
     cleaned = " ".join(text.split())
     check_day_first(cleaned)
     check_time_of_day(cleaned)
-    parsed = dateparser.parse(cleaned, languages=["en"], settings=_SETTINGS) if cleaned else None
+    # No date is written in 60 characters or more: not worth the parser's time on a long text.
+    readable = cleaned and len(cleaned) < MAX_DATE_CHARS
+    parsed = dateparser.parse(cleaned, languages=["en"], settings=_SETTINGS) if readable else None
     if parsed is None:
-        shown = f"“{cleaned}” is not a date I can read" if cleaned else "Give a date"
+        shown = f"{quoted(cleaned)} is not a date I can read" if cleaned else "Give a date"
         raise DateInputError(f"{shown}; write it day first, e.g. {EXAMPLES}.")
     if not has_time_of_day(cleaned):
         parsed = datetime.combine(parsed.date(), field.whole_day_at)
@@ -130,8 +134,8 @@ def split_moment(text: str, zone: tzinfo) -> tuple[datetime, str]:
             # The word after the date was meant as its time when it reads as one ("25:00").
             check_time_of_day(" ".join(words[count : count + 1]))
             raise DateInputError(
-                f"Give a time after the date too, e.g. /schedule {head} 10:00 followed by "
-                "the message."
+                f"Give a time after the date too, e.g. /schedule {shortened(head)} 10:00 "
+                "followed by the message."
             )
         return moment, " ".join(words[count:])
     raise DateInputError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -18,12 +18,17 @@ from typing import Literal
 from bot.storage.journal import Journal, JournalCorruptError, Record
 from bot.storage.outbox import UNFINISHED, Announcement, AnnouncementStatus
 
-__all__ = ["Announcement", "AnnouncementStatus", "Outbox", "Outcome"]
+__all__ = ["Announcement", "AnnouncementStatus", "Outbox", "Outcome", "resend_key"]
 
 Outcome = Literal["sent", "blocked", "failed"]
 OUTBOX_FOLDER = "outbox"
 COMPACT_AFTER_BYTES = 8 * 1024 * 1024
 IN_USE = "{folder} is in use by another running bot; stop that one first."
+
+
+def resend_key(announcement_id: str) -> str:
+    """The key of the resend of an announcement to its failed recipients (one per announcement)."""
+    return f"resend:{announcement_id}"
 
 
 def _now() -> datetime:
@@ -53,6 +58,8 @@ class Outbox:
         self.clock = clock
         self._announcements: dict[str, Announcement] = {}
         self._remaining: dict[str, dict[int, None]] = {}
+        # Recipients counted failed, per announcement: what "resend to those who failed" sends.
+        self._failed: dict[str, dict[int, None]] = {}
         self._keys: dict[str, str] = {}
         self._work = asyncio.Event()
         self._journal = Journal(self.folder, compact_after_bytes, in_use=IN_USE, owner="The outbox")
@@ -60,9 +67,9 @@ class Outbox:
             for path, line, record in self._journal.recover():
                 try:
                     self._apply(record)
-                except (KeyError, TypeError, ValueError) as error:
+                except Exception as error:  # any damage in a record is that line's damage
                     raise JournalCorruptError(
-                        path, line, f"not an outbox change: {error!r}"
+                        path, line, f"not an outbox change: {type(error).__name__}: {error}"
                     ) from None
             self._journal.start(self._snapshot)
         except BaseException:
@@ -82,6 +89,7 @@ class Outbox:
             announcement = Announcement.from_document(record["a"])
             self._announcements[announcement.id] = announcement
             self._remaining[announcement.id] = dict.fromkeys(int(c) for c in record["to"])
+            self._failed[announcement.id] = dict.fromkeys(int(c) for c in record.get("failed", []))
             if announcement.key is not None:
                 self._keys[announcement.key] = announcement.id
         elif kind == "served":
@@ -100,6 +108,8 @@ class Outbox:
         if outcome not in ("sent", "blocked", "failed"):
             raise ValueError(f"unknown outcome {outcome!r}")
         del remaining[chat_id]
+        if outcome == "failed":
+            self._failed[announcement_id][chat_id] = None
         announcement = self._announcements[announcement_id]
         count = getattr(announcement, outcome) + 1
         self._announcements[announcement_id] = announcement.model_copy(update={outcome: count})
@@ -107,6 +117,12 @@ class Outbox:
     def _set_status(self, record: Record) -> None:
         announcement = self._announcements[str(record["a"])]
         document = {**announcement.to_document(), "status": record["status"]}
+        if record["status"] == "failed" and not announcement.is_finished:
+            # Given up on (the bot kept failing on it): everyone not served counts as failed.
+            left = self._remaining[announcement.id]
+            self._failed[announcement.id].update(left)
+            document["failed"] = announcement.failed + len(left)
+            left.clear()
         if record["status"] not in UNFINISHED:
             document["finished_at"] = record["at"]
             if "reason" in record:
@@ -114,6 +130,8 @@ class Outbox:
         self._announcements[announcement.id] = Announcement.from_document(document)
 
     def _forget(self, chat_id: int) -> None:
+        for failed in self._failed.values():
+            failed.pop(chat_id, None)
         for announcement_id, remaining in self._remaining.items():
             announcement = self._announcements[announcement_id]
             if chat_id in remaining and not announcement.is_finished:
@@ -125,7 +143,10 @@ class Outbox:
     def _snapshot(self) -> Iterable[Record]:
         for announcement_id, announcement in self._announcements.items():
             remaining = [] if announcement.is_finished else list(self._remaining[announcement_id])
-            yield {"t": "queued", "a": announcement.to_document(), "to": remaining}
+            record: Record = {"t": "queued", "a": announcement.to_document(), "to": remaining}
+            if self._failed[announcement_id]:
+                record["failed"] = list(self._failed[announcement_id])
+            yield record
 
     async def _change(self, record: Record) -> None:
         self._apply(record)
@@ -142,6 +163,7 @@ class Outbox:
         recipients: Sequence[int],
         created_by: int | None,
         key: str | None = None,
+        buttons: Sequence[tuple[str, str]] = (),
     ) -> Announcement:
         """Store an announcement and its recipients durably; with a used `key`, the earlier one."""
         if key is not None and key in self._keys:
@@ -158,6 +180,7 @@ class Outbox:
             created_at=self.clock(),
             key=key,
             total=len(chats),
+            buttons=tuple(buttons) or None,
         )
         await self._change({"t": "queued", "a": announcement.to_document(), "to": chats})
         self._work.set()
@@ -184,6 +207,30 @@ class Outbox:
         """Whether an announcement was queued with this idempotency key."""
         return key in self._keys
 
+    def failed_recipients(self, announcement_id: str) -> list[int]:
+        """The recipients counted failed, in the order they were queued (KeyError if unknown)."""
+        return list(self._failed[announcement_id])
+
+    async def resend_failed(
+        self, announcement_id: str, recipients: Sequence[int], created_by: int
+    ) -> tuple[Announcement, bool] | None:
+        """Queue a finished announcement again to `recipients` (those of its failed still
+        reachable), once: (the resend, True if queued now); None if unknown or unfinished."""
+        announcement = self._announcements.get(announcement_id)
+        if announcement is None or not announcement.is_finished:
+            return None
+        key = resend_key(announcement_id)
+        if key in self._keys:
+            return self._announcements[self._keys[key]], False
+        resent = await self.queue(
+            kind=announcement.kind,
+            html=announcement.html,
+            recipients=recipients,
+            created_by=created_by,
+            key=key,
+        )
+        return resent, True
+
     # ----- personal data -----
 
     async def pending_for(self, user_id: int) -> list[Announcement]:
@@ -203,9 +250,12 @@ class Outbox:
 
     # ----- the broadcaster's side -----
 
-    def next_unfinished(self) -> Announcement | None:
-        """The oldest announcement not yet finished, or None."""
-        return next((a for a in self._announcements.values() if not a.is_finished), None)
+    def next_unfinished(self, skipping: Collection[str] = ()) -> Announcement | None:
+        """The oldest announcement not yet finished (and not in `skipping`), or None."""
+        return next(
+            (a for a in self._announcements.values() if not a.is_finished and a.id not in skipping),
+            None,
+        )
 
     async def wait_for_work(self) -> None:
         """Return once something was queued (or wake() was called) since the last call."""

@@ -22,6 +22,23 @@ def duration_in_words(duration: timedelta) -> str:
     return f"{seconds} s"
 
 
+def resend_label(failed: int) -> str:
+    """The label of the button that sends an announcement again to those it failed to reach."""
+    return f"🔁 Resend to the {failed} who failed"
+
+
+def crash_notice(announcement: Announcement, reason: str) -> str:
+    """Telegram HTML: the bot gave up on an announcement after failing on it again and again."""
+    name = f"{escape(announcement.kind)} <code>{announcement.id}</code>"
+    return (
+        f"<b>Announcement {name} could not be sent</b>: the bot hit an error on it each time "
+        f"it tried ({escape(reason[:MAX_REASON_CHARS])}). It is marked failed and the "
+        f"announcements after it are being sent. Sent: {announcement.sent} of "
+        f"{announcement.total}; not reached: {announcement.failed}. Tell the bot's maintainer; "
+        "once it is fixed you can resend it to those not reached (/announcements)."
+    )
+
+
 def delivery_report(announcement: Announcement, now: datetime) -> str:
     """Telegram HTML (under 4096 characters): sent, blocked, failed, and how long it took."""
     took = duration_in_words(now - announcement.created_at)

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from bot.storage.durable import StorageError
 from bot.storage.folder_lock import FolderInUseError, FolderLock
 
 log = logging.getLogger(__name__)
@@ -29,15 +30,18 @@ LOCK_NAME = "lock"
 FORMAT = 1
 
 
-class JournalCorruptError(Exception):
-    """A journal or snapshot line cannot be read; the file is left as it was."""
+class JournalCorruptError(StorageError):
+    """A journal or snapshot line cannot be read; the file is left as it was.
+
+    A StorageError, so start-up reports it as it does a damaged JSON file: one sentence, exit 2.
+    """
 
     def __init__(self, path: Path, line: int, reason: str) -> None:
         super().__init__(
+            path,
             f"{path} line {line} cannot be read ({reason}). The file was left as it is: "
-            f"repair or delete that line, or move {path.parent} away to start empty."
+            f"repair or delete that line, or move {path.parent} away to start empty.",
         )
-        self.path = path
         self.line = line
 
 
@@ -110,7 +114,8 @@ class Journal:
     # ----- start-up -----
 
     def recover(self) -> Iterator[tuple[Path, int, Record]]:
-        """Every saved record in order, with its file and line; drops a torn last journal line."""
+        """Every saved record in order, with its file and line; drops a torn last journal line
+        (one without its newline) once every record was taken without error."""
         snapshot = self.folder / SNAPSHOT_NAME
         if snapshot.exists():
             lines = snapshot.read_bytes().split(b"\n")
@@ -130,24 +135,22 @@ class Journal:
     def _read_journal(self, path: Path) -> Iterator[tuple[Path, int, Record]]:
         data = path.read_bytes()
         lines = data.split(b"\n")
-        tail = lines.pop()  # b"" when the file ends with a newline; else a torn write
+        # b"" when the file ends with a newline. Anything else is a line whose write a crash
+        # cut short (its newline is written last): the only damage taken as torn. A complete
+        # line that cannot be read is damage, wherever it is, and stops start-up.
+        tail = lines.pop()
         keep = len(data) - len(tail)
-        records = [(n, _decode(path, n, line)) for n, line in enumerate(lines[:-1], start=1)]
-        if lines:
-            number = len(lines)
-            try:
-                records.append((number, _decode(path, number, lines[-1])))
-            except JournalCorruptError:
-                if tail:
-                    raise  # a bad line with more after it is damage, not a torn write
-                # A crash can leave a newline-terminated last line half-written (zeros).
-                keep -= len(lines[-1]) + 1
-        if keep < len(data):
-            log.warning("Dropped the torn last line of %s (a crash while it was written).", path)
+        for number, line in enumerate(lines, start=1):
+            yield path, number, _decode(path, number, line)
+        # Cut only now: a refusal of any record above leaves the file exactly as it was.
+        if tail:
+            log.warning(
+                "Dropped the torn last line %d of %s (a crash while it was written).",
+                len(lines) + 1,
+                path,
+            )
             os.truncate(path, keep)
         self._size = keep
-        for number, record in records:
-            yield path, number, record
 
     def _remove_leftovers(self) -> None:
         current = journal_name(self.generation)

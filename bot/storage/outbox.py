@@ -8,7 +8,8 @@ from pydantic import AwareDatetime, Field
 
 from bot.storage.records import Record
 
-AnnouncementStatus = Literal["queued", "sending", "done", "cancelled", "stopped"]
+# "stopped": Telegram refused its text; "failed": the bot kept failing on it (a bug).
+AnnouncementStatus = Literal["queued", "sending", "done", "cancelled", "stopped", "failed"]
 UNFINISHED: frozenset[str] = frozenset({"queued", "sending"})
 ANNOUNCEMENT_ID_PATTERN = r"^a[0-9a-f]{8}$"
 
@@ -31,10 +32,12 @@ class Announcement(Record):
     failed: int = Field(default=0, ge=0)
     stop_reason: str | None = None
     finished_at: AwareDatetime | None = None
+    # Inline buttons under the message, one per row: (label, callback data); None: none.
+    buttons: tuple[tuple[str, str], ...] | None = None
 
     @property
     def is_finished(self) -> bool:
-        """True once nothing more will be sent (done, cancelled or stopped)."""
+        """True once nothing more will be sent (done, cancelled, stopped or failed)."""
         return self.status not in UNFINISHED
 
     @property
