@@ -21,7 +21,7 @@ ECHOING = [
     ("/seturl http://[", "full http(s) address"),
     ("/setcallname " + LONG, "call's name"),
     ("/broadcast " + "y" * 3900, "too long"),
-    ("/export " + LONG, "csv or json"),
+    ("/export " + LONG, "csv, excel or json only"),
     ("/zz " + LONG, "I don't know the command"),
 ]
 
