@@ -19,8 +19,10 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming
 
 from faq.english import common_words, is_common_word
+from faq.foreign_words import english_reading
 from faq.language import is_not_english
 from faq.normalize import (
+    FILLER_WORDS,
     canonical_token,
     content_tokens,
     is_context_word,
@@ -34,6 +36,7 @@ from faq.normalize import (
 )
 from faq.scope import asks_for_work, other_programme
 from faq.semantic import SemanticIndex, asking_sentences, build_semantic_index
+from faq.spelling import SpellingRepair
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -188,6 +191,9 @@ class MatchIndex:
     entry_numbers: dict[str, int]
     # Each entry's phrasing words, for the topic-word check of the suggest band.
     entry_vocabulary: tuple[frozenset[str], ...] = ()
+    # Every word of every phrasing as written (accents folded): never read as a foreign word.
+    phrasing_words: frozenset[str] = frozenset()
+    spelling: SpellingRepair = field(default_factory=lambda: SpellingRepair(()))
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
     _last_query: tuple[str, list[_QueryToken]] | None = None
@@ -300,6 +306,12 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
         for _, tokens in phrasing_tokens
     ]
+    words = [
+        word
+        for entry in entry_list
+        for text in entry.phrasings
+        for word in simplify_text(text).split()
+    ]
     by_length = sorted(
         ((text, position) for position, text in enumerate(char_texts)),
         key=lambda item: (len(item[0]), item[1]),
@@ -333,6 +345,8 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
             frozenset().union(*(phrasings[p].tokens for p in positions))
             for positions in entry_phrasings
         ),
+        phrasing_words=frozenset(words),
+        spelling=SpellingRepair(words, canonical_token, frozenset(idf)),
         semantic=build_semantic_index(
             [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
             len(entry_list),
@@ -393,6 +407,19 @@ def _fuzzy_lookup(token: str, index: MatchIndex) -> tuple[str, float] | None:
     if len(index._fuzzy_cache) < 50_000:
         index._fuzzy_cache[token] = found
     return found
+
+
+_LONG_FILLERS = tuple(sorted(word for word in FILLER_WORDS if len(word) >= 4))
+
+
+def _near_filler(word: str) -> bool:
+    """A misspelt greeting or thanks ("helo", "thnaks") is one: not a typo of a topic word."""
+    if len(word) < 4 or is_common_word(word):
+        return False
+    return any(
+        abs(len(word) - len(filler)) <= 1 and OSA.distance(word, filler, score_cutoff=1) <= 1
+        for filler in _LONG_FILLERS
+    )
 
 
 def _is_misspelt_stopword(token: str) -> bool:
@@ -476,7 +503,7 @@ def _tokenize_query(question: str, index: MatchIndex) -> list[_QueryToken]:
             result.append(_QueryToken(token, known, known))
             resolved[token] = token
             continue
-        if is_filler(token) or is_filler(word):
+        if is_filler(token) or is_filler(word) or _near_filler(word):
             light = index.stopword_weight
             result.append(_QueryToken(token, light, 0.0, True))
             continue
@@ -774,6 +801,14 @@ def forget_results(kb: KnowledgeBase) -> None:
 def _match_uncached(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     if is_not_english(question):
         return MatchResult(question, "not_english", None, 0.0, (), ())
+    # A few words of the writer's language inside English: read in English, or dropped.
+    reading = english_reading(question, kb.index.phrasing_words)
+    # Typos repaired against the FAQ's own words, for the words matched and the meaning alike.
+    reading = kb.index.spelling.text(reading)
+    return dataclasses.replace(_match_reading(reading, kb, thresholds), question=question)
+
+
+def _match_reading(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     whole = _decide(question, kb, thresholds)
     if whole.decision == "answer" or whole.out_of_scope is not None or whole.asks_for_work:
         return whole
