@@ -58,11 +58,22 @@ _GLOSSARY: dict[str, str] = {
     "partner": """partnerstadt partnerstwo gemellaggio hermanamiento""",
     "twinning": """gemellaggio stadtepartnerschaft hermanamiento""",
     "when": """wann quando cuando kiedy kdy quand""",
+    "call": """convocatoria convocatorias bando ausschreibung aufruf nabor vyzva
+        palyazati""",
+    "submit": """indienen einreichen presentare inviare presentar submeter enviar zlozyc
+        podat deposer""",
+    "benefits": """elonyok vorteile vantaggi ventajas vantagens korzysci vyhody avantages
+        voordelen hyodyt""",
+    "countries": """paises lander laender pays paesi kraje zeme staaten landen orszagok
+        maat riigid valstybes""",
+    "which": """quais quali cuales""",
+    "long": """lange""",
+    "last": """dauern dauert trwa trva dura""",
     "application": """domanda""",
     "form": """formulario formular formularz modulo""",
     "date": """datum fecha""",
     "webinar": """webinarium webinario""",
-    "hours": """stunden ore horas godzin hodin heures""",
+    "hours": """stunden ore horas godzin hodin heures timmar timer tunnit orak uur""",
     "month": """monat monate mese mesi mes meses miesiac miesiecy mesic mesicu mois""",
 }
 ENGLISH_FOR: dict[str, str] = {

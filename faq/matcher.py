@@ -18,6 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming
 
+from faq.decision import Signals, shipped_model
 from faq.english import common_words, is_common_word
 from faq.foreign_words import english_reading
 from faq.language import is_not_english
@@ -48,6 +49,12 @@ Decision = Literal["answer", "suggest", "fallback", "not_english"]
 MAX_SUGGESTIONS = 3
 # In the suggest band, entries this close to the best are offered beside it; else one button.
 CLOSE_MARGIN = 6.0
+# The same for the calibrated decision (chosen on the practice sets: more buttons find the
+# right entry more often, and cost a person little when the bot is unsure).
+SUGGEST_MARGIN = 15.0
+SMALL_TALK = "small-talk"
+# A word in this share of entries (their phrasings or answers) is a word of the whole call.
+GENERIC_SHARE = 0.3
 MAX_CANDIDATES = 5
 # Under this score, a suggestion needs TOPIC_WORDS topic words shared with the leading entry's
 # phrasings: off-topic questions there ("deadline for my tax return", "how much does an electric
@@ -117,6 +124,9 @@ class MatchThresholds:
     # (never under the suggest score).
     long_message_allowance: float = LONG_MESSAGE_ALLOWANCE
     long_message_words: int = LONG_MESSAGE_WORDS
+    # The learned decision (faq/decision.py) decides, `answer` and `suggest` being the lowest
+    # scores it may answer or suggest from; False: the scores alone decide, as described above.
+    calibrated: bool = True
 
     def answer_score(self, topic_words: int) -> float:
         """The score from which a message with this many topic words is answered."""
@@ -125,7 +135,7 @@ class MatchThresholds:
         return max(self.answer - self.long_message_allowance, self.suggest)
 
 
-DEFAULT_THRESHOLDS = MatchThresholds(answer=60.0, suggest=48.0)
+DEFAULT_THRESHOLDS = MatchThresholds(answer=50.0, suggest=40.0)
 
 
 @dataclass(frozen=True)
@@ -194,6 +204,9 @@ class MatchIndex:
     # Every word of every phrasing as written (accents folded): never read as a foreign word.
     phrasing_words: frozenset[str] = frozenset()
     spelling: SpellingRepair = field(default_factory=lambda: SpellingRepair(()))
+    # Words of the whole call ("twin", "city", "programme"), in a share of entries: every entry
+    # is about them, said or not ("deadline twin cities" asks the deadline entry).
+    generic_words: frozenset[str] = frozenset()
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
     _last_query: tuple[str, list[_QueryToken]] | None = None
@@ -347,6 +360,11 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         ),
         phrasing_words=frozenset(words),
         spelling=SpellingRepair(words, canonical_token, frozenset(idf)),
+        generic_words=frozenset(
+            token
+            for token, df in bag_df.items()
+            if df >= GENERIC_SHARE * count and not is_stopword(token) and not _is_pair(token)
+        ),
         semantic=build_semantic_index(
             [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
             len(entry_list),
@@ -709,14 +727,16 @@ def score_entries(
     question: str, index: MatchIndex, limit: int = MAX_CANDIDATES
 ) -> list[tuple[str, float]]:
     """The `limit` best entries, best first (0..100): words and meaning blended."""
-    return [(entry_id, score) for entry_id, score, _ in _blended(question, index, limit)]
+    return [(entry_id, score) for entry_id, score, _, _ in _blended(question, index, limit)]
 
 
-def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float]]:
+def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float, float]]:
+    """(entry id, blended score, meaning cosine, lexical score) of the best entries."""
     # lexical_scores keeps TIE_ROOM more internally; the meaning signal adds its own candidates.
     if index.semantic is None:
         return [
-            (entry_id, score, 0.0) for entry_id, score in lexical_scores(question, index, limit)
+            (entry_id, score, 0.0, score)
+            for entry_id, score in lexical_scores(question, index, limit)
         ]
     # A text with no letter or digit is only embedded if it matched a word.
     lexical = lexical_scores(question, index, limit)
@@ -733,7 +753,7 @@ def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, fl
         cosine = float(cosines[number])
         meaning = min(max((cosine - SEMANTIC_FLOOR) / span, 0.0), 1.0) * 100
         value = round(LEXICAL_SHARE * score + (1 - LEXICAL_SHARE) * meaning, 1)
-        blended.append((index.entry_ids[number], value, cosine))
+        blended.append((index.entry_ids[number], value, cosine, score))
     blended.sort(key=lambda item: (-item[1], numbers[item[0]]))
     return blended[:limit]
 
@@ -801,11 +821,129 @@ def forget_results(kb: KnowledgeBase) -> None:
 def _match_uncached(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     if is_not_english(question):
         return MatchResult(question, "not_english", None, 0.0, (), ())
+    reading = prepared_text(question, kb)
+    if thresholds.calibrated:
+        result = _match_calibrated(reading, kb, thresholds)
+    else:
+        result = _match_reading(reading, kb, thresholds)
+    return dataclasses.replace(result, question=question)
+
+
+def prepared_text(question: str, kb: KnowledgeBase) -> str:
+    """The English question as the matcher reads it: foreign words and typos repaired."""
     # A few words of the writer's language inside English: read in English, or dropped.
     reading = english_reading(question, kb.index.phrasing_words)
     # Typos repaired against the FAQ's own words, for the words matched and the meaning alike.
-    reading = kb.index.spelling.text(reading)
-    return dataclasses.replace(_match_reading(reading, kb, thresholds), question=question)
+    return kb.index.spelling.text(reading)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading a message (whole, or its asking part): its ranking and signals."""
+
+    text: str
+    ranked: tuple[tuple[str, float, float, float], ...]
+    signals: Signals
+
+
+def readings(question: str, kb: KnowledgeBase) -> list[Reading]:
+    """The message read whole and, when it has one apart, from its asking part alone."""
+    words = len(question.split())
+    texts = [(question, False)]
+    asking = asking_sentences(question)
+    if asking != question:
+        texts.append((asking, True))
+    found = []
+    for text, focused in texts:
+        ranked = tuple(_blended(text, kb.index, MAX_CANDIDATES))
+        if ranked:
+            found.append(Reading(text, ranked, _signals(text, ranked, kb, focused, words)))
+    return found
+
+
+def _signals(
+    text: str,
+    ranked: tuple[tuple[str, float, float, float], ...],
+    kb: KnowledgeBase,
+    focused: bool,
+    message_words: int,
+) -> Signals:
+    index = kb.index
+    query = _query_tokens(text, index)
+    topic = [q for q in query if not q.stop and q.weight > 0 and not _is_pair(q.token)]
+    best = ranked[0][0]
+    return Signals(
+        scores=tuple(item[1] for item in ranked),
+        lexical=tuple(item[3] for item in ranked),
+        cosines=tuple(item[2] for item in ranked),
+        topic_words=len(topic),
+        unknown_words=sum(1 for q in topic if q.credit == 0),
+        shared_words=_topic_words(query, best, index),
+        generic_words=sum(1 for q in topic if q.token in index.generic_words),
+        half_unknown=_half_unknown(query),
+        focused=focused,
+        message_words=message_words,
+        small_talk=kb.entries[index.entry_numbers[best]].about == SMALL_TALK,
+        unknown_weight=sum(q.weight for q in topic if q.credit == 0)
+        / max(sum(q.weight for q in topic), 1e-9),
+    )
+
+
+def _match_calibrated(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
+    found = readings(question, kb)
+    if not found:
+        return MatchResult(question, "fallback", None, 0.0, (), ())
+    whole = found[0]
+    candidates = tuple((entry_id, score) for entry_id, score, _, _ in whole.ranked)
+    best_score, cosine = whole.ranked[0][1], whole.ranked[0][2]
+    elsewhere = other_programme(question)
+    if elsewhere is not None:
+        return MatchResult(
+            question, "fallback", None, best_score, (), candidates, cosine, out_of_scope=elsewhere
+        )
+    if asks_for_work(question):
+        return MatchResult(
+            question, "fallback", None, best_score, (), candidates, cosine, asks_for_work=True
+        )
+    model = shipped_model()
+    chances = [model.probabilities(reading.signals.vector()) for reading in found]
+    decision, chosen, suggestions = calibrated_decision(
+        found, chances, model.answer_from, model.suggest_from, thresholds
+    )
+    ranked = chosen.ranked
+    candidates = tuple((entry_id, score) for entry_id, score, _, _ in ranked)
+    entry_id = ranked[0][0] if decision == "answer" else None
+    return MatchResult(
+        question, decision, entry_id, ranked[0][1], suggestions, candidates, ranked[0][2]
+    )
+
+
+def calibrated_decision(
+    found: list[Reading],
+    chances: list[NDArray[np.float64]],
+    answer_from: float,
+    suggest_from: float,
+    thresholds: MatchThresholds,
+) -> tuple[Decision, Reading, tuple[str, ...]]:
+    """Answer, suggest or fall back, from each reading's class probabilities: the reading most
+    likely to have the right entry first is the one decided on."""
+    at = max(range(len(found)), key=lambda number: float(chances[number][0]))
+    reading, chance = found[at], chances[at]
+    best_score = reading.ranked[0][1]
+    if (
+        chance[0] >= answer_from
+        and best_score >= thresholds.answer
+        and not reading.signals.half_unknown
+    ):
+        return "answer", reading, ()
+    if chance[0] + chance[1] >= suggest_from and best_score >= thresholds.suggest:
+        suggestions = tuple(
+            entry_id
+            for entry_id, score, _, _ in reading.ranked[:MAX_SUGGESTIONS]
+            if score >= thresholds.suggest and best_score - score <= SUGGEST_MARGIN
+        )
+        return "suggest", reading, suggestions
+    return "fallback", reading, ()
 
 
 def _match_reading(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
@@ -830,10 +968,10 @@ def _match_reading(question: str, kb: KnowledgeBase, thresholds: MatchThresholds
 
 def _decide(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     ranked = _blended(question, kb.index, MAX_CANDIDATES)
-    candidates = tuple((entry_id, score) for entry_id, score, _ in ranked)
+    candidates = tuple((entry_id, score) for entry_id, score, _, _ in ranked)
     if not ranked:
         return MatchResult(question, "fallback", None, 0.0, (), ())
-    best_id, best_score, cosine = ranked[0]
+    best_id, best_score, cosine, _ = ranked[0]
     elsewhere = other_programme(question)
     if elsewhere is not None:
         return MatchResult(
