@@ -43,12 +43,11 @@ SEED = 17
 L2 = 1e-2
 STEPS = 3000
 LEARNING_RATE = 0.2
-# What each outcome is worth (a confident wrong answer is worse than "did you mean", which is
-# worse than "I don't know"); the cut-offs maximise the sum on cross-validated probabilities.
-RIGHT_ANSWER, RIGHT_SUGGESTED, WRONG_SUGGESTION, WRONG_ANSWER = 1.0, 0.55, -0.15, -4.0
-OFF_TOPIC_SUGGESTED, OFF_TOPIC_ANSWERED = -0.6, -4.0
 GRID = np.round(np.arange(0.05, 0.99, 0.01), 2)
-# The limits the cut-offs keep on cross-validated figures (the issue's goals, a little inside).
+# The limits the cut-offs keep on cross-validated figures. The issue's goals are 2% wrong, 2%
+# off-topic answered and 95% falling back; on the practice sets no cut-off keeps all three
+# (several near-miss off-topic questions, other EU Missions and twinning schemes, look like
+# ours to every signal: faq/scope.py names those), so off-topic answered may reach 4%.
 MAX_WRONG, MAX_OFF_TOPIC_ANSWERED, MIN_OFF_TOPIC_FALLBACK = 0.015, 0.04, 0.935
 
 
@@ -157,7 +156,6 @@ class Outcome:
     off_topic: int = 0
     off_topic_answered: int = 0
     off_topic_fallback: int = 0
-    value: float = 0.0
 
     def line(self) -> str:
         """The issue's four figures (and off-topic falling back)."""
@@ -181,7 +179,6 @@ def outcome(
     counts = dict.fromkeys(
         ("covered", "right", "one_tap", "wrong", "off_topic", "answered", "fallback"), 0
     )
-    value = 0.0
     for example, chance in zip(items, chances, strict=True):
         decision, reading, suggestions = calibrated_decision(
             example.readings, chance, answer_from, suggest_from, DEFAULT_THRESHOLDS
@@ -194,18 +191,13 @@ def outcome(
                 counts["right"] += right
                 counts["one_tap"] += right
                 counts["wrong"] += not right
-                value += RIGHT_ANSWER if right else WRONG_ANSWER
             elif decision == "suggest":
                 found = any(entry_id in example.wanted for entry_id in suggestions)
                 counts["one_tap"] += found
-                value += RIGHT_SUGGESTED if found else WRONG_SUGGESTION
         else:
             counts["off_topic"] += 1
             counts["answered"] += decision == "answer"
             counts["fallback"] += decision == "fallback"
-            value += {"answer": OFF_TOPIC_ANSWERED, "suggest": OFF_TOPIC_SUGGESTED}.get(
-                decision, 0.0
-            )
     return Outcome(
         counts["covered"],
         counts["right"],
@@ -214,7 +206,6 @@ def outcome(
         counts["off_topic"],
         counts["answered"],
         counts["fallback"],
-        value,
     )
 
 
@@ -222,30 +213,32 @@ def best_cut_offs(
     items: list[Example], chances: list[list[NDArray[np.float64]]]
 ) -> tuple[float, float]:
     """The cut-offs that answer right, or within one tap, most often while wrong answers and
-    off-topic answers stay under their limits and off-topic questions fall back (ties: more
-    off-topic falling back)."""
-    best: tuple[tuple[int, int], float, float] | None = None
-    fallback: tuple[tuple[int, int], float, float] | None = None
+    off-topic answers stay under their limits and off-topic questions fall back. Of equally
+    good ones (no practice question decided otherwise), the middle of the answer cut-offs (an
+    edge rests on the one question that ends the stretch) and the lowest suggest cut-off: a
+    "did you mean" costs a person one look, an "I don't know" the answer."""
+    scored: list[tuple[tuple[int, int], float, float]] = []
     for answer_from in GRID:
         for suggest_from in GRID:
             if suggest_from > answer_from:
                 continue
             found = outcome(items, chances, float(answer_from), float(suggest_from))
-            rank = (found.right + found.one_tap, found.off_topic_fallback)
             covered, off = max(found.covered, 1), max(found.off_topic, 1)
-            within = (
+            if (
                 found.wrong / covered <= MAX_WRONG
                 and found.off_topic_answered / off <= MAX_OFF_TOPIC_ANSWERED
                 and found.off_topic_fallback / off >= MIN_OFF_TOPIC_FALLBACK
-            )
-            choice = (rank, float(answer_from), float(suggest_from))
-            if within and (best is None or rank > best[0]):
-                best = choice
-            if fallback is None or found.value > fallback[0][0]:
-                fallback = ((int(found.value * 1000), 0), float(answer_from), float(suggest_from))
-    chosen = best or fallback
-    assert chosen is not None
-    return chosen[1], chosen[2]
+            ):
+                rank = (found.right + found.one_tap, found.off_topic_fallback)
+                scored.append((rank, float(answer_from), float(suggest_from)))
+    if not scored:
+        raise SystemExit("No cut-offs keep the limits on these sets; look at the figures.")
+    best = max(rank for rank, _, _ in scored)
+    tied = [(answer, suggest) for rank, answer, suggest in scored if rank == best]
+    answers = sorted({answer for answer, _ in tied})
+    answer = answers[len(answers) // 2]
+    suggests = sorted(suggest for a, suggest in tied if a == answer)
+    return answer, suggests[0]
 
 
 def main(argv: list[str] | None = None) -> int:
