@@ -49,11 +49,8 @@ Decision = Literal["answer", "suggest", "fallback", "not_english"]
 MAX_SUGGESTIONS = 3
 # In the suggest band, entries this close to the best are offered beside it; else one button.
 CLOSE_MARGIN = 6.0
-# The same for the calibrated decision (chosen on the practice sets: more buttons find the
-# right entry more often, and cost a person little when the bot is unsure).
-SUGGEST_MARGIN = 15.0
 SMALL_TALK = "small-talk"
-# A word in this share of entries (their phrasings or answers) is a word of the whole call.
+# A topic word in the phrasings of this share of entries is a word of the whole call.
 GENERIC_SHARE = 0.3
 MAX_CANDIDATES = 5
 # Under this score, a suggestion needs TOPIC_WORDS topic words shared with the leading entry's
@@ -360,17 +357,29 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         ),
         phrasing_words=frozenset(words),
         spelling=SpellingRepair(words, canonical_token, frozenset(idf)),
-        generic_words=frozenset(
-            token
-            for token, df in bag_df.items()
-            if df >= GENERIC_SHARE * count and not is_stopword(token) and not _is_pair(token)
-        ),
+        generic_words=_generic_words(phrasing_tokens, count),
         semantic=build_semantic_index(
             [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
             len(entry_list),
         )
         if semantic
         else None,
+    )
+
+
+def _generic_words(phrasing_tokens: list[tuple[int, list[str]]], entries: int) -> frozenset[str]:
+    """Topic words in the phrasings of GENERIC_SHARE of the entries or more ("twin", "city")."""
+    users: dict[str, set[int]] = {}
+    for number, tokens in phrasing_tokens:
+        for token in tokens:
+            users.setdefault(token, set()).add(number)
+    return frozenset(
+        token
+        for token, numbers in users.items()
+        if len(numbers) >= GENERIC_SHARE * entries
+        and not is_stopword(token)
+        and not _is_pair(token)
+        and token not in _QUESTION_WORDS
     )
 
 
@@ -940,7 +949,7 @@ def calibrated_decision(
         suggestions = tuple(
             entry_id
             for entry_id, score, _, _ in reading.ranked[:MAX_SUGGESTIONS]
-            if score >= thresholds.suggest and best_score - score <= SUGGEST_MARGIN
+            if score >= thresholds.suggest and best_score - score <= CLOSE_MARGIN
         )
         return "suggest", reading, suggestions
     return "fallback", reading, ()

@@ -24,6 +24,7 @@ MIN_LENGTH = 4
 LONG_WORD = 8
 CACHE_SIZE = 50_000
 SAME_FORM_EDITS = 2
+MIN_STEM_LENGTH = 6
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -47,6 +48,14 @@ class SpellingRepair:
         self._tokens = tokens
         # Most used first: extractOne keeps the first of equally near words.
         self._vocabulary = tuple(sorted(counts, key=lambda w: (-counts[w], w)))
+        # Each stem the FAQ uses, written as its most used word ("deadlin": "deadline"): a
+        # typo near the stem ("dedlin") is one edit from it though two from every word.
+        self._stems: dict[str, str] = {}
+        for word in self._vocabulary:
+            stem = self._canonical(word)
+            if len(stem) >= MIN_STEM_LENGTH and stem.isalpha():
+                self._stems.setdefault(stem, word)
+        self._stem_vocabulary = tuple(self._stems)
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -76,7 +85,15 @@ class SpellingRepair:
             return found[0] if same and found is not None else word
         edits = 2 if len(word) >= LONG_WORD else 1
         found = process.extractOne(word, self._vocabulary, scorer=OSA.distance, score_cutoff=edits)
-        return word if found is None else found[0]
+        if found is not None:
+            return str(found[0])
+        if len(word) >= MIN_STEM_LENGTH:
+            near = process.extractOne(
+                word, self._stem_vocabulary, scorer=OSA.distance, score_cutoff=1
+            )
+            if near is not None:
+                return self._stems[near[0]]
+        return word
 
     def text(self, text: str) -> str:
         """The text with each misspelt word repaired (other characters kept)."""

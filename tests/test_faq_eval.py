@@ -101,7 +101,7 @@ CEILINGS = {
     "faq_eval_long.yaml": (0.03, 0.03),
     "faq_eval_independent.yaml": (0.025, 0.01),
     "faq_eval_blind.yaml": (0.025, 0.07),
-    "faq_eval_blind2.yaml": (0.02, 0.06),
+    "faq_eval_blind2.yaml": (0.02, 0.08),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),
