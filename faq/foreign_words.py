@@ -82,22 +82,22 @@ ENGLISH_FOR: dict[str, str] = {
     for word in words.split()
     if not is_common_word(word)
 }
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def english_word(word: str, known: frozenset[str] | set[str] = frozenset()) -> str:
+    """A word as the matcher reads it: its English (a glossary word), "" (another language's
+    little word), or itself (a word the FAQ knows, `known` folded words, or English uses)."""
+    folded = fold_accents(word)
+    if folded in known or is_common_word(folded):
+        return word
+    english = ENGLISH_FOR.get(folded)
+    if english is not None:
+        return english
+    return "" if folded in foreign_function_words() else word
 
 
 def english_reading(text: str, known: frozenset[str] | set[str] = frozenset()) -> str:
     """The text with glossary words put in English and other languages' little words dropped;
     a word the FAQ knows (`known`, folded words) or English uses is left as it is."""
-    little = foreign_function_words()
-
-    def replace(match: re.Match[str]) -> str:
-        word = match.group(0)
-        folded = fold_accents(word)
-        if folded in known or is_common_word(folded):
-            return word
-        english = ENGLISH_FOR.get(folded)
-        if english is not None:
-            return english
-        return "" if folded in little else word
-
-    return _LETTERS.sub(replace, text)
+    return LETTERS.sub(lambda match: english_word(match.group(0), known), text)

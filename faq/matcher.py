@@ -20,12 +20,13 @@ from rapidfuzz.distance import OSA, Hamming
 
 from faq.decision import Signals, shipped_model
 from faq.english import common_words, is_common_word
-from faq.foreign_words import english_reading
+from faq.foreign_words import LETTERS, english_word
 from faq.language import is_not_english
 from faq.normalize import (
     FILLER_WORDS,
     canonical_token,
     content_tokens,
+    fold_accents,
     is_context_word,
     is_filler,
     is_place_name,
@@ -78,6 +79,7 @@ ASKING_SENTENCE_PENALTY = 3.0
 # Inside the running bot a match costs ~1.4 ms of CPU (twice its cost alone: the event loop's
 # other work evicts its arrays from the cache); the same text asked again costs nothing.
 RESULT_CACHE_SIZE = 4096
+WORD_READINGS_SIZE = 50_000
 # Up to this many topic words, an unknown one makes a question "did you mean" at most.
 SHORT_QUESTION_WORDS = 2
 # Query words found in the entry (other phrasings, answer) but not in this phrasing: part credit.
@@ -206,6 +208,8 @@ class MatchIndex:
     generic_words: frozenset[str] = frozenset()
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    # How each written word is read (English, repaired), per word: most words recur.
+    _word_readings: dict[str, str] = field(default_factory=dict)
     _last_query: tuple[str, list[_QueryToken]] | None = None
     # Recent results per (question, thresholds): a result depends on nothing else, and a new
     # FAQ (a reload) is a new index with an empty cache.
@@ -840,10 +844,30 @@ def _match_uncached(question: str, kb: KnowledgeBase, thresholds: MatchThreshold
 
 def prepared_text(question: str, kb: KnowledgeBase) -> str:
     """The English question as the matcher reads it: foreign words and typos repaired."""
-    # A few words of the writer's language inside English: read in English, or dropped.
-    reading = english_reading(question, kb.index.phrasing_words)
-    # Typos repaired against the FAQ's own words, for the words matched and the meaning alike.
-    return kb.index.spelling.text(reading)
+    index = kb.index
+    readings = index._word_readings
+
+    def read(match: re.Match[str]) -> str:
+        word = match.group(0)
+        found = readings.get(word)
+        if found is None:
+            found = _read_word(word, index)
+            if len(readings) < WORD_READINGS_SIZE:
+                readings[word] = found
+        return found
+
+    return LETTERS.sub(read, question)
+
+
+def _read_word(word: str, index: MatchIndex) -> str:
+    # A word of the writer's language inside English: read in English, or dropped.
+    english = english_word(word, index.phrasing_words)
+    if english != word:
+        return english
+    # A typo repaired against the FAQ's own words, for the words matched and the meaning alike.
+    folded = fold_accents(word)
+    repaired = index.spelling.word(folded)
+    return word if repaired == folded else repaired
 
 
 @dataclass(frozen=True)
