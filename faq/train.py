@@ -214,9 +214,8 @@ def best_cut_offs(
 ) -> tuple[float, float]:
     """The cut-offs that answer right, or within one tap, most often while wrong answers and
     off-topic answers stay under their limits and off-topic questions fall back. Of equally
-    good ones (no practice question decided otherwise), the middle of the answer cut-offs (an
-    edge rests on the one question that ends the stretch) and the lowest suggest cut-off: a
-    "did you mean" costs a person one look, an "I don't know" the answer."""
+    good ones (no practice question decided otherwise), the middle of their range: an edge
+    rests on the one practice question that ends the stretch."""
     scored: list[tuple[tuple[int, int], float, float]] = []
     for answer_from in GRID:
         for suggest_from in GRID:
@@ -238,7 +237,7 @@ def best_cut_offs(
     answers = sorted({answer for answer, _ in tied})
     answer = answers[len(answers) // 2]
     suggests = sorted(suggest for a, suggest in tied if a == answer)
-    return answer, suggests[0]
+    return answer, suggests[len(suggests) // 2]
 
 
 def main(argv: list[str] | None = None) -> int:
