@@ -16,6 +16,7 @@ from faq.selftest import self_test
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
+JSON_CANDIDATES = 3
 
 
 def _load(directory: Path, out: TextIO) -> KnowledgeBase | None:
@@ -79,6 +80,11 @@ def result_json(result: MatchResult) -> str:
             "asks_for_work": result.asks_for_work,
             # The country (alpha-2) an answer speaks of, from the eligibility rules, or null.
             "country": result.country,
+            # The first three entries by score, best first, whatever the decision.
+            "candidates": [
+                {"id": entry_id, "score": score}
+                for entry_id, score in result.candidates[:JSON_CANDIDATES]
+            ],
         },
         ensure_ascii=False,
     )

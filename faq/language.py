@@ -65,6 +65,17 @@ _FOREIGN = (
     - _ENGLISH
 )
 
+_FOLDED_FOREIGN = frozenset(
+    "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    for word in _FOREIGN
+)
+
+
+def foreign_function_words() -> frozenset[str]:
+    """Other languages' little words (accents folded, lower case), none of them English."""
+    return _FOLDED_FOREIGN
+
+
 # More than this share of letters outside Latin script: another language.
 OTHER_SCRIPT_SHARE = 0.5
 # Letters that English words never carry count a little towards "foreign" (city names have them).

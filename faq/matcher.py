@@ -19,11 +19,15 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Hamming
 
 from faq.country_question import with_country_answer
+from faq.decision import Signals, shipped_model
 from faq.english import common_words, is_common_word
+from faq.foreign_words import LETTERS, english_word
 from faq.language import is_not_english
 from faq.normalize import (
+    FILLER_WORDS,
     canonical_token,
     content_tokens,
+    fold_accents,
     is_context_word,
     is_filler,
     is_place_name,
@@ -35,6 +39,7 @@ from faq.normalize import (
 )
 from faq.scope import asks_for_work, other_programme
 from faq.semantic import SemanticIndex, asking_sentences, build_semantic_index
+from faq.spelling import SpellingRepair
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -46,6 +51,9 @@ Decision = Literal["answer", "suggest", "fallback", "not_english"]
 MAX_SUGGESTIONS = 3
 # In the suggest band, entries this close to the best are offered beside it; else one button.
 CLOSE_MARGIN = 6.0
+SMALL_TALK = "small-talk"
+# A topic word in the phrasings of this share of entries is a word of the whole call.
+GENERIC_SHARE = 0.3
 MAX_CANDIDATES = 5
 # Under this score, a suggestion needs TOPIC_WORDS topic words shared with the leading entry's
 # phrasings: off-topic questions there ("deadline for my tax return", "how much does an electric
@@ -72,6 +80,7 @@ ASKING_SENTENCE_PENALTY = 3.0
 # Inside the running bot a match costs ~1.4 ms of CPU (twice its cost alone: the event loop's
 # other work evicts its arrays from the cache); the same text asked again costs nothing.
 RESULT_CACHE_SIZE = 4096
+WORD_READINGS_SIZE = 50_000
 # Up to this many topic words, an unknown one makes a question "did you mean" at most.
 SHORT_QUESTION_WORDS = 2
 # Query words found in the entry (other phrasings, answer) but not in this phrasing: part credit.
@@ -115,6 +124,9 @@ class MatchThresholds:
     # (never under the suggest score).
     long_message_allowance: float = LONG_MESSAGE_ALLOWANCE
     long_message_words: int = LONG_MESSAGE_WORDS
+    # The learned decision (faq/decision.py) decides, `answer` and `suggest` being the lowest
+    # scores it may answer or suggest from; False: the scores alone decide, as described above.
+    calibrated: bool = True
 
     def answer_score(self, topic_words: int) -> float:
         """The score from which a message with this many topic words is answered."""
@@ -123,7 +135,7 @@ class MatchThresholds:
         return max(self.answer - self.long_message_allowance, self.suggest)
 
 
-DEFAULT_THRESHOLDS = MatchThresholds(answer=60.0, suggest=48.0)
+DEFAULT_THRESHOLDS = MatchThresholds(answer=50.0, suggest=40.0)
 
 
 @dataclass(frozen=True)
@@ -191,8 +203,16 @@ class MatchIndex:
     entry_numbers: dict[str, int]
     # Each entry's phrasing words, for the topic-word check of the suggest band.
     entry_vocabulary: tuple[frozenset[str], ...] = ()
+    # Every word of every phrasing as written (accents folded): never read as a foreign word.
+    phrasing_words: frozenset[str] = frozenset()
+    spelling: SpellingRepair = field(default_factory=lambda: SpellingRepair(()))
+    # Words of the whole call ("twin", "city", "programme"), in a share of entries: every entry
+    # is about them, said or not ("deadline twin cities" asks the deadline entry).
+    generic_words: frozenset[str] = frozenset()
     semantic: SemanticIndex | None = None
     _fuzzy_cache: dict[str, tuple[str, float] | None] = field(default_factory=dict)
+    # How each written word is read (English, repaired), per word: most words recur.
+    _word_readings: dict[str, str] = field(default_factory=dict)
     _last_query: tuple[str, list[_QueryToken]] | None = None
     # Recent results per (question, thresholds): a result depends on nothing else, and a new
     # FAQ (a reload) is a new index with an empty cache.
@@ -303,6 +323,12 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
         " ".join(sorted(content_tokens([t for t in tokens if not _is_pair(t)])))
         for _, tokens in phrasing_tokens
     ]
+    words = [
+        word
+        for entry in entry_list
+        for text in entry.phrasings
+        for word in simplify_text(text).split()
+    ]
     by_length = sorted(
         ((text, position) for position, text in enumerate(char_texts)),
         key=lambda item: (len(item[0]), item[1]),
@@ -336,12 +362,31 @@ def build_index(entries: Iterable[Entry], *, semantic: bool = True) -> MatchInde
             frozenset().union(*(phrasings[p].tokens for p in positions))
             for positions in entry_phrasings
         ),
+        phrasing_words=frozenset(words),
+        spelling=SpellingRepair(words, canonical_token, frozenset(idf)),
+        generic_words=_generic_words(phrasing_tokens, count),
         semantic=build_semantic_index(
             [(number, text) for number, entry in enumerate(entry_list) for text in entry.phrasings],
             len(entry_list),
         )
         if semantic
         else None,
+    )
+
+
+def _generic_words(phrasing_tokens: list[tuple[int, list[str]]], entries: int) -> frozenset[str]:
+    """Topic words in the phrasings of GENERIC_SHARE of the entries or more ("twin", "city")."""
+    users: dict[str, set[int]] = {}
+    for number, tokens in phrasing_tokens:
+        for token in tokens:
+            users.setdefault(token, set()).add(number)
+    return frozenset(
+        token
+        for token, numbers in users.items()
+        if len(numbers) >= GENERIC_SHARE * entries
+        and not is_stopword(token)
+        and not _is_pair(token)
+        and token not in _QUESTION_WORDS
     )
 
 
@@ -396,6 +441,19 @@ def _fuzzy_lookup(token: str, index: MatchIndex) -> tuple[str, float] | None:
     if len(index._fuzzy_cache) < 50_000:
         index._fuzzy_cache[token] = found
     return found
+
+
+_LONG_FILLERS = tuple(sorted(word for word in FILLER_WORDS if len(word) >= 4))
+
+
+def _near_filler(word: str) -> bool:
+    """A misspelt greeting or thanks ("helo", "thnaks") is one: not a typo of a topic word."""
+    if len(word) < 4 or is_common_word(word):
+        return False
+    return any(
+        abs(len(word) - len(filler)) <= 1 and OSA.distance(word, filler, score_cutoff=1) <= 1
+        for filler in _LONG_FILLERS
+    )
 
 
 def _is_misspelt_stopword(token: str) -> bool:
@@ -479,7 +537,7 @@ def _tokenize_query(question: str, index: MatchIndex) -> list[_QueryToken]:
             result.append(_QueryToken(token, known, known))
             resolved[token] = token
             continue
-        if is_filler(token) or is_filler(word):
+        if is_filler(token) or is_filler(word) or _near_filler(word):
             light = index.stopword_weight
             result.append(_QueryToken(token, light, 0.0, True))
             continue
@@ -685,14 +743,16 @@ def score_entries(
     question: str, index: MatchIndex, limit: int = MAX_CANDIDATES
 ) -> list[tuple[str, float]]:
     """The `limit` best entries, best first (0..100): words and meaning blended."""
-    return [(entry_id, score) for entry_id, score, _ in _blended(question, index, limit)]
+    return [(entry_id, score) for entry_id, score, _, _ in _blended(question, index, limit)]
 
 
-def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float]]:
+def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, float, float, float]]:
+    """(entry id, blended score, meaning cosine, lexical score) of the best entries."""
     # lexical_scores keeps TIE_ROOM more internally; the meaning signal adds its own candidates.
     if index.semantic is None:
         return [
-            (entry_id, score, 0.0) for entry_id, score in lexical_scores(question, index, limit)
+            (entry_id, score, 0.0, score)
+            for entry_id, score in lexical_scores(question, index, limit)
         ]
     # A text with no letter or digit is only embedded if it matched a word.
     lexical = lexical_scores(question, index, limit)
@@ -709,7 +769,7 @@ def _blended(question: str, index: MatchIndex, limit: int) -> list[tuple[str, fl
         cosine = float(cosines[number])
         meaning = min(max((cosine - SEMANTIC_FLOOR) / span, 0.0), 1.0) * 100
         value = round(LEXICAL_SHARE * score + (1 - LEXICAL_SHARE) * meaning, 1)
-        blended.append((index.entry_ids[number], value, cosine))
+        blended.append((index.entry_ids[number], value, cosine, score))
     blended.sort(key=lambda item: (-item[1], numbers[item[0]]))
     return blended[:limit]
 
@@ -768,9 +828,161 @@ def match_question(
     return result
 
 
+def forget_results(kb: KnowledgeBase) -> None:
+    """Empty the result cache of this knowledge base's index (benchmarks time matching itself)."""
+    with kb.index._results_lock:
+        kb.index._results.clear()
+
+
 def _match_uncached(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     if is_not_english(question):
         return MatchResult(question, "not_english", None, 0.0, (), ())
+    reading = prepared_text(question, kb)
+    if thresholds.calibrated:
+        result = _match_calibrated(reading, kb, thresholds)
+    else:
+        result = _match_reading(reading, kb, thresholds)
+    return dataclasses.replace(result, question=question)
+
+
+def prepared_text(question: str, kb: KnowledgeBase) -> str:
+    """The English question as the matcher reads it: foreign words and typos repaired."""
+    index = kb.index
+    readings = index._word_readings
+
+    def read(match: re.Match[str]) -> str:
+        word = match.group(0)
+        found = readings.get(word)
+        if found is None:
+            found = _read_word(word, index)
+            if len(readings) < WORD_READINGS_SIZE:
+                readings[word] = found
+        return found
+
+    return LETTERS.sub(read, question)
+
+
+def _read_word(word: str, index: MatchIndex) -> str:
+    # A word of the writer's language inside English: read in English, or dropped.
+    english = english_word(word, index.phrasing_words)
+    if english != word:
+        return english
+    # A typo repaired against the FAQ's own words, for the words matched and the meaning alike.
+    folded = fold_accents(word)
+    repaired = index.spelling.word(folded)
+    return word if repaired == folded else repaired
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way of reading a message (whole, or its asking part): its ranking and signals."""
+
+    text: str
+    ranked: tuple[tuple[str, float, float, float], ...]
+    signals: Signals
+
+
+def readings(question: str, kb: KnowledgeBase) -> list[Reading]:
+    """The message read whole and, when it has one apart, from its asking part alone."""
+    words = len(question.split())
+    texts = [(question, False)]
+    asking = asking_sentences(question)
+    if asking != question:
+        texts.append((asking, True))
+    found = []
+    for text, focused in texts:
+        ranked = tuple(_blended(text, kb.index, MAX_CANDIDATES))
+        if ranked:
+            found.append(Reading(text, ranked, _signals(text, ranked, kb, focused, words)))
+    return found
+
+
+def _signals(
+    text: str,
+    ranked: tuple[tuple[str, float, float, float], ...],
+    kb: KnowledgeBase,
+    focused: bool,
+    message_words: int,
+) -> Signals:
+    index = kb.index
+    query = _query_tokens(text, index)
+    topic = [q for q in query if not q.stop and q.weight > 0 and not _is_pair(q.token)]
+    best = ranked[0][0]
+    return Signals(
+        scores=tuple(item[1] for item in ranked),
+        lexical=tuple(item[3] for item in ranked),
+        cosines=tuple(item[2] for item in ranked),
+        topic_words=len(topic),
+        unknown_words=sum(1 for q in topic if q.credit == 0),
+        shared_words=_topic_words(query, best, index),
+        generic_words=sum(1 for q in topic if q.token in index.generic_words),
+        half_unknown=_half_unknown(query),
+        focused=focused,
+        message_words=message_words,
+        small_talk=kb.entries[index.entry_numbers[best]].about == SMALL_TALK,
+        unknown_weight=sum(q.weight for q in topic if q.credit == 0)
+        / max(sum(q.weight for q in topic), 1e-9),
+    )
+
+
+def _match_calibrated(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
+    found = readings(question, kb)
+    if not found:
+        return MatchResult(question, "fallback", None, 0.0, (), ())
+    whole = found[0]
+    candidates = tuple((entry_id, score) for entry_id, score, _, _ in whole.ranked)
+    best_score, cosine = whole.ranked[0][1], whole.ranked[0][2]
+    elsewhere = other_programme(question)
+    if elsewhere is not None:
+        return MatchResult(
+            question, "fallback", None, best_score, (), candidates, cosine, out_of_scope=elsewhere
+        )
+    if asks_for_work(question):
+        return MatchResult(
+            question, "fallback", None, best_score, (), candidates, cosine, asks_for_work=True
+        )
+    model = shipped_model()
+    chances = [model.probabilities(reading.signals.vector()) for reading in found]
+    decision, chosen, suggestions = calibrated_decision(
+        found, chances, model.answer_from, model.suggest_from, thresholds
+    )
+    ranked = chosen.ranked
+    candidates = tuple((entry_id, score) for entry_id, score, _, _ in ranked)
+    entry_id = ranked[0][0] if decision == "answer" else None
+    return MatchResult(
+        question, decision, entry_id, ranked[0][1], suggestions, candidates, ranked[0][2]
+    )
+
+
+def calibrated_decision(
+    found: list[Reading],
+    chances: list[NDArray[np.float64]],
+    answer_from: float,
+    suggest_from: float,
+    thresholds: MatchThresholds,
+) -> tuple[Decision, Reading, tuple[str, ...]]:
+    """Answer, suggest or fall back, from each reading's class probabilities: the reading most
+    likely to have the right entry first is the one decided on."""
+    at = max(range(len(found)), key=lambda number: float(chances[number][0]))
+    reading, chance = found[at], chances[at]
+    best_score = reading.ranked[0][1]
+    if (
+        chance[0] >= answer_from
+        and best_score >= thresholds.answer
+        and not reading.signals.half_unknown
+    ):
+        return "answer", reading, ()
+    if chance[0] + chance[1] >= suggest_from and best_score >= thresholds.suggest:
+        suggestions = tuple(
+            entry_id
+            for entry_id, score, _, _ in reading.ranked[:MAX_SUGGESTIONS]
+            if score >= thresholds.suggest and best_score - score <= CLOSE_MARGIN
+        )
+        return "suggest", reading, suggestions
+    return "fallback", reading, ()
+
+
+def _match_reading(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     whole = _decide(question, kb, thresholds)
     if whole.decision == "answer" or whole.out_of_scope is not None or whole.asks_for_work:
         return whole
@@ -792,10 +1004,10 @@ def _match_uncached(question: str, kb: KnowledgeBase, thresholds: MatchThreshold
 
 def _decide(question: str, kb: KnowledgeBase, thresholds: MatchThresholds) -> MatchResult:
     ranked = _blended(question, kb.index, MAX_CANDIDATES)
-    candidates = tuple((entry_id, score) for entry_id, score, _ in ranked)
+    candidates = tuple((entry_id, score) for entry_id, score, _, _ in ranked)
     if not ranked:
         return MatchResult(question, "fallback", None, 0.0, (), ())
-    best_id, best_score, cosine = ranked[0]
+    best_id, best_score, cosine, _ = ranked[0]
     elsewhere = other_programme(question)
     if elsewhere is not None:
         return MatchResult(

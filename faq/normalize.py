@@ -134,6 +134,12 @@ FILLER_WORDS = frozenset(
     hi hello hey hiya heya hallo bonjour hola ciao salut greetings dear good morning afternoon
     evening day thanks thank thankyou cheers appreciate great awesome nice perfect cool bot
     sir madam bye goodbye wonderful excellent super fantastic brilliant helpful
+    regards sincerely faithfully wishes
+    buongiorno buonasera salve guten tag morgen gruss grusse gruesse freundlichen herzliche
+    dobry dobre den dzien ahoj zdravo bok pozdrav pozdrawiam pozdravy szia hej hei moi tere
+    labas sveiki goedemorgen goedendag goedemiddag buenos buenas dias saludos saluti cordiali
+    distinti cordialement bom boa obrigado obrigada merci grazie danke gracias dziekuje dekuji
+    dakujem bedankt tack kiitos hvala multumesc koszonom aitah paldies aciu
     """
     )
 )

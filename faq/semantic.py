@@ -33,6 +33,19 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 # Not "if": "they want to understand if it is online" is context more often than the question.
 _CLAUSE_BREAK = re.compile(r",|\s(?=but\s|so\s|because\s)")
 _EMBEDDED_QUESTION = re.compile(r"\b(?:what|how|when|which|who|where|whether)\b")
+# Asking without a question mark or a leading question word: "I would like to know the last day".
+_REQUEST = re.compile(
+    r"\b(?:please|kindly|let (?:me|us) know|tell (?:me|us)|explain|clarify"
+    r"|(?:would|'d) like to (?:know|ask|understand|check)|wanted? to (?:know|ask|understand)"
+    r"|need to know|wonder(?:ing)?|grateful if|appreciate (?:it )?if|looking for)\b"
+)
+_GREETING_LINE = re.compile(
+    r"(?:dear|hello|hi|hey|good (?:morning|afternoon|evening)|greetings)\b[^.!?]{0,40}[,!.:]?"
+)
+_CLOSING = re.compile(
+    r"(?:(?:kind|best|warm|many)?\s*regards|best wishes|best\b|sincerely|yours\b|cheers"
+    r"|thanks?\b|thank you|with thanks|many thanks|greetings from|sent from)"
+)
 _QUESTION_WORDS = frozenset(
     [
         "what",
@@ -97,7 +110,7 @@ def embed(texts: list[str]) -> NDArray[np.float32]:
 
 def question_sentence(text: str) -> str:
     """The sentences that ask (with "?" or a question word), or the last one; whole if one."""
-    parts = _sentences(text)
+    parts = _body(_sentences(text))
     if len(parts) < 2:
         return text
     asking = [part for part in parts if _asks(part)]
@@ -106,9 +119,9 @@ def question_sentence(text: str) -> str:
 
 def asking_sentences(text: str) -> str:
     """question_sentence, with sentences that ask inside ("we don't know which is the deadline")."""
-    parts = _sentences(text)
-    if len(parts) < 2:
+    if len(_sentences(text)) < 2:
         return text
+    parts = _body(_sentences(text)) or _sentences(text)
     asking = [part if _asks(part) else _asking_clauses(part) for part in parts]
     asking = [part for part in asking if part]
     return " ".join(asking) if asking else parts[-1]
@@ -126,7 +139,21 @@ def _sentences(text: str) -> list[str]:
 
 
 def _asks(sentence: str) -> bool:
-    return "?" in sentence or sentence.split()[0].lower().strip(",") in _QUESTION_WORDS
+    return (
+        "?" in sentence
+        or sentence.split()[0].lower().strip(",") in _QUESTION_WORDS
+        or _REQUEST.search(sentence.lower()) is not None
+    )
+
+
+def _body(parts: list[str]) -> list[str]:
+    """The sentences of a message without its greeting line and its signature: from a closing
+    ("Kind regards", "Thank you in advance") in its second half on, nothing asks."""
+    kept = [part for part in parts if not _GREETING_LINE.fullmatch(part.lower())]
+    for at in range(len(kept) // 2, len(kept)):
+        if at > 0 and _CLOSING.match(kept[at].lower()):
+            return kept[:at]
+    return kept
 
 
 @dataclass(frozen=True)

@@ -84,13 +84,18 @@ def test_ask_json_lines_have_the_documented_shape() -> None:
             "out_of_scope",
             "asks_for_work",
             "country",
+            "candidates",
         ]
+        assert len(row["candidates"]) <= 3
+        assert all(list(c) == ["id", "score"] for c in row["candidates"])
         assert row["out_of_scope"] is None and row["asks_for_work"] is False
         assert row["decision"] in ("answer", "suggest", "fallback")
         assert -1.0 <= row["semantic"] <= 1.0
         assert isinstance(row["score"], int | float)
         assert isinstance(row["suggestions"], list)
     assert rows[0]["decision"] == "answer" and rows[0]["id"] == "deadline"
+    assert rows[0]["candidates"][0] == {"id": "deadline", "score": rows[0]["score"]}
+    assert len(rows[0]["candidates"]) == 3
     assert rows[0]["semantic"] > rows[1]["semantic"]  # the deadline question means more here
     assert rows[1]["decision"] == "fallback" and rows[1]["id"] is None
 

@@ -61,6 +61,22 @@ After a fresh-clone tester's finding, a sentence of context whose question sits 
 ("..., but we don't know which is the deadline") gives only that clause to the asking-sentence
 check, and orders at a sentence's start ("translate this for us") are requests for work too:
 practice 97.2 / 98.1 / 95.6, blind2 92.2 / 93.3 / 87.5, the other sets unchanged.
+Issue 17 (2026-12-06) measures four figures per set (tests/bench/faq_figures.py): answered right,
+right within one tap (answered, or the right entry among the "did you mean" buttons), wrong
+answers among covered questions, off-topic answered (and off-topic falling back). At b595fb3:
+practice 97.2 / 98.1 / 1.1 / 2.8 (95.6), eval 95.4 / 95.9 / 3.7 / 3.5 (96.5), long 91.1 / 92.4 /
+2.5 / 7.5 (92.5), independent 87.7 / 87.7 / 5.7 / 0.0 (100), blind 94.2 / 94.2 / 3.3 / 8.9
+(86.7), blind2 92.2 / 93.3 / 3.3 / 10.0 (87.5). `faq_practice3.yaml` (276 covered, 90
+off-topic, written blind from the facts file and the entry titles) measured before any tuning
+on it: 75.4 / 80.8 / 4.0 / 10.0 (88.9) at b595fb3, 73.9 / 80.8 / 1.8 / 5.6 (94.4) with the
+learned decision trained on faq_practice.yaml alone; then it joined the practice sets. The
+changes: spelling repair against the FAQ's words, foreign words read in English, the asking part
+of long messages found without "?", a learned decision instead of the score thresholds
+(faq/decision.py, trained by `python -m faq.train`, cut-offs chosen on 5-fold grouped CV of both
+practice sets: 89.0 / 95.9 / 0.5 / 3.6 (93.7)), and 30 phrasings from practice3's misses. The
+decision trades answers for fewer confident wrong ones: fewer wrong answers and off-topic
+answers on every set, more "did you mean", fewer answered outright. See FLOORS for each set's
+figures after, less a point.
 """
 
 from __future__ import annotations
@@ -70,31 +86,43 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from faq.country_question import answers_entry
 from faq.loader import load_knowledge_base
 from faq.matcher import DEFAULT_THRESHOLDS, match_question
 from faq.model import KnowledgeBase
+from tests.bench.faq_figures import measure
 
 ROOT = Path(__file__).resolve().parent
 SHIPPED = ROOT.parent / "faq" / "data"
-ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK = 0.90, 0.95, 0.95
-# The issue's targets are met on faq_practice.yaml and faq_eval.yaml. On the other held-out sets
-# they are not all met (see the figures above). Every set asserts
-# floors a little under its measured figures to catch regressions, and the report prints the
-# gap to the targets.
-TARGETS = (ANSWERED_RIGHT, TOP1_WITH_SUGGESTIONS, OFF_TOPIC_FALLBACK)
+# The issue's goals (issue 17): answered right, right within one tap (answered, or the right
+# entry among the "did you mean" buttons), off-topic falling back; wrong answers and off-topic
+# answered at most these shares.
+ANSWERED_RIGHT, ONE_TAP, OFF_TOPIC_FALLBACK = 0.92, 0.97, 0.95
+MAX_WRONG, MAX_OFF_TOPIC_ANSWERED = 0.02, 0.02
+TARGETS = (ANSWERED_RIGHT, ONE_TAP, OFF_TOPIC_FALLBACK)
+# Every set asserts floors (and ceilings) a little beyond its measured figures to catch
+# regressions; the report prints the gap to the goals.
 FLOORS = {
-    # Off-topic 0.95 since 40 blind off-topic questions joined it (at first 85% fell back).
-    "faq_practice.yaml": (0.96, 0.97, 0.95),
-    "faq_eval.yaml": (0.95, TOP1_WITH_SUGGESTIONS, 0.96),
-    "faq_eval_long.yaml": (0.88, 0.92, 0.92),
-    "faq_eval_independent.yaml": (0.87, 0.87, 0.97),
-    "faq_eval_blind.yaml": (0.93, 0.93, 0.86),
-    "faq_eval_blind2.yaml": (0.91, 0.93, 0.87),
+    "faq_practice.yaml": (0.90, 0.965, 0.93),
+    "faq_practice3.yaml": (0.83, 0.91, 0.93),
+    "faq_eval.yaml": (0.92, 0.95, 0.92),
+    "faq_eval_long.yaml": (0.88, 0.91, 0.97),
+    "faq_eval_independent.yaml": (0.81, 0.88, 0.97),
+    "faq_eval_blind.yaml": (0.88, 0.95, 0.86),
+    "faq_eval_blind2.yaml": (0.89, 0.94, 0.87),
+}
+CEILINGS = {
+    "faq_practice.yaml": (0.015, 0.025),
+    "faq_practice3.yaml": (0.015, 0.07),
+    "faq_eval.yaml": (0.025, 0.01),
+    "faq_eval_long.yaml": (0.03, 0.03),
+    "faq_eval_independent.yaml": (0.025, 0.01),
+    "faq_eval_blind.yaml": (0.025, 0.07),
+    "faq_eval_blind2.yaml": (0.02, 0.08),
 }
 MIN_SIZES = {
     "faq_eval.yaml": (150, 40),
     "faq_practice.yaml": (470, 180),
+    "faq_practice3.yaml": (270, 90),
     "faq_eval_long.yaml": (60, 30),
     "faq_eval_independent.yaml": (120, 35),
     "faq_eval_blind.yaml": (120, 45),
@@ -109,60 +137,42 @@ def kb() -> KnowledgeBase:
 
 @pytest.mark.parametrize("set_file", sorted(MIN_SIZES))
 def test_accuracy_on_question_set(set_file: str, kb: KnowledgeBase) -> None:
-    data = YAML(typ="safe").load((ROOT / "data" / set_file).read_text(encoding="utf-8"))
+    path = ROOT / "data" / set_file
+    data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
     covered, uncovered = data["covered"], data["uncovered"]
     min_covered, min_uncovered = MIN_SIZES[set_file]
     assert len(covered) >= min_covered and len(uncovered) >= min_uncovered
     known = {entry.id for entry in kb.entries}
     assert all(set(_wanted(item)) <= known for item in covered)
-    misses: list[str] = []
-    right = top1 = 0
-    for item in covered:
-        result = match_question(item["q"], kb, DEFAULT_THRESHOLDS)
-        wanted = _wanted(item)
-        # A country answer says what every eligibility entry says, for that country.
-        answered = any(answers_entry(result, entry_id) for entry_id in wanted)
-        suggested = result.decision == "suggest" and result.suggestions[:1] in [
-            (w,) for w in wanted
-        ]
-        right += answered
-        top1 += answered or suggested
-        if not answered:
-            got = result.entry_id or ",".join(result.suggestions) or "-"
-            misses.append(
-                f"covered  {item['q']!r}: want {'/'.join(wanted)}, got {result.decision} {got} "
-                f"({result.score:.1f}; {result.candidates[:3]})"
-            )
-    fallbacks = 0
-    for question in uncovered:
-        result = match_question(question, kb, DEFAULT_THRESHOLDS)
-        if result.decision == "fallback":
-            fallbacks += 1
-        else:
-            got = result.entry_id or ",".join(result.suggestions)
-            misses.append(
-                f"uncovered {question!r}: got {result.decision} {got} ({result.score:.1f})"
-            )
-    rates = (right / len(covered), top1 / len(covered), fallbacks / len(uncovered))
+    figures = measure(path, kb)
+    right, tap, wrong, answered, fallback = figures.shares()
     summary = (
-        f"{set_file}: answered right {right}/{len(covered)} = {rates[0]:.1%}; "
-        f"top-1 counting did-you-mean {top1}/{len(covered)} = {rates[1]:.1%}; "
-        f"off-topic to fallback {fallbacks}/{len(uncovered)} = {rates[2]:.1%} "
-        f"(thresholds answer={DEFAULT_THRESHOLDS.answer}, suggest={DEFAULT_THRESHOLDS.suggest})"
+        f"{set_file}: answered right {right:.1%}, within one tap {tap:.1%}, wrong {wrong:.1%}, "
+        f"off-topic answered {answered:.1%}, off-topic falling back {fallback:.1%} "
+        f"({figures.covered} covered, {figures.off_topic} off-topic)"
     )
     gaps = [
         f"{name} {target - rate:.1%} short"
         for name, rate, target in zip(
-            ("answered right", "top-1", "off-topic"), rates, TARGETS, strict=True
+            ("answered right", "one tap", "off-topic"), (right, tap, fallback), TARGETS, strict=True
         )
         if rate < target
     ]
+    gaps += [
+        f"{name} {rate - limit:.1%} over"
+        for name, rate, limit in (
+            ("wrong", wrong, MAX_WRONG),
+            ("off-topic answered", answered, MAX_OFF_TOPIC_ANSWERED),
+        )
+        if rate > limit
+    ]
     if gaps:
-        summary += " -- BELOW the issue's targets (90% / 95% / 95%): " + ", ".join(gaps)
-    report = "\n".join([summary, *misses])
-    print(report)
-    for rate, floor in zip(rates, FLOORS[set_file], strict=True):
-        assert rate >= floor, report
+        summary += " -- BELOW the issue's goals: " + ", ".join(gaps)
+    print(summary)
+    for rate, floor in zip((right, tap, fallback), FLOORS[set_file], strict=True):
+        assert rate >= floor, summary
+    for rate, ceiling in zip((wrong, answered), CEILINGS[set_file], strict=True):
+        assert rate <= ceiling, summary
 
 
 def _wanted(item: dict[str, object]) -> list[str]:

@@ -35,12 +35,12 @@ from handlers.faq import (
 from tests.conftest import ADMIN_ID, STAFF_ID
 from tests.sandbox_client import SandboxClient, button_data
 
-# Answered (score about 63 by default) with "pre-registration"; it wants "selection-results".
-UNCERTAIN = "what happens after selection"
+# Answered (score about 73) with "pre-registration", though it asks about a company register.
+UNCERTAIN = "how do i register my company"
 WRONG_ENTRY = "pre-registration"
 # The same, with a phone number the log must mask.
-WITH_PHONE = "what happens after selection? my number is 0612 345 678"
-MASKED = "what happens after selection? my number is [phone]"
+WITH_PHONE = "how do i register my company? my number is 0612 345 678"
+MASKED = "how do i register my company? my number is [phone]"
 CERTAIN = "what is twinning"
 
 

@@ -13,6 +13,9 @@ from faq.model import KnowledgeBase
 from faq.scope import asks_for_work, other_programme
 from faq.semantic import asking_sentences
 
+# The hand-set score rules these tests describe (the learned decision is tested elsewhere).
+HAND = MatchThresholds(60.0, 48.0, calibrated=False)
+
 
 @pytest.fixture(scope="module")
 def shipped() -> KnowledgeBase:
@@ -58,7 +61,7 @@ def test_the_out_of_scope_question_is_answered_without_the_check(
     question = "Is the Interreg Europe call for projects open now?"
     monkeypatch.setattr(matcher, "other_programme", lambda text: None)
     shipped.index._results.clear()  # results cached before the patch would hide it
-    assert match_question(question, shipped).decision == "answer"
+    assert match_question(question, shipped, HAND).decision == "answer"
 
 
 def test_a_real_word_is_not_corrected_into_a_different_faq_word(shipped: KnowledgeBase) -> None:
@@ -91,13 +94,11 @@ LONG_QUESTION = (
 
 
 def test_a_long_message_is_answered_from_a_lower_score(shipped: KnowledgeBase) -> None:
-    result = match_question(LONG_QUESTION, shipped)
-    long_answer = DEFAULT_THRESHOLDS.answer - DEFAULT_THRESHOLDS.long_message_allowance
-    assert long_answer <= result.score < DEFAULT_THRESHOLDS.answer, result
+    result = match_question(LONG_QUESTION, shipped, HAND)
+    long_answer = HAND.answer - HAND.long_message_allowance
+    assert long_answer <= result.score < HAND.answer, result
     assert result.decision == "answer" and result.entry_id == "costs-covered"
-    strict = MatchThresholds(
-        DEFAULT_THRESHOLDS.answer, DEFAULT_THRESHOLDS.suggest, long_message_allowance=0
-    )
+    strict = MatchThresholds(HAND.answer, HAND.suggest, long_message_allowance=0, calibrated=False)
     # Decided as a whole (its asking sentence alone would answer it, see below).
     assert matcher._decide(LONG_QUESTION, shipped, strict).decision == "suggest"
 
@@ -118,10 +119,10 @@ CONTEXT_FIRST = (
 
 
 def test_a_long_message_is_answered_from_its_asking_sentence(shipped: KnowledgeBase) -> None:
-    whole = matcher._decide(CONTEXT_FIRST, shipped, DEFAULT_THRESHOLDS)
+    whole = matcher._decide(CONTEXT_FIRST, shipped, HAND)
     assert whole.decision != "answer", "the context alone should dilute the whole message"
-    asked = match_question(CONTEXT_FIRST.rsplit(". ", 1)[1], shipped)
-    result = match_question(CONTEXT_FIRST, shipped)
+    asked = match_question(CONTEXT_FIRST.rsplit(". ", 1)[1], shipped, HAND)
+    result = match_question(CONTEXT_FIRST, shipped, HAND)
     assert (result.decision, result.entry_id) == ("answer", "costs-covered")
     assert result.question == CONTEXT_FIRST
     assert result.score == round(asked.score - matcher.ASKING_SENTENCE_PENALTY, 1)
@@ -131,13 +132,11 @@ def test_a_long_message_is_answered_from_its_asking_sentence(shipped: KnowledgeB
 def test_an_asking_sentence_under_the_answer_score_with_its_margin_does_not_answer(
     shipped: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked = match_question(CONTEXT_FIRST.rsplit(". ", 1)[1], shipped)
+    asked = match_question(CONTEXT_FIRST.rsplit(". ", 1)[1], shipped, HAND)
     # Just short of the margin: the message is decided as a whole, as before.
-    monkeypatch.setattr(
-        matcher, "ASKING_SENTENCE_PENALTY", asked.score - DEFAULT_THRESHOLDS.answer + 0.2
-    )
+    monkeypatch.setattr(matcher, "ASKING_SENTENCE_PENALTY", asked.score - HAND.answer + 0.2)
     shipped.index._results.clear()  # results cached before the patch would hide it
-    assert match_question(CONTEXT_FIRST, shipped).decision != "answer"
+    assert match_question(CONTEXT_FIRST, shipped, HAND).decision != "answer"
 
 
 @pytest.mark.parametrize(
