@@ -228,6 +228,8 @@ def test_an_eu_verdict_needs_no_list_date_and_an_unclear_one_names_no_contact(
     assert "as listed on" not in eu
     unclear = verdict_text(judge(kb.eligibility, "ES", CityStatus.APPLIED_BEFORE, Commitment.YES))
     assert "No source gives a contact for the programme" in unclear and "/human" in unclear
+    # Nor does the heading above the points to check send people to a programme team.
+    assert "ask the programme team" not in unclear
 
 
 # How admins use it: call.yaml's facts_call_days and an entry's "other_call:" answers

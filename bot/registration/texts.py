@@ -19,7 +19,7 @@ VERDICT_HEADINGS = {
     Verdict.NOT_ELIGIBLE: "From your answers, your city <b>does not seem eligible</b> for this "
     "call, because:",
 }
-TO_CHECK_HEADING = "<b>Please check</b> in the call guidelines, or ask the programme team:"
+TO_CHECK_HEADING = "<b>Please check</b> in the call guidelines:"
 UPDATED_TEXT = "✅ <b>Your pre-registration is updated.</b>"
 SUBSCRIBED_TEXT = (
     "I subscribed you to news and deadline reminders; stop them any time with /unsubscribe."
