@@ -38,4 +38,4 @@ async def test_one_chat_in_order_other_chats_in_parallel() -> None:
     chat10 = [e for e in events if e[1] == 10]
     assert chat10 == [("start", 10, 1), ("end", 10, 1), ("start", 10, 2), ("end", 10, 2)]
     assert most_running == 2  # chat 20 ran while chat 10's first update was in progress
-    assert processor._locks == {}  # idle chats are forgotten
+    assert processor.busy_chats == 0  # idle chats are forgotten
