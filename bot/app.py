@@ -98,8 +98,8 @@ def build_application(
         builder = builder.updater(None)
     application: BotApplication = builder.build()
 
-    async def tell_skipped(chat_id: int, count: int) -> None:
-        await application.bot.send_message(chat_id, SKIPPED_NOTICE.format(count=count))
+    async def tell_skipped(chat_id: int) -> None:
+        await application.bot.send_message(chat_id, SKIPPED_NOTICE)
 
     processor.on_skipped = tell_skipped
     application.bot_data.services = Services(

@@ -2,14 +2,15 @@
 
 A chat's waiting updates hold no capacity: an update takes one of the slots only once it is its
 chat's turn, and gives it back while it waits on Telegram (see `slot_freed`). A chat that sends
-more than BACKLOG_LIMIT updates before the bot has caught up has the excess skipped; once its
-backlog is answered it gets one notice saying how many were skipped.
+faster than a person types (more than ARRIVAL_BURST at once, then more than ARRIVAL_PER_SECOND)
+has the excess skipped, and is told so once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -21,17 +22,19 @@ from telegram.ext import BaseUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-# Updates of one chat waiting or running at once; beyond it a chat's updates are skipped.
-BACKLOG_LIMIT = 20
+# A chat's updates are taken ARRIVAL_BURST at once, then ARRIVAL_PER_SECOND on average (its
+# count starts afresh once it has nothing waiting); the rest are skipped.
+ARRIVAL_BURST = 20
+ARRIVAL_PER_SECOND = 1.0
 SKIPPED_NOTICE = (
-    "You sent messages faster than I can answer, so I skipped {count} of them. "
-    "Please send again, one at a time, anything I have not answered."
+    "You are sending messages faster than I can answer, so I am skipping some of them. "
+    "Please wait for my replies, then send again, one at a time, anything I have not answered."
 )
 # PTB's own semaphore is taken before the update's chat is known: it must never be what waits.
 _PTB_LIMIT = 1_000_000
 
 Handled = Callable[[object], Awaitable[None]]
-Skipped = Callable[[int, int], Awaitable[None]]
+Skipped = Callable[[int], Awaitable[None]]
 
 
 class _Slot:
@@ -77,13 +80,36 @@ def _chat_key(update: object) -> int | None:
     return None
 
 
+def _sent_at(update: object) -> float:
+    """When the person sent it: a message's own date, so that updates delivered together after
+    the bot was away (or replayed from the inbox) count at the pace they were sent."""
+    if isinstance(update, Update):
+        message = update.message or update.edited_message
+        if message is not None and message.date is not None:
+            return message.date.timestamp()
+    return time.time()
+
+
 @dataclass
 class _ChatLine:
-    """One chat's updates: those queued or running, and how many were skipped meanwhile."""
+    """One chat's updates queued or running, and its allowance of updates taken."""
 
+    arrived: float
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     queued: int = 0
+    allowance: float = ARRIVAL_BURST
     skipped: int = 0
+
+    def take(self, now: float) -> bool:
+        """Whether one more update of this chat is taken now (else it is skipped)."""
+        refill = max(0.0, now - self.arrived) * ARRIVAL_PER_SECOND
+        self.allowance = min(ARRIVAL_BURST, self.allowance + refill)
+        self.arrived = max(self.arrived, now)
+        if self.allowance < 1:
+            self.skipped += 1
+            return False
+        self.allowance -= 1
+        return True
 
 
 async def _nothing(update: object) -> None:
@@ -98,18 +124,16 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self,
         max_concurrent_updates: int = 16,
         *,
-        backlog_limit: int = BACKLOG_LIMIT,
         on_handled: Handled = _nothing,
         on_skipped: Skipped | None = None,
     ) -> None:
         super().__init__(_PTB_LIMIT)
-        if max_concurrent_updates < 1 or backlog_limit < 1:
-            raise ValueError("max_concurrent_updates and backlog_limit must be positive")
+        if max_concurrent_updates < 1:
+            raise ValueError("max_concurrent_updates must be positive")
         self.slot_count = max_concurrent_updates
-        self.backlog_limit = backlog_limit
         # Told of every update once it is handled or skipped (the inbox marks it done).
         self.on_handled = on_handled
-        # Told (chat id, how many) once a chat's backlog is answered after some were skipped.
+        # Told a chat's id at the first update of it skipped since it last had nothing waiting.
         self.on_skipped = on_skipped
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._lines: dict[int, _ChatLine] = {}
@@ -128,14 +152,17 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             finally:
                 await self.on_handled(update)
             return
-        line = self._lines.setdefault(key, _ChatLine())
-        if line.queued >= self.backlog_limit:
-            line.skipped += 1
+        now = _sent_at(update)
+        line = self._lines.get(key)
+        if line is None:
+            line = self._lines[key] = _ChatLine(arrived=now)
+        if not line.take(now):
             if isinstance(coroutine, Coroutine):
                 coroutine.close()  # never run: close it so Python does not warn
-            if line.skipped == 1:
-                log.warning("Chat %s sent updates faster than it can be answered", key)
             await self.on_handled(update)
+            if line.skipped == 1:
+                log.warning("Chat %s sends faster than it can be answered; skipping some", key)
+                await self._tell_skipped(key)
             return
         line.queued += 1
         try:
@@ -144,12 +171,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                     await self._run(coroutine)
                 finally:
                     await self.on_handled(update)
-                if line.queued == 1 and line.skipped:
-                    skipped, line.skipped = line.skipped, 0
-                    await self._tell_skipped(key, skipped)
         finally:
             line.queued -= 1
-            if line.queued == 0:
+            if line.queued == 0 and self._lines.get(key) is line:
                 # Forget idle chats so the map stays as small as the set of busy chats.
                 del self._lines[key]
 
@@ -163,13 +187,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             _current_slot.reset(token)
             slot.give_back()
 
-    async def _tell_skipped(self, chat_id: int, skipped: int) -> None:
+    async def _tell_skipped(self, chat_id: int) -> None:
         if self.on_skipped is None:
             return
         try:
-            await self.on_skipped(chat_id, skipped)
-        except Exception:  # a notice that cannot go must not stop the chat's next update
-            log.warning("Could not tell chat %s about %d skipped updates", chat_id, skipped)
+            await self.on_skipped(chat_id)
+        except Exception as error:  # a notice that cannot go must not stop anything else
+            log.warning("Could not tell chat %s its messages are skipped: %r", chat_id, error)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

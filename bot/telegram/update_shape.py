@@ -81,9 +81,8 @@ def _message(where: str, value: object) -> str | None:
 
 
 def _callback_query(where: str, value: object) -> str | None:
-    problem = _check_fields(
-        where, value, {"id": str, "from": dict}, {"data": str, "message": dict, "chat_instance": str}
-    )
+    optional: dict[str, type] = {"data": str, "message": dict, "chat_instance": str}
+    problem = _check_fields(where, value, {"id": str, "from": dict}, optional)
     if problem is not None:
         return problem
     assert isinstance(value, dict)
