@@ -19,6 +19,7 @@ from bot.registration.steps import IDLE_LIMIT
 from bot.settings import Settings
 from bot.storage.handoffs import KEEP_UNANSWERED
 from bot.telegram.durable_queue import DurableUpdateQueue
+from bot.telegram.update_processor import PerChatUpdateProcessor
 from bot.telegram.webhook import create_webhook_app, webhook_path
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,11 @@ def _replay_undone(application: BotApplication) -> None:
 
 async def _shutdown(application: BotApplication) -> None:
     if application.running:
+        processor = application.update_processor
+        if isinstance(processor, PerChatUpdateProcessor) and isinstance(
+            application.update_queue, DurableUpdateQueue
+        ):
+            processor.leave_waiting()  # kept in the inbox: handled first at the next start
         await application.stop()
     await application.shutdown()
     if application.post_shutdown:

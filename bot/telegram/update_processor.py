@@ -116,6 +116,11 @@ async def _nothing(update: object) -> None:
     return None
 
 
+def _close(coroutine: Awaitable[Any]) -> None:
+    if isinstance(coroutine, Coroutine):
+        coroutine.close()  # never run: close it so Python does not warn
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """One person's messages are handled one after another (a conversation stays coherent);
     many people are served at once, so one slow or flooding chat does not hold up the rest."""
@@ -137,6 +142,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self.on_skipped = on_skipped
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._lines: dict[int, _ChatLine] = {}
+        self._leaving = False
+
+    def leave_waiting(self) -> None:
+        """At a stop: updates not yet started are left unhandled (the inbox has them for the
+        next start), so stopping waits only for those running, not for every chat's backlog."""
+        self._leaving = True
 
     @property
     def busy_chats(self) -> int:
@@ -157,16 +168,18 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         if line is None:
             line = self._lines[key] = _ChatLine(arrived=now)
         if not line.take(now):
-            if isinstance(coroutine, Coroutine):
-                coroutine.close()  # never run: close it so Python does not warn
-            await self.on_handled(update)
+            _close(coroutine)
             if line.skipped == 1:
                 log.warning("Chat %s sends faster than it can be answered; skipping some", key)
                 await self._tell_skipped(key)
+            await self.on_handled(update)
             return
         line.queued += 1
         try:
             async with line.lock:
+                if self._leaving:
+                    _close(coroutine)
+                    return
                 try:
                     await self._run(coroutine)
                 finally:
