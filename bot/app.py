@@ -44,8 +44,12 @@ def build_application(
     rate_limiter: BaseRateLimiter[int] | None = None,
     with_updater: bool = True,
     max_concurrent_updates: int = 16,
+    pace_chats: bool = True,
 ) -> BotApplication:
-    """Build the bot: open storage, load the FAQ, register handlers; raises on bad data files."""
+    """Build the bot: open storage, load the FAQ, register handlers; raises on bad data files.
+
+    pace_chats=False lifts the bot's own per-chat pace (benchmarks against an emulator without
+    Telegram's limits)."""
     bot_token = token or settings.telegram_bot_token
     if not bot_token:
         raise ValueError("a bot token is needed to build the application")
@@ -77,7 +81,11 @@ def build_application(
         .token(bot_token)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .persistence(persistence)
-        .rate_limiter(ChatPacedRateLimiter(rate_limiter or AIORateLimiter(max_retries=3)))
+        .rate_limiter(
+            ChatPacedRateLimiter(
+                rate_limiter or AIORateLimiter(max_retries=3), pace_chats=pace_chats
+            )
+        )
         .defaults(Defaults(tzinfo=settings.zone))
         .update_queue(updates)
         .concurrent_updates(processor)

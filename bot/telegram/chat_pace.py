@@ -45,10 +45,15 @@ class ChatPacedRateLimiter(BaseRateLimiter[int]):
     while a request waits, so waiting on Telegram holds no capacity other chats need."""
 
     def __init__(
-        self, inner: BaseRateLimiter[Any], clock: Callable[[], float] = time.monotonic
+        self,
+        inner: BaseRateLimiter[Any],
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        pace_chats: bool = True,
     ) -> None:
         self.inner = inner
         self.clock = clock
+        self.pace_chats = pace_chats
         self._buckets: dict[int, _Bucket] = {}
 
     async def initialize(self) -> None:
@@ -78,7 +83,7 @@ class ChatPacedRateLimiter(BaseRateLimiter[int]):
             )
 
     def _delay(self, endpoint: str, chat_id: object) -> float:
-        if not endpoint.startswith(PACED_PREFIXES):
+        if not self.pace_chats or not endpoint.startswith(PACED_PREFIXES):
             return 0.0
         if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit():
             chat_id = int(chat_id)
