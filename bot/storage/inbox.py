@@ -23,7 +23,9 @@ __all__ = ["Inbox", "JournalError", "update_key"]
 
 INBOX_FOLDER = "inbox"
 COMPACT_AFTER_BYTES = 1024 * 1024
-KEEP_DONE = 5_000
+# Telegram re-sends only what was not confirmed: at most a getUpdates batch (100) or the
+# webhook deliveries in flight (40); the last thousand done are plenty to recognise them.
+KEEP_DONE = 1_000
 IN_USE = "{folder} is in use by another running bot; stop that one first."
 
 
