@@ -114,3 +114,34 @@ async def test_a_flood_is_answered_up_to_its_allowance_and_told_once() -> None:
     assert ran.count(500) == 1 and len(ran) == ARRIVAL_BURST + 1
     assert told == [10]  # one notice, to the flooding chat only
     assert len(handled) == 201  # skipped ones are done too (never handled again after a restart)
+
+
+async def test_at_a_stop_updates_not_yet_started_are_left_for_the_next_start() -> None:
+    handled: list[int] = []
+    ran: list[int] = []
+    first_running = asyncio.Event()
+    finish_first = asyncio.Event()
+
+    async def on_handled(update: object) -> None:
+        handled.append(update.update_id)  # type: ignore[attr-defined]
+
+    async def first() -> None:
+        ran.append(1)
+        first_running.set()
+        await finish_first.wait()
+
+    async def later(n: int) -> None:
+        ran.append(n)
+
+    processor = PerChatUpdateProcessor(4, on_handled=on_handled)
+    async with processor:
+        work = asyncio.gather(
+            processor.process_update(_update(1, 10), first()),
+            *(processor.process_update(_update(n, 10), later(n)) for n in (2, 3)),
+        )
+        await first_running.wait()
+        processor.leave_waiting()  # SIGTERM: the running one finishes, the waiting ones stay
+        finish_first.set()
+        await asyncio.wait_for(work, timeout=10)
+    assert ran == [1]
+    assert handled == [1]  # 2 and 3 are not marked done: the inbox replays them at start-up
