@@ -6,6 +6,7 @@ from telegram import Bot
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
+    BaseRateLimiter,
     ContextTypes,
     Defaults,
     PersistenceInput,
@@ -21,10 +22,13 @@ from bot.context import AppContext, BotApplication, BotData, Services
 from bot.knowledge import LiveKnowledgeBase
 from bot.settings import Settings
 from bot.storage.folder_lock import FolderLock
+from bot.storage.inbox import Inbox
 from bot.storage.persistence import StorePersistence
 from bot.storage.store import Store
+from bot.telegram.chat_pace import ChatPacedRateLimiter
+from bot.telegram.durable_queue import DurableUpdateQueue
 from bot.telegram.transport import AiohttpRequest
-from bot.telegram.update_processor import PerChatUpdateProcessor
+from bot.telegram.update_processor import SKIPPED_NOTICE, PerChatUpdateProcessor
 from handlers import callback_data, register_handlers
 from handlers.menu import set_command_menus
 from handlers.registration import prepare as prepare_registration
@@ -38,11 +42,15 @@ def build_application(
     token: str | None = None,
     base_url: str | None = None,
     base_file_url: str | None = None,
-    rate_limiter: AIORateLimiter | None = None,
+    rate_limiter: BaseRateLimiter[int] | None = None,
     with_updater: bool = True,
     max_concurrent_updates: int = 16,
+    pace_chats: bool = True,
 ) -> BotApplication:
-    """Build the bot: open storage, load the FAQ, register handlers; raises on bad data files."""
+    """Build the bot: open storage, load the FAQ, register handlers; raises on bad data files.
+
+    pace_chats=False lifts the bot's own per-chat pace (benchmarks against an emulator without
+    Telegram's limits)."""
     bot_token = token or settings.telegram_bot_token
     if not bot_token:
         raise ValueError("a bot token is needed to build the application")
@@ -58,24 +66,34 @@ def build_application(
         )
         store = Store(settings.data_dir)
         outbox = Outbox.in_data_dir(settings.data_dir)
+        inbox = Inbox.in_data_dir(settings.data_dir)
     except BaseException:
         folder_lock.release()
         raise
+    updates = DurableUpdateQueue(inbox)
+    processor = PerChatUpdateProcessor(max_concurrent_updates, on_handled=updates.handled)
     # One budget for replies and broadcasts together (README: under Telegram's ~30 a second).
     pace = SendPace(settings.broadcast_per_second)
     request = AiohttpRequest()
     # Long polling holds one connection open; its wait is added to this read timeout.
-    polling_request = AiohttpRequest(connection_pool_size=1)
+    polling_request = AiohttpRequest(connection_pool_size=1, before_request=updates.stored)
     api_base = settings.telegram_api_base_url
     builder = (
         ApplicationBuilder()
         .token(bot_token)
         .context_types(ContextTypes(context=AppContext, bot_data=BotData))
         .persistence(persistence)
-        # A limiter given by the caller (benchmarks switch limits off) is used as it is.
-        .rate_limiter(rate_limiter or SharedBudgetLimiter(pace, AIORateLimiter(max_retries=3)))
+        # Each private chat paced by the bot itself, around the shared budget; a limiter given
+        # by the caller (benchmarks switch limits off) replaces the budget and PTB's limiter.
+        .rate_limiter(
+            ChatPacedRateLimiter(
+                rate_limiter or SharedBudgetLimiter(pace, AIORateLimiter(max_retries=3)),
+                pace_chats=pace_chats,
+            )
+        )
         .defaults(Defaults(tzinfo=settings.zone))
-        .concurrent_updates(PerChatUpdateProcessor(max_concurrent_updates))
+        .update_queue(updates)
+        .concurrent_updates(processor)
         .request(request)
         .get_updates_request(polling_request)
         .post_init(
@@ -92,6 +110,11 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     application: BotApplication = builder.build()
+
+    async def tell_skipped(chat_id: int) -> None:
+        await application.bot.send_message(chat_id, SKIPPED_NOTICE)
+
+    processor.on_skipped = tell_skipped
     application.bot_data.services = Services(
         settings=settings, store=store, knowledge=knowledge, outbox=outbox
     )

@@ -18,6 +18,8 @@ from bot.knowledge import watch_faq_folder
 from bot.registration.steps import IDLE_LIMIT
 from bot.settings import Settings
 from bot.storage.handoffs import KEEP_UNANSWERED
+from bot.telegram.durable_queue import DurableUpdateQueue
+from bot.telegram.update_processor import PerChatUpdateProcessor
 from bot.telegram.webhook import create_webhook_app, webhook_path
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,8 @@ async def on_shutdown(application: BotApplication) -> None:
 async def _close_storage(application: BotApplication) -> None:
     await application.bot_data.services.store.close()
     await application.bot_data.services.outbox.close()
+    if isinstance(application.update_queue, DurableUpdateQueue):
+        await application.update_queue.inbox.close()
     if application.bot_data.folder_lock is not None:
         application.bot_data.folder_lock.release()
 
@@ -124,8 +128,21 @@ async def _initialize(application: BotApplication) -> None:
         raise
 
 
+def _replay_undone(application: BotApplication) -> None:
+    """Queue the updates a stop or a kill left unhandled, before any new one is fetched."""
+    if isinstance(application.update_queue, DurableUpdateQueue):
+        count = application.update_queue.replay(application.bot)
+        if count:
+            log.info("Handling %d updates received before the last stop first", count)
+
+
 async def _shutdown(application: BotApplication) -> None:
     if application.running:
+        processor = application.update_processor
+        if isinstance(processor, PerChatUpdateProcessor) and isinstance(
+            application.update_queue, DurableUpdateQueue
+        ):
+            processor.leave_waiting()  # kept in the inbox: handled first at the next start
         await application.stop()
     await application.shutdown()
     if application.post_shutdown:
@@ -144,6 +161,7 @@ async def running_with_polling(application: BotApplication) -> AsyncIterator[Bot
     await _initialize(application)
     assert application.updater is not None
     try:
+        _replay_undone(application)
         await application.updater.start_polling(
             allowed_updates=Update.ALL_TYPES, poll_interval=0, error_callback=_polling_failed
         )
@@ -168,6 +186,7 @@ async def serve_webhook_forever(application: BotApplication, settings: Settings)
     await _initialize(application)
     runner: web.AppRunner | None = None
     try:
+        _replay_undone(application)
         await application.bot.set_webhook(
             settings.webhook_url,
             secret_token=settings.webhook_secret,

@@ -13,20 +13,16 @@ import pytest
 from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
 from bot.settings import BUNDLED_FAQ_DIR, Settings, load_settings
+from tests.run_settings import RUN_PRIVACY_SETTINGS
 from tests.sandbox_client import SandboxClient
 
 ADMIN_ID = 1
 STAFF_ID = 2
-# `applicant-bot run` requires who is responsible for the data; every bot process a test starts
-# (they inherit this environment) runs as a programme team would, with both set.
-RUN_PRIVACY_SETTINGS = {
-    "PRIVACY_CONTROLLER": "Test Programme Team",
-    "PRIVACY_CONTACT": "privacy@test.example",
-}
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Give the bot processes tests start the settings `run` requires (unless set already)."""
+    """Give the bot processes tests start (they inherit this environment) the settings `run`
+    requires, unless set already: they run as a programme team would."""
     for name, value in RUN_PRIVACY_SETTINGS.items():
         os.environ.setdefault(name, value)
 

@@ -148,6 +148,9 @@ async def test_a_bot_killed_with_sigkill_carries_on_in_the_same_chats_after_a_re
 
     processes.bot()
     answer = await user.next_bot_message(timeout=30)
+    if "already subscribed" in answer["text"]:
+        # Killed before it could note /subscribe as handled: handled again (README, "Updates").
+        answer = await user.next_bot_message(timeout=30)
     assert answer["message_id"] > asked_while_down > subscribed["message_id"]
     assert "deadline" in answer["text"].lower()
     again = await user.ask("/subscribe")

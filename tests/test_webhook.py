@@ -142,3 +142,62 @@ async def test_a_bad_update_with_the_right_secret_is_refused_with_400(
     status, answer = await _raw_post(url, [(SECRET_HEADER.encode(), SECRET.encode())], body)
     assert status == 400, answer
     assert b"Traceback" not in answer
+
+
+def _message_update(update_id: int, **fields: object) -> dict[str, object]:
+    message = {
+        "message_id": update_id,
+        "date": 0,
+        "chat": {"id": 5, "type": "private"},
+        "from": {"id": 5, "is_bot": False, "first_name": "Ana"},
+        "text": "When is the deadline?",
+        **fields,
+    }
+    return {"update_id": update_id, "message": message}
+
+
+@pytest.mark.parametrize(
+    ("update", "problem"),
+    [
+        (_message_update(20, text=12345), "message.text must be a string"),
+        (_message_update(21, text=["a"]), "message.text must be a string"),
+        (_message_update(22, chat={"id": "5", "type": "private"}), "message.chat.id must be an"),
+        (_message_update(23, chat={"id": 5}), "message.chat.type is missing"),
+        (_message_update(24, **{"from": {"id": 5.5, "is_bot": False, "first_name": "A"}}), "id"),
+        (_message_update(25, entities=[{"type": "bold", "offset": "0", "length": 1}]), "offset"),
+        (
+            {
+                "update_id": 26,
+                "callback_query": {
+                    "id": "q1",
+                    "from": {"id": 5, "is_bot": False, "first_name": "Ana"},
+                    "data": {"entry": 1},
+                },
+            },
+            "callback_query.data must be a string",
+        ),
+    ],
+)
+async def test_an_update_with_fields_of_the_wrong_type_is_refused_at_the_door(
+    webhook_bot: tuple[str, str, BotApplication],
+    http: aiohttp.ClientSession,
+    update: dict[str, object],
+    problem: str,
+) -> None:
+    _, url, _ = webhook_bot
+    async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as response:
+        assert response.status == 400
+        error = (await response.json())["error"]
+    assert error.startswith("The body is not a Telegram Update: ") and problem in error
+
+
+async def test_the_webhook_answers_only_once_the_update_is_kept_on_disk(
+    webhook_bot: tuple[str, str, BotApplication], http: aiohttp.ClientSession, settings: Settings
+) -> None:
+    _, url, _ = webhook_bot
+    update = _message_update(424242)
+    async with http.post(url, json=update, headers={SECRET_HEADER: SECRET}) as response:
+        assert response.status == 200
+        # Read at the moment of the answer: a kill right now must not lose the update.
+        kept = b"".join(p.read_bytes() for p in (settings.data_dir / "inbox").glob("*.jsonl"))
+    assert b'"update_id":424242' in kept

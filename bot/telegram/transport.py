@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -30,6 +30,7 @@ class AiohttpRequest(BaseRequest):
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
         on_request: Callable[[str], None] | None = None,
+        before_request: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         if connection_pool_size < 1:
             raise ValueError(f"connection_pool_size must be at least 1, not {connection_pool_size}")
@@ -41,6 +42,9 @@ class AiohttpRequest(BaseRequest):
         self._media_write_timeout = media_write_timeout
         # Told each Bot API method called (the broadcaster's pace counts the bot's replies).
         self._on_request = on_request
+        # Awaited before each request: polling waits here until what it got is kept on disk,
+        # as its next getUpdates confirms those updates to Telegram.
+        self._before_request = before_request
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[str, str] = {}
         self._proxy_by_host: dict[str, str | None] = {}
@@ -79,6 +83,8 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         if self._on_request is not None:
             self._on_request(url.rsplit("/", 1)[-1])
+        if self._before_request is not None:
+            await self._before_request()
         has_files = request_data is not None and request_data.contains_files
         timeout = self._timeout(
             _given(read_timeout, self._read_timeout),

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import Update
 
+from bot.telegram.durable_queue import DurableUpdateQueue
+from bot.telegram.update_shape import update_problem
+
 if TYPE_CHECKING:
     from bot.context import BotApplication
 
@@ -47,12 +50,20 @@ def create_webhook_app(application: BotApplication, path: str, secret: str) -> w
             return _error(400, "The body must be a JSON Update.")
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return _error(400, "The body must be a JSON object with an integer update_id.")
+        problem = update_problem(payload)
+        if problem is not None:
+            return _error(400, f"The body is not a Telegram Update: {problem}.")
         try:
             update = Update.de_json(payload, application.bot)
         except Exception as error:  # PTB raises whatever the malformed fields provoke
             log.warning("Refused a webhook update PTB could not read: %r", error)
             return _error(400, "The body is not a Telegram Update PTB can read.")
-        await application.update_queue.put(update)
+        queue = application.update_queue
+        if isinstance(queue, DurableUpdateQueue):
+            # Answered only once kept: Telegram re-sends what it got no answer for.
+            await queue.put_stored(update)
+        else:
+            await queue.put(update)
         return web.json_response({"ok": True})
 
     async def healthz(request: web.Request) -> web.Response:

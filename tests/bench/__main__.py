@@ -17,6 +17,7 @@ BENCHMARKS = (
     "bench_registration",
     "bench_broadcast",
     "bench_clusters",
+    "bench_updates",
 )
 
 

@@ -122,6 +122,7 @@ async def _full_bot(base: str, data_dir: Path, concurrency: int) -> AsyncIterato
         # Telegram's own limits are not what is measured here; keep the limiter in the path.
         rate_limiter=AIORateLimiter(overall_max_rate=0, group_max_rate=0),
         max_concurrent_updates=concurrency,
+        pace_chats=False,
     )
     async with running_with_polling(application):
         yield

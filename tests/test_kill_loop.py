@@ -1,0 +1,24 @@
+"""Nothing the bot has received is lost to a SIGKILL (the full loop is a `make bench` row)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.kill_loop import run_kill_loop
+
+
+async def test_questions_asked_around_kills_are_all_answered(tmp_path: Path) -> None:
+    # Each kill lands while the bot is answering: on the old code, what it had fetched and not
+    # yet answered was confirmed to Telegram and gone.
+    result = await run_kill_loop(
+        tmp_path,
+        users=30,
+        questions_per_second=12,
+        kills=3,
+        kill_after=(0.3, 1.5),
+        once_answering=True,
+        settle_seconds=10,
+    )
+    print(result)
+    assert result.questions > 100
+    assert result.lost == 0
