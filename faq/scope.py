@@ -136,6 +136,16 @@ _OURS = re.compile(
 )
 
 
+# What a city has done before ("we took part in a LIFE project", "we were European Green
+# Capital in 2018", "experience in URBACT networks") is its background, not what it asks about.
+_BACKGROUND = re.compile(
+    r"\b(?:took part|participated|participating|experience|experienced|completed|finished|joined"
+    r"|were|was|have been|has been|had|received|won|member|members|partner|partners|veteran)\b"
+    r"[^.!?\n]{0,40}$",
+    re.IGNORECASE,
+)
+
+
 def other_programme(question: str) -> str | None:
     """The other programme a question is about, or None when it names none (or also ours)."""
     for pattern, name in _OTHER_TWINNING:
@@ -144,9 +154,22 @@ def other_programme(question: str) -> str | None:
     if _OURS.search(question):
         return None
     for pattern, name in _PATTERNS:
-        if pattern.search(question):
+        if any(not _in_background(question, found) for found in pattern.finditer(question)):
             return name
     return None
+
+
+def _in_background(question: str, found: re.Match[str]) -> bool:
+    """Whether a named programme is told as the city's past, in a message that asks something
+    else in another sentence."""
+    sentence_start = max(question.rfind(mark, 0, found.start()) for mark in ".!?\n") + 1
+    if not _BACKGROUND.search(question[sentence_start : found.start()]):
+        return False
+    ends = [i for i in (question.find(mark, found.end()) for mark in ".!?\n") if i >= 0]
+    if not ends or question[min(ends)] == "?":
+        return False  # the sentence that names it is the one that asks
+    rest = question[min(ends) + 1 :]
+    return "?" in rest or len(rest.split()) >= 8
 
 
 # "Can you write our climate plan", "could you translate this": work, not a question. Such a

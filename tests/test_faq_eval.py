@@ -81,6 +81,16 @@ take left its training set; CV 92.1 / 95.4 / 0.8 / 3.5 (94.0), cut-offs 0.77 / 0
 1.4 / 3.5 (94.7), long 91.1 / 93.7 / 2.5 / 2.5 (97.5), independent 86.9 / 90.2 / 4.1 / 0.0
 (100), blind 91.7 / 96.7 / 1.7 / 8.9 (86.7), blind2 91.1 / 94.4 / 2.2 / 10.0 (87.5). FLOORS and
 CEILINGS hold each set's figures after, give or take a point.
+Then `faq_practice4.yaml` (274 covered, 80 off-topic) was written blind, after the work, by a
+writer who saw only the facts file and the entry titles (shares: long pasted emails 20%, one to
+three words 12%, key-word typos 15%, a few foreign words 6%, indirect wording 20%, countries 10%;
+63 of the off-topic questions near misses) and measured once: 81.0 / 82.8 / 1.5 / 1.2 (95.0),
+the right entry first on 92.3% and among the first three on 94.9%; at b595fb3 the same set gave
+68.6 / 71.9 / 2.6 / 7.5 (86.2). Most of what it misses falls back (40 of 52 misses). It then
+joined the practice sets (not yet the model's training sets). Four of its long emails named a
+programme the city had taken part in ("we took part in a LIFE project") and were routed out of
+scope: a programme named as the city's past, in a sentence that does not ask, no longer is
+(faq/scope.py): 82.1 / 83.9 / 1.5 / 1.2 (95.0), the other sets unchanged.
 """
 
 from __future__ import annotations
@@ -106,6 +116,7 @@ TARGETS = (ANSWERED_RIGHT, ONE_TAP, OFF_TOPIC_FALLBACK)
 # Every set asserts floors (and ceilings) a little beyond its measured figures to catch
 # regressions; the report prints the gap to the goals.
 FLOORS = {
+    "faq_practice4.yaml": (0.80, 0.82, 0.94),
     "faq_practice.yaml": (0.94, 0.97, 0.93),
     "faq_practice3.yaml": (0.93, 0.94, 0.96),
     "faq_eval.yaml": (0.95, 0.96, 0.94),
@@ -115,6 +126,7 @@ FLOORS = {
     "faq_eval_blind2.yaml": (0.90, 0.93, 0.87),
 }
 CEILINGS = {
+    "faq_practice4.yaml": (0.025, 0.025),
     "faq_practice.yaml": (0.015, 0.04),
     "faq_practice3.yaml": (0.015, 0.035),
     "faq_eval.yaml": (0.025, 0.045),
@@ -124,6 +136,7 @@ CEILINGS = {
     "faq_eval_blind2.yaml": (0.03, 0.11),
 }
 MIN_SIZES = {
+    "faq_practice4.yaml": (270, 75),
     "faq_eval.yaml": (150, 40),
     "faq_practice.yaml": (470, 180),
     "faq_practice3.yaml": (270, 90),

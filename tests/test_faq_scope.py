@@ -209,3 +209,21 @@ def test_a_question_at_the_end_of_a_sentence_of_context_is_answered(
 
 def test_a_noun_at_the_start_is_no_order() -> None:
     assert not asks_for_work("Review of applications: when is it done?")
+
+
+@pytest.mark.parametrize(
+    ("message", "named"),
+    [
+        # The city's past, told in a sentence of its own, and another question asked: ours.
+        ("We took part in an Interreg project in 2020. How many hours a month does this take?", None),
+        ("Hello, we were European Green Capital once.\nWhat climate target must we show?", None),
+        # Asked about in the sentence that names it, or the only thing the message is about.
+        ("We joined URBACT last year, is there a deadline for its next call?", "URBACT"),
+        ("We took part in an Interreg project.", "Interreg"),
+        ("When does the next Interreg call open? We have experience in LIFE.", "Interreg"),
+    ],
+)
+def test_a_programme_in_the_citys_background_is_not_what_it_asks_about(
+    message: str, named: str | None
+) -> None:
+    assert other_programme(message) == named
