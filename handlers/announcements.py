@@ -87,8 +87,14 @@ def _buttons(token: str, confirm: str = "✅ Confirm") -> InlineKeyboardMarkup:
 async def _remember(update: Update, context: AppContext, **pending: str) -> str:
     """Keep the one pending change of this staff member, on disk before its preview is shown
     (a crash before Confirm must not lose it); the token its buttons carry."""
-    token = secrets.token_hex(4)
     assert context.user_data is not None
+    kept = context.user_data.get(PENDING_KEY)
+    # The same change asked again (a command handled again after a crash, or sent twice) keeps
+    # its token: the preview already shown still confirms it.
+    if isinstance(kept, dict) and {k: v for k, v in kept.items() if k != "token"} == pending:
+        token = str(kept["token"])
+    else:
+        token = secrets.token_hex(4)
     context.user_data[PENDING_KEY] = {"token": token, **pending}
     await _save_user_data(update, context)
     return token
