@@ -6,11 +6,15 @@ Every question the bot gets is answered with exactly one message (an answer, "Di
 or "not found"), so a person's questions without an answer are their questions minus the bot's
 messages in their chat (a question handled twice, when killed while it was handled, can hide
 one lost in the same chat: the loop reports those repeats too).
+
+Other people meanwhile pre-register (tests/registering_person.py); once the bot is stopped
+cleanly, every registration they saw confirmed must be in `applicant-bot export registrations`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import signal
@@ -26,7 +30,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.sandbox.server import SANDBOX_TOKEN
+from tests.registering_person import walk_registration
 from tests.run_settings import RUN_PRIVACY_SETTINGS
+from tests.sandbox_client import SandboxClient
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = (
@@ -38,6 +44,7 @@ QUESTIONS = (
     "Is there a lump sum?",
 )
 FIRST_USER = 50_000
+FIRST_REGISTERING_USER = 70_000
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class KillLoopResult:
     lost: int
     repeated: int
     seconds_sending: float
+    registrations_confirmed: int = 0
+    registrations_lost: int = 0
 
     @property
     def questions_per_second(self) -> float:
@@ -165,13 +174,18 @@ async def run_kill_loop(
     seed: int = 18,
     once_answering: bool = False,
     settle_seconds: float = 120.0,
+    registering: int = 0,
+    walk_patience: float = 60.0,
 ) -> KillLoopResult:
-    """Post questions from `users` people while the bot is killed `kills` times, each after a
-    random `kill_after` seconds (counted from the bot's first reply since its start when
-    `once_answering`); then wait until every question is answered or nothing changes."""
+    """Post questions from `users` people, while `registering` others pre-register one city
+    after another, and the bot is killed `kills` times, each after a random `kill_after` seconds
+    (counted from the bot's first reply since its start when `once_answering`); then wait until
+    every question is answered or nothing changes, stop the bot and read its registrations.
+    Walks under way when the kills end may go on `walk_patience` seconds, the bot running."""
     rng = random.Random(seed)
     sent = [0] * users
-    stop_sending = asyncio.Event()
+    confirmed: list[int] = []
+    stop_sending, walks_over = asyncio.Event(), asyncio.Event()
     interval = users / questions_per_second
     async with _running(folder) as processes, aiohttp.ClientSession() as session:
 
@@ -186,8 +200,17 @@ async def run_kill_loop(
                         sent[index] += 1
                 await asyncio.sleep(interval * rng.uniform(0.8, 1.2))
 
+        async def registrant(index: int) -> None:
+            user_id = FIRST_REGISTERING_USER + 1000 * index
+            while not stop_sending.is_set():
+                client = SandboxClient(session, processes.base, user_id)
+                if await walk_registration(client, walks_over):
+                    confirmed.append(user_id)
+                user_id += 1
+
         started = time.monotonic()
         people = [asyncio.create_task(person(i)) for i in range(users)]
+        registrants = [asyncio.create_task(registrant(i)) for i in range(registering)]
         try:
             for _ in range(kills):
                 if once_answering:
@@ -200,12 +223,35 @@ async def run_kill_loop(
             await asyncio.sleep(rng.uniform(*kill_after))
         finally:
             stop_sending.set()
-            await asyncio.gather(*people, return_exceptions=True)
-        seconds_sending = time.monotonic() - started
+            outcomes = await asyncio.gather(*people, return_exceptions=True)
+            seconds_sending = time.monotonic() - started
+            if registrants:
+                await asyncio.wait(registrants, timeout=walk_patience)
+            walks_over.set()
+            outcomes += await asyncio.gather(*registrants, return_exceptions=True)
+            failures = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+            if failures:
+                raise failures[0]
         answers = await _settle(session, processes.base, sent, settle_seconds)
+        exported = _exported_registrations(processes) if registering else set()
     lost = sum(max(0, asked - got) for asked, got in zip(sent, answers, strict=True))
     repeated = sum(max(0, got - asked) for asked, got in zip(sent, answers, strict=True))
-    return KillLoopResult(kills, sum(sent), lost, repeated, seconds_sending)
+    registrations_lost = len(set(confirmed) - exported)
+    return KillLoopResult(
+        kills, sum(sent), lost, repeated, seconds_sending, len(confirmed), registrations_lost
+    )
+
+
+def _exported_registrations(processes: _Processes) -> set[int]:
+    """The user ids `applicant-bot export registrations` lists, once the bot stopped cleanly."""
+    processes.stop_all()
+    out = processes.folder / "registrations.json"
+    command = ["export", "registrations", "--format", "json"]
+    command += ["--data-dir", str(processes.folder / "bot"), "--out", str(out)]
+    exporting = processes._start(command)
+    if exporting.wait(timeout=60) != 0:
+        raise RuntimeError(f"the export failed: {processes.log.read_text()[-2000:]}")
+    return {int(row["user_id"]) for row in json.loads(out.read_text(encoding="utf-8"))}
 
 
 async def _settle(

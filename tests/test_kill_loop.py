@@ -1,4 +1,5 @@
-"""Nothing the bot has received is lost to a SIGKILL (the full loop is a `make bench` row)."""
+"""Nothing the bot has received is lost to a SIGKILL: no question, no registration a person saw
+confirmed (the full loop is a `make bench` row)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from tests.kill_loop import run_kill_loop
 
 
-async def test_questions_asked_around_kills_are_all_answered(tmp_path: Path) -> None:
+async def test_questions_and_confirmed_registrations_survive_kills(tmp_path: Path) -> None:
     # Each kill lands while the bot is answering: on the old code, what it had fetched and not
     # yet answered was confirmed to Telegram and gone.
     result = await run_kill_loop(
@@ -18,7 +19,10 @@ async def test_questions_asked_around_kills_are_all_answered(tmp_path: Path) -> 
         kill_after=(0.3, 1.5),
         once_answering=True,
         settle_seconds=10,
+        registering=2,
     )
     print(result)
     assert result.questions > 100
     assert result.lost == 0
+    assert result.registrations_confirmed >= 1
+    assert result.registrations_lost == 0
