@@ -1,5 +1,6 @@
 """Updates under stress: one chat flooding while others ask (their reply time), and the bot
-SIGKILLed again and again under load (questions never answered).
+SIGKILLed again and again under load (questions never answered, registrations a person saw
+confirmed and the export lacks).
 
 The flood runs the bot in this process against the emulator in a child process with Telegram's
 limits (30 messages a second overall, ~1 a second per chat); the kill loop runs the emulator and
@@ -36,6 +37,7 @@ REPLY_PATIENCE = 60.0
 KILL_USERS = 60
 KILL_QUESTIONS_PER_SECOND = 42
 KILLS = 20
+KILL_REGISTERING = 4
 
 
 @asynccontextmanager
@@ -124,6 +126,7 @@ async def _kill_rows() -> list[BenchRow]:
             kills=KILLS,
             kill_after=(7.0, 12.0),
             settle_seconds=60.0,
+            registering=KILL_REGISTERING,
         )
     return [
         BenchRow(
@@ -142,6 +145,15 @@ async def _kill_rows() -> list[BenchRow]:
             "questions asked",
             result.questions,
             "",
+        ),
+        BenchRow(
+            f"SIGKILL under load: confirmed registrations lost ({KILL_REGISTERING} people "
+            "registering, one city after another)",
+            "registrations",
+            result.registrations_lost,
+            "registrations confirmed",
+            result.registrations_confirmed,
+            "0",
         ),
     ]
 
