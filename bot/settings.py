@@ -185,14 +185,20 @@ DEFAULT_HANDOFF_REPLY_TIME = (
 MAX_HANDOFF_REPLY_TIME = 500
 
 
-def _check_handoff_text(value: Any) -> str:
+def _plain_text(value: Any, limit: int, what: str) -> str:
+    """The value on one line; ValueError ("must be 1 to N characters of plain text WHAT")."""
     text = " ".join(str(value).split())
-    if not 0 < len(text) <= MAX_HANDOFF_REPLY_TIME:
-        raise ValueError(
-            f"must be 1 to {MAX_HANDOFF_REPLY_TIME} characters of plain text telling people when "
-            "to expect an answer, e.g. 'The team answers on working days.'"
-        )
+    if not 0 < len(text) <= limit:
+        raise ValueError(f"must be 1 to {limit} characters of plain text{what}")
     return text
+
+
+def _check_handoff_text(value: Any) -> str:
+    return _plain_text(
+        value,
+        MAX_HANDOFF_REPLY_TIME,
+        " telling people when to expect an answer, e.g. 'The team answers on working days.'",
+    )
 
 
 # The sandbox (and tests) run with these; `applicant-bot run` refuses to start without real ones.
@@ -203,13 +209,11 @@ MAX_PRIVACY_TEXT = 200
 
 
 def _check_privacy_text(value: Any) -> str:
-    text = " ".join(str(value).split())
-    if not 0 < len(text) <= MAX_PRIVACY_TEXT:
-        raise ValueError(
-            f"must be 1 to {MAX_PRIVACY_TEXT} characters of plain text, e.g. "
-            "'City Climate Office, Example Town' or 'privacy@example.org'"
-        )
-    return text
+    return _plain_text(
+        value,
+        MAX_PRIVACY_TEXT,
+        ", e.g. 'City Climate Office, Example Town' or 'privacy@example.org'",
+    )
 
 
 def _check_optional_privacy_text(value: Any) -> str | None:

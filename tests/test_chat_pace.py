@@ -9,6 +9,7 @@ import pytest
 from telegram import Chat, Message, Update
 from telegram.ext import BaseRateLimiter
 
+from bot.sandbox.server import RunningSandbox
 from bot.telegram import chat_pace
 from bot.telegram.chat_pace import PER_CHAT_BURST, ChatPacedRateLimiter
 from bot.telegram.update_processor import PerChatUpdateProcessor
@@ -110,3 +111,11 @@ async def test_a_reply_waiting_on_the_staff_group_limit_holds_no_update_slot() -
             timeout=10,
         )
     assert inner.sent == [("sendMessage", -100)]
+
+
+async def test_the_sandbox_paces_chats_only_against_an_emulator_keeping_limits(
+    sandbox: RunningSandbox,
+) -> None:
+    # The shared fixture switches the emulator's limits off: the bot's own pace goes with them.
+    limiter = sandbox.application.bot.rate_limiter
+    assert isinstance(limiter, ChatPacedRateLimiter) and limiter.pace_chats is False

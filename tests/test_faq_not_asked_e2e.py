@@ -20,6 +20,7 @@ from bot.sandbox.emulator import EmulatorConfig
 from bot.sandbox.server import STATIC_DIR, RunningSandbox, running_sandbox
 from bot.settings import Settings, load_settings
 from bot.storage.questions import LoggedQuestion
+from bot.telegram.update_processor import ARRIVAL_BURST
 from faq.matcher import match_question
 from handlers import callback_data as data
 from handlers.faq import (
@@ -153,7 +154,12 @@ async def test_the_button_works_under_the_last_20_answers_and_an_older_one_says_
     assert _score(sandbox, WITH_PHONE)[1] < CERTAIN_SCORE
     # The oldest answer, then the one with the phone number, then enough to push the first out.
     answers = [await user.ask(UNCERTAIN), await user.ask(WITH_PHONE)]
-    answers += [await user.ask(UNCERTAIN) for _ in range(MAX_NOT_ASKED - 1)]
+    for count in range(MAX_NOT_ASKED - 1):
+        if count >= ARRIVAL_BURST - 4:
+            # Past 20 messages at once a chat is a flood (about one a second allowed): a person
+            # asking this many questions in a row waits for each answer and reads it.
+            await asyncio.sleep(1.1)
+        answers.append(await user.ask(UNCERTAIN))
     kept = sandbox.application.chat_data[user.user_id][NOT_ASKED_KEY]
     assert len(kept) == MAX_NOT_ASKED
     assert all(

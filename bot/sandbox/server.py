@@ -80,8 +80,14 @@ async def running_sandbox(
         static_dir=STATIC_DIR, data_dir=settings.data_dir / "emulator"
     )
     async with serving_emulator(config, host, port) as (emulator, base):
+        # The bot keeps Telegram's per-chat pace only against an emulator that keeps its limits
+        # (tests switch both off to run quickly).
         application = build_application(
-            settings, token=SANDBOX_TOKEN, base_url=f"{base}/bot", base_file_url=f"{base}/file/bot"
+            settings,
+            token=SANDBOX_TOKEN,
+            base_url=f"{base}/bot",
+            base_file_url=f"{base}/file/bot",
+            pace_chats=config.rate_limit,
         )
         async with running_with_polling(application):
             yield RunningSandbox(
